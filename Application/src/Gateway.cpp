@@ -1,0 +1,112 @@
+#include "Gateway.h"
+
+#include "GatewayRequestHandlerFactory.h"
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <chrono>
+
+namespace AILoad {
+
+Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router):
+	_config(std::move(config)),
+	_settings(settings),
+	_connector(settings.extraCaLocation),
+	_router(std::move(router)),
+	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
+{
+}
+
+
+Gateway::~Gateway()
+{
+	if (_server) stop(Poco::Timespan(0));
+}
+
+
+void Gateway::start()
+{
+	const GatewayConfig::Ptr config = this->config();
+	Poco::Net::ServerSocket socket;
+	socket.bind(Poco::Net::SocketAddress(config->serverHost, static_cast<Poco::UInt16>(config->serverPort)), true);
+	socket.listen(_settings.backlog);
+
+	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+	params->setMaxThreads(_settings.maxThreads);
+	params->setMaxQueued(_settings.maxQueued);
+	params->setKeepAlive(true);
+	params->setKeepAliveTimeout(_settings.keepAliveTimeout);
+	params->setTimeout(_settings.receiveTimeout);
+	params->setServerName("AILoad");
+	_server = std::make_unique<Poco::Net::HTTPServer>(new GatewayRequestHandlerFactory(*this, _settings.sendTimeout), _threads, socket, params);
+	_server->start();
+}
+
+
+Poco::UInt16 Gateway::port() const
+{
+	return _server ? _server->port() : 0;
+}
+
+
+bool Gateway::stop(Poco::Timespan drain)
+{
+	if (!_server) return true;
+	_server->stop();
+	const bool drained = waitForIdle(drain);
+	// stopAll(true) shuts the client sockets down; a relay waiting on its upstream watches
+	// its client's socket, so it notices, drops its upstream and returns.
+	_server->stopAll(true);
+	waitForIdle(Poco::Timespan(5, 0));
+	_threads.joinAll();
+	_server.reset();
+	return drained;
+}
+
+
+GatewayConfig::Ptr Gateway::config() const
+{
+	std::lock_guard<std::mutex> lock(_configMutex);
+	return _config;
+}
+
+
+void Gateway::setConfig(GatewayConfig::Ptr config)
+{
+	std::lock_guard<std::mutex> lock(_configMutex);
+	_config = std::move(config);
+}
+
+
+const UpstreamConnector& Gateway::connector() const
+{
+	return _connector;
+}
+
+
+UpstreamRouter& Gateway::router()
+{
+	return *_router;
+}
+
+
+void Gateway::requestStarted()
+{
+	std::lock_guard<std::mutex> lock(_inFlightMutex);
+	++_inFlight;
+}
+
+
+void Gateway::requestFinished()
+{
+	std::lock_guard<std::mutex> lock(_inFlightMutex);
+	if (--_inFlight == 0) _idle.notify_all();
+}
+
+
+bool Gateway::waitForIdle(Poco::Timespan timeout)
+{
+	std::unique_lock<std::mutex> lock(_inFlightMutex);
+	return _idle.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [this] { return _inFlight == 0; });
+}
+
+} // namespace AILoad

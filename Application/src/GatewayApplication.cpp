@@ -1,0 +1,224 @@
+#include "GatewayApplication.h"
+
+#include "ConfigFile.h"
+#include "Gateway.h"
+#include "RoundRobinRouter.h"
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+#include <csignal>
+#include <iostream>
+#include <sys/resource.h>
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+#ifndef AILOAD_VERSION
+#define AILOAD_VERSION "0.0.0"
+#endif
+
+namespace AILoad {
+
+namespace {
+
+void raiseOpenFileLimit()
+{
+	// Every stream holds two sockets; the usual soft limit of 1024 is far too low.
+	rlimit limit;
+	if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+	{
+		limit.rlim_cur = limit.rlim_max;
+		::setrlimit(RLIMIT_NOFILE, &limit);
+	}
+}
+
+} // namespace
+
+
+GatewayApplication::GatewayApplication(std::string startDirectory):
+	_startDirectory(std::move(startDirectory))
+{
+	setUnixOptions(true);
+}
+
+
+void GatewayApplication::defineOptions(OptionSet& options)
+{
+	ServerApplication::defineOptions(options);
+	options.addOption(Option("help", "h", "Show the options and exit.")
+		.required(false).repeatable(false).callback(Poco::Util::OptionCallback<GatewayApplication>(this, &GatewayApplication::handleOption)));
+	options.addOption(Option("version", "V", "Show the version and exit.")
+		.required(false).repeatable(false));
+	options.addOption(Option("check-config", "", "Validate etc/aiload.properties and data/config.json, print `config OK` or each problem, exit 0 or 1.")
+		.required(false).repeatable(false));
+	options.addOption(Option("properties", "p", "Load process settings from FILE.")
+		.required(false).repeatable(false).argument("FILE"));
+	options.addOption(Option("define", "D", "Set a property, overriding the properties file (e.g. -Daiload.config=/tmp/x.json).")
+		.required(false).repeatable(true).argument("key=value"));
+}
+
+
+void GatewayApplication::handleOption(const std::string& name, const std::string& value)
+{
+	ServerApplication::handleOption(name, value);
+	if (name == "help")
+	{
+		_helpRequested = true;
+		stopOptionsProcessing();
+	}
+	else if (name == "version") _versionRequested = true;
+	else if (name == "check-config") _checkConfig = true;
+	else if (name == "properties") _propertiesFile = value;
+	else if (name == "define")
+	{
+		const std::string::size_type equals = value.find('=');
+		config().setString(value.substr(0, equals), equals == std::string::npos ? "" : value.substr(equals + 1));
+	}
+}
+
+
+void GatewayApplication::initialize(Poco::Util::Application& self)
+{
+	const std::string properties = _propertiesFile.empty() ? defaultPropertiesFile() : resolve(_propertiesFile);
+	if (!_propertiesFile.empty() && !Poco::File(properties).exists())
+		throw Poco::FileNotFoundException("properties file " + properties);
+	// Before ServerApplication::initialize(), so that logging is configured from the file.
+	if (!properties.empty()) loadConfiguration(properties);
+	ServerApplication::initialize(self);
+}
+
+
+int GatewayApplication::main(const std::vector<std::string>&)
+{
+	if (_helpRequested)
+	{
+		displayHelp();
+		return EXIT_OK;
+	}
+	if (_versionRequested)
+	{
+		std::cout << "aiload " << AILOAD_VERSION << std::endl;
+		return EXIT_OK;
+	}
+
+	const std::string configPath = resolve(config().getString("aiload.config", "data/config.json"));
+	if (_checkConfig)
+	{
+		const ConfigLoader::Result result = ConfigLoader::load(configPath);
+		for (const auto& warning : result.warnings) std::cout << "warning: " << warning << std::endl;
+		if (!reportProblems(result)) return 1;
+		std::cout << "config OK" << std::endl;
+		return EXIT_OK;
+	}
+
+	if (ConfigFile::createIfMissing(configPath))
+		logger().information("No config at %s: wrote the default one. Add your models there.", configPath);
+	ConfigLoader::Result loaded = ConfigLoader::load(configPath);
+	if (!reportProblems(loaded)) return EXIT_CONFIG;
+	if (loaded.config->authToken.empty())
+	{
+		ConfigFile::ensureAuthToken(configPath);
+		logger().notice("Generated a client token and wrote it to %s (auth_token).", configPath);
+		loaded = ConfigLoader::load(configPath);
+		if (!reportProblems(loaded)) return EXIT_CONFIG;
+	}
+	for (const auto& warning : loaded.warnings) logger().warning(warning);
+	if (ConfigFile::readableByOthers(configPath))
+		logger().warning("%s holds keys and is readable by group or others: chmod 600 it.", configPath);
+
+	raiseOpenFileLimit();
+	Gateway::ServerSettings settings;
+	settings.minThreads = config().getInt("aiload.server.minThreads", settings.minThreads);
+	settings.maxThreads = config().getInt("aiload.server.maxThreads", settings.maxThreads);
+	settings.stackSize = config().getInt("aiload.server.stackSize", settings.stackSize);
+	settings.maxQueued = config().getInt("aiload.server.maxQueued", settings.maxQueued);
+	settings.backlog = config().getInt("aiload.server.backlog", settings.backlog);
+	settings.keepAliveTimeout = Poco::Timespan(config().getInt("aiload.server.keepAliveTimeout", 15), 0);
+	settings.receiveTimeout = Poco::Timespan(config().getInt("aiload.server.receiveTimeout", 30), 0);
+	settings.sendTimeout = Poco::Timespan(config().getInt("aiload.server.sendTimeout", 30), 0);
+	settings.extraCaLocation = config().getString("aiload.tls.caLocation", "");
+	if (!settings.extraCaLocation.empty()) settings.extraCaLocation = resolve(settings.extraCaLocation);
+
+	Gateway gateway(loaded.config, settings, std::make_unique<RoundRobinRouter>());
+	gateway.start();
+	logger().information("AILoad %s listening on %s:%hu with %z upstreams (config %s)", std::string(AILOAD_VERSION),
+		loaded.config->serverHost, gateway.port(), loaded.config->upstreams.size(), configPath);
+
+	serveUntilTerminated(gateway, configPath);
+
+	const Poco::Timespan drain(config().getInt("aiload.shutdown.drainSeconds", 10), 0);
+	logger().information("Stopping: letting requests in flight finish (up to %d s).", static_cast<int>(drain.totalSeconds()));
+	if (!gateway.stop(drain)) logger().warning("Drain time over: cut the requests still in flight.");
+	logger().information("Stopped.");
+	return EXIT_OK;
+}
+
+
+void GatewayApplication::serveUntilTerminated(Gateway& gateway, const std::string& configPath)
+{
+	// main() blocked these signals before any thread started, so they queue for sigwait here.
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGQUIT);
+	sigaddset(&signals, SIGHUP);
+	for (;;)
+	{
+		int signal = 0;
+		if (sigwait(&signals, &signal) != 0 || signal != SIGHUP) return;
+		const ConfigLoader::Result reloaded = ConfigLoader::load(configPath);
+		for (const auto& warning : reloaded.warnings) logger().warning(warning);
+		if (!reloaded.config || reloaded.config->authToken.empty())
+		{
+			for (const auto& problem : reloaded.problems) logger().error(problem);
+			logger().error("Reload refused (%s); the running config stays.", reloaded.config ? std::string("auth_token is empty") : std::string("invalid config"));
+			continue;
+		}
+		gateway.setConfig(reloaded.config);
+		logger().information("Reloaded %s: %z upstreams.", configPath, reloaded.config->upstreams.size());
+	}
+}
+
+
+bool GatewayApplication::reportProblems(const ConfigLoader::Result& result)
+{
+	for (const auto& problem : result.problems) std::cerr << problem << std::endl;
+	return result.problems.empty();
+}
+
+
+std::string GatewayApplication::resolve(const std::string& path) const
+{
+	Poco::Path resolved(path);
+	if (resolved.isRelative()) resolved.makeAbsolute(Poco::Path(_startDirectory).makeDirectory());
+	return resolved.toString();
+}
+
+
+std::string GatewayApplication::defaultPropertiesFile() const
+{
+	const std::string inStartDirectory = resolve("etc/aiload.properties");
+	if (Poco::File(inStartDirectory).exists()) return inStartDirectory;
+	Poco::Path installed(config().getString("application.dir", ""));
+	installed.makeDirectory().popDirectory().pushDirectory("etc").setFileName("aiload.properties");
+	if (Poco::File(installed).exists()) return installed.toString();
+	return "";
+}
+
+
+void GatewayApplication::displayHelp()
+{
+	Poco::Util::HelpFormatter help(options());
+	help.setCommand(commandName());
+	help.setUsage("[--properties=FILE] [-Dkey=value ...] [--check-config] [--daemon --pidfile=FILE]");
+	const std::string properties = _propertiesFile.empty() ? defaultPropertiesFile() : resolve(_propertiesFile);
+	help.setHeader("AILoad: one OpenAI-compatible endpoint in front of many upstream model APIs.");
+	help.setFooter("Properties file: " + (properties.empty() ? std::string("none found (looked for etc/aiload.properties here and beside the installation)") : properties)
+		+ ". Config: the property aiload.config (default data/config.json, relative to the start directory).");
+	help.format(std::cout);
+}
+
+} // namespace AILoad

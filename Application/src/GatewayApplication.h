@@ -1,0 +1,43 @@
+#ifndef AILoad_GatewayApplication_INCLUDED
+#define AILoad_GatewayApplication_INCLUDED
+
+#include "ConfigLoader.h"
+#include <Poco/Util/ServerApplication.h>
+#include <string>
+
+namespace AILoad {
+
+class Gateway;
+
+class GatewayApplication final: public Poco::Util::ServerApplication
+	/// The `aiload` process: options, etc/aiload.properties, data/config.json chores
+	/// (seed, token, validation), then the Gateway until SIGTERM/SIGINT; SIGHUP reloads.
+{
+public:
+	explicit GatewayApplication(std::string startDirectory);
+
+protected:
+	void defineOptions(Poco::Util::OptionSet& options) override;
+	void handleOption(const std::string& name, const std::string& value) override;
+	void initialize(Poco::Util::Application& self) override;
+	int main(const std::vector<std::string>& args) override;
+
+private:
+	std::string resolve(const std::string& path) const;
+		/// A relative path is taken from the directory the process started in
+		/// (a daemon later changes to "/").
+	std::string defaultPropertiesFile() const;
+	void displayHelp();
+	bool reportProblems(const ConfigLoader::Result& result);
+	void serveUntilTerminated(Gateway& gateway, const std::string& configPath);
+
+	std::string _startDirectory;
+	std::string _propertiesFile;
+	bool _helpRequested = false;
+	bool _versionRequested = false;
+	bool _checkConfig = false;
+};
+
+} // namespace AILoad
+
+#endif

@@ -1,0 +1,15 @@
+#include "GatewayConfig.h"
+
+#include <set>
+
+namespace AILoad {
+
+std::vector<std::string> GatewayConfig::groupNames() const
+{
+	std::set<std::string> names;
+	for (const auto& upstream : upstreams)
+		names.insert(upstream.groups.begin(), upstream.groups.end());
+	return {names.begin(), names.end()};
+}
+
+} // namespace AILoad

@@ -1,0 +1,243 @@
+#include "ProxyRequestHandler.h"
+
+#include "AuthToken.h"
+#include "CandidateResolver.h"
+#include "ClientWatch.h"
+#include "ErrorResponse.h"
+#include "Gateway.h"
+#include "HeaderForwarding.h"
+#include "JsonScanner.h"
+#include "ModelRewriter.h"
+#include "ResponseRelay.h"
+#include "UpstreamConnector.h"
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+#include <Poco/Timestamp.h>
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+namespace AILoad {
+
+namespace {
+
+bool isFailoverStatus(int status)
+{
+	// Rate limits, overload and upstream faults, and a bad upstream key (401/403):
+	// another upstream may well answer. Anything else is the client's to see.
+	switch (status)
+	{
+	case 401: case 403: case 408: case 429: case 500: case 502: case 503: case 504: return true;
+	default: return false;
+	}
+}
+
+
+int retryAfterSeconds(const HTTPResponse& response)
+{
+	int seconds = 0;
+	if (Poco::NumberParser::tryParse(response.get("Retry-After", ""), seconds) && seconds >= 0) return seconds;
+	return -1;
+}
+
+} // namespace
+
+
+ProxyRequestHandler::ProxyRequestHandler(Gateway& gateway, std::string pathAfterV1):
+	_gateway(gateway),
+	_pathAfterV1(std::move(pathAfterV1))
+{
+	_gateway.requestStarted();
+}
+
+
+ProxyRequestHandler::~ProxyRequestHandler()
+{
+	_gateway.requestFinished();
+}
+
+
+void ProxyRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response)
+{
+	const GatewayConfig::Ptr config = _gateway.config();
+
+	if (!AuthToken::authorizes(request, config->authToken))
+		return ErrorResponse::send(response, HTTPResponse::HTTP_UNAUTHORIZED, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.", "invalid_request_error", "invalid_api_key");
+
+	std::string body;
+	if (!readBody(request, response, config->maxBodyBytes, body)) return;
+
+	const JsonScanner::Result json = JsonScanner::scan(body);
+	if (!json.valid)
+		return ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body is not valid JSON: " + json.describeError(), "invalid_request_error", "invalid_json");
+	if (!json.isObject)
+		return ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body must be a JSON object.", "invalid_request_error", "invalid_request");
+
+	RouteRequest route;
+	route.clientAddress = request.clientAddress().host().toString();
+	route.affinityKey = request.get("X-AILoad-Affinity", route.clientAddress);
+	route.requestedModel = "auto";
+	if (const JsonScanner::Member* model = json.find("model"))
+	{
+		std::string_view value(body.data() + model->valueBegin, model->valueEnd - model->valueBegin);
+		if (value.empty() || value.front() != '"')
+			return ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request's \"model\" must be a string.", "invalid_request_error", "invalid_model");
+		route.requestedModel = JsonScanner::decodeString(value);
+	}
+	if (const JsonScanner::Member* stream = json.find("stream"))
+		route.stream = std::string_view(body.data() + stream->valueBegin, stream->valueEnd - stream->valueBegin) == "true";
+
+	const std::vector<const UpstreamConfig*> candidates = CandidateResolver::resolve(*config, route.requestedModel);
+	if (candidates.empty())
+		return ErrorResponse::send(response, HTTPResponse::HTTP_NOT_FOUND, "The model `" + route.requestedModel + "` does not exist: name \"auto\", a group, or a model of this gateway (GET /v1/models lists them).", "invalid_request_error", "model_not_found");
+	const std::vector<const UpstreamConfig*> ordered = _gateway.router().order(candidates, route);
+
+	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+	ClientWatch client(serverRequest.socket());
+	Failures failures;
+	for (const UpstreamConfig* upstream : ordered)
+	{
+		if (static_cast<int>(failures.tried.size()) >= config->maxAttempts) break;
+		if (attempt(*upstream, *config, request, response, ModelRewriter::rewrite(body, json, upstream->model), route, client, failures) == Attempt::Answered)
+			return;
+	}
+	sendExhausted(response, failures);
+}
+
+
+bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerResponse& response, std::size_t limit, std::string& body)
+{
+	const std::string tooLarge = "The request body is larger than the gateway's limit of " + std::to_string(limit) + " bytes (settings.max_body_mb).";
+	std::istream& in = request.stream();
+	if (request.hasContentLength())
+	{
+		const Poco::Int64 length = request.getContentLength64();
+		if (length < 0 || static_cast<Poco::UInt64>(length) > limit)
+		{
+			response.setKeepAlive(false);  // the unread body must not be taken for the next request
+			ErrorResponse::send(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "invalid_request_error", "request_too_large");
+			return false;
+		}
+		body.resize(static_cast<std::size_t>(length));
+		in.read(&body[0], length);
+		if (in.gcount() != length)
+		{
+			response.setKeepAlive(false);
+			ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body ended before its Content-Length.", "invalid_request_error", "incomplete_body");
+			return false;
+		}
+		return true;
+	}
+	char buffer[16384];
+	while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
+	{
+		body.append(buffer, static_cast<std::size_t>(in.gcount()));
+		if (body.size() > limit)
+		{
+			response.setKeepAlive(false);
+			ErrorResponse::send(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "invalid_request_error", "request_too_large");
+			return false;
+		}
+	}
+	return true;
+}
+
+
+ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& upstream, const GatewayConfig& config,
+	HTTPServerRequest& request, HTTPServerResponse& response, const std::string& body, const RouteRequest& route,
+	ClientWatch& client, Failures& failures)
+{
+	Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
+	std::string uri = upstream.endpointPathAndQuery(_pathAfterV1);
+	const std::string::size_type query = request.getURI().find('?');
+	if (query != std::string::npos) uri += (uri.find('?') == std::string::npos ? "?" : "&") + request.getURI().substr(query + 1);
+
+	Poco::Net::HTTPRequest upstreamRequest(request.getMethod(), uri, Poco::Net::HTTPMessage::HTTP_1_1);
+	HeaderForwarding::copyRequestHeaders(request, upstreamRequest);
+	if (!upstream.apiKey.empty()) upstreamRequest.set("Authorization", "Bearer " + upstream.apiKey);
+	for (const auto& header : upstream.headers) upstreamRequest.set(header.first, header.second);
+	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
+	upstreamRequest.setContentLength(static_cast<std::streamsize>(body.size()));
+
+	const std::unique_ptr<UpstreamSession> session = _gateway.connector().open(upstream, config);
+	HTTPResponse upstreamResponse;
+	AttemptResult result;
+	const Poco::Timestamp start;
+	std::string failure;
+	try
+	{
+		session->sendRequest(upstreamRequest).write(body.data(), static_cast<std::streamsize>(body.size())).flush();
+		switch (session->waitForData(config.readTimeout, client))
+		{
+		case UpstreamSession::Wait::ClientGone:
+			return Attempt::Answered;  // nobody is left to answer
+		case UpstreamSession::Wait::TimedOut:
+			throw Poco::TimeoutException("no answer");
+		case UpstreamSession::Wait::Ready:
+			break;
+		}
+		session->receiveResponse(upstreamResponse);
+		result.status = upstreamResponse.getStatus();
+	}
+	catch (Poco::TimeoutException&)
+	{
+		result.timedOut = true;
+		failure = "timed out";
+	}
+	catch (Poco::Exception& exc)
+	{
+		// Connection and TLS errors; their text names hosts and reasons, never keys.
+		failure = exc.displayText();
+	}
+	result.timeToFirstByte = start.elapsed();
+	_gateway.router().attemptFinished(upstream, route, result);
+
+	if (result.status == 0 || isFailoverStatus(result.status))
+	{
+		if (result.status != 0) failure = "HTTP " + std::to_string(result.status);
+		logger.warning("upstream %s failed: %s", upstream.name, failure);
+		failures.tried.push_back(upstream.name + " (" + failure + ")");
+		failures.lastTimedOut = result.timedOut;
+		if (result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS)
+		{
+			const int seconds = retryAfterSeconds(upstreamResponse);
+			if (seconds >= 0 && (failures.retryAfterSeconds < 0 || seconds < failures.retryAfterSeconds)) failures.retryAfterSeconds = seconds;
+		}
+		else failures.allRateLimited = false;
+		return Attempt::Failed;
+	}
+
+	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+	ResponseRelay relay(*session, client, serverRequest.socket(), config.readTimeout);
+	const ResponseRelay::Outcome outcome = relay.relay(upstreamResponse, response, upstream);
+	if (outcome == ResponseRelay::Outcome::UpstreamBroke || outcome == ResponseRelay::Outcome::UpstreamTimedOut)
+		logger.warning("upstream %s broke off a response to %s after it had started", upstream.name, route.clientAddress);
+	if (logger.debug())
+		logger.debug("%s %s -> %s: %d in %.1f ms", request.getMethod(), request.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
+	return Attempt::Answered;
+}
+
+
+void ProxyRequestHandler::sendExhausted(HTTPServerResponse& response, const Failures& failures)
+{
+	std::string tried;
+	for (const auto& entry : failures.tried) tried += (tried.empty() ? "" : ", ") + entry;
+	if (failures.tried.empty())
+		return ErrorResponse::send(response, HTTPResponse::HTTP_BAD_GATEWAY, "No upstream could be tried.", "upstream_error", "no_upstream");
+	if (failures.allRateLimited)
+	{
+		response.set("Retry-After", std::to_string(failures.retryAfterSeconds >= 0 ? failures.retryAfterSeconds : 30));
+		return ErrorResponse::send(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "Every upstream is rate-limited; tried: " + tried + ".", "rate_limit_error", "rate_limited");
+	}
+	if (failures.lastTimedOut)
+		return ErrorResponse::send(response, HTTPResponse::HTTP_GATEWAY_TIMEOUT, "No upstream answered in time; tried: " + tried + ".", "upstream_error", "upstream_timeout");
+	ErrorResponse::send(response, HTTPResponse::HTTP_BAD_GATEWAY, "No upstream could answer; tried: " + tried + ".", "upstream_error", "upstream_unavailable");
+}
+
+} // namespace AILoad

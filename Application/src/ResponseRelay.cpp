@@ -1,0 +1,85 @@
+#include "ResponseRelay.h"
+
+#include "ErrorResponse.h"
+#include "HeaderForwarding.h"
+#include <Poco/String.h>
+
+namespace AILoad {
+
+ResponseRelay::ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout):
+	_upstream(upstream),
+	_client(client),
+	_clientSocket(clientSocket),
+	_readTimeout(readTimeout)
+{
+}
+
+
+ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response, const UpstreamConfig& upstreamConfig)
+{
+	response.setStatusAndReason(upstreamResponse.getStatus(), upstreamResponse.getReason());
+	HeaderForwarding::copyResponseHeaders(upstreamResponse, response);
+	response.set("X-Model", upstreamConfig.model);
+	response.set("X-AILoad-Upstream", upstreamConfig.name);
+	const bool eventStream = Poco::icompare(upstreamResponse.getContentType(), 0, 17, "text/event-stream") == 0;
+	if (upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding())
+		response.setContentLength64(upstreamResponse.getContentLength64());
+	else if (response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
+		response.setChunkedTransferEncoding(true);
+	else
+		response.setKeepAlive(false);  // an HTTP/1.0 client reads to the end of the connection
+
+	_upstream.beginBody(upstreamResponse);
+	std::ostream& out = response.send();
+	out.flush();
+	if (!out) return Outcome::ClientGone;
+
+	char buffer[16384];
+	for (;;)
+	{
+		if (!_upstream.bodyComplete())
+		{
+			switch (_upstream.waitForData(_readTimeout, _client))
+			{
+			case UpstreamSession::Wait::ClientGone:
+				return Outcome::ClientGone;
+			case UpstreamSession::Wait::TimedOut:
+				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");
+				return Outcome::UpstreamTimedOut;
+			case UpstreamSession::Wait::Ready:
+				break;
+			}
+		}
+		const int n = _upstream.readBody(buffer, sizeof(buffer));
+		if (n == 0)
+		{
+			if (_upstream.bodyComplete()) return Outcome::Complete;
+			breakOff(out, eventStream, "upstream " + upstreamConfig.name + " broke off the response", "upstream_disconnected");
+			return Outcome::UpstreamBroke;
+		}
+		out.write(buffer, n);
+		out.flush();
+		if (!out) return Outcome::ClientGone;
+	}
+}
+
+
+void ResponseRelay::breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code)
+{
+	if (eventStream)
+	{
+		out << "data: " << ErrorResponse::body(message, "upstream_error", code) << "\n\n";
+		out.flush();
+	}
+	// Cutting the connection keeps POCO from writing the chunked terminator when the
+	// response stream is closed: the client sees a truncated body, not a finished one.
+	try
+	{
+		_clientSocket.shutdown();
+	}
+	catch (Poco::Exception&)
+	{
+	}
+}
+
+} // namespace AILoad

@@ -1,0 +1,38 @@
+#ifndef AILoad_ResponseRelay_INCLUDED
+#define AILoad_ResponseRelay_INCLUDED
+
+#include "UpstreamConfig.h"
+#include "UpstreamSession.h"
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
+
+namespace AILoad {
+
+class ResponseRelay
+	/// Sends an upstream's answer to the client: its status and headers (hop-by-hop
+	/// removed, X-Model and X-AILoad-Upstream added), then the body piece by piece, each
+	/// piece written and flushed as soon as it arrives (SSE tokens are never held back).
+	///
+	/// An upstream that breaks off after the first byte cannot be retried; the client is
+	/// told by an SSE error event (for event streams) and by a response cut off without
+	/// its chunked terminator or before its Content-Length, never by a clean end.
+{
+public:
+	enum class Outcome { Complete, UpstreamBroke, UpstreamTimedOut, ClientGone };
+
+	ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout);
+
+	Outcome relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response, const UpstreamConfig& upstreamConfig);
+
+private:
+	void breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code);
+
+	UpstreamSession& _upstream;
+	ClientWatch& _client;
+	Poco::Net::StreamSocket _clientSocket;
+	Poco::Timespan _readTimeout;
+};
+
+} // namespace AILoad
+
+#endif
