@@ -3,6 +3,7 @@
 #include "JsonScanner.h"
 #include <Poco/Environment.h>
 #include <Poco/FileStream.h>
+#include <Poco/JSONString.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/IPAddress.h>
@@ -124,7 +125,9 @@ public:
 
 	static std::string join(const std::string& path, const std::string& key)
 	{
-		return path.empty() ? key : path + "." + key;
+		// Keys come from the user's file: escape them so that each message stays one line.
+		const std::string printable = Poco::toJSON(key, 0);
+		return path.empty() ? printable : path + "." + printable;
 	}
 
 	ConfigLoader::Result& result() { return _result; }
@@ -214,7 +217,7 @@ void loadUpstream(Validation& v, const Object& entry, const std::string& path, U
 	{
 		for (const auto& header : *headers)
 		{
-			const std::string headerPath = path + ".headers." + header.first;
+			const std::string headerPath = Validation::join(path + ".headers", header.first);
 			if (!header.second.isString()) v.problem(headerPath, "expected a string");
 			else if (header.first.empty() || !validHeaderText(header.first) || !validHeaderText(header.second.extract<std::string>()))
 				v.problem(headerPath, "header names and values must not contain CR, LF or NUL");
@@ -241,8 +244,8 @@ void assignNames(Validation& v, std::vector<UpstreamConfig>& upstreams, const st
 		const std::string& model = upstreams[i].model;
 		std::string name = model;
 		int& count = seen[model];
-		while (taken.count(name)) name = model + "#" + std::to_string(++count + 1);
 		if (count == 0) count = 1;
+		while (taken.count(name)) name = model + "#" + std::to_string(++count);
 		upstreams[i].name = name;
 		taken.insert(name);
 	}
@@ -373,7 +376,7 @@ ConfigLoader::Result ConfigLoader::parse(const std::string& text, const std::str
 	{
 		for (const auto& group : *groups)
 		{
-			const std::string path = "groups." + group.first;
+			const std::string path = Validation::join("groups", group.first);
 			Object::Ptr settings = v.object(*groups, group.first, "groups");
 			if (!settings) continue;
 			v.unknownKeys(*settings, path, {"priority"});

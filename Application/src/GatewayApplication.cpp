@@ -7,7 +7,6 @@
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
-#include <Poco/Util/OptionCallback.h>
 #include <csignal>
 #include <iostream>
 #include <sys/resource.h>
@@ -48,7 +47,7 @@ void GatewayApplication::defineOptions(OptionSet& options)
 {
 	ServerApplication::defineOptions(options);
 	options.addOption(Option("help", "h", "Show the options and exit.")
-		.required(false).repeatable(false).callback(Poco::Util::OptionCallback<GatewayApplication>(this, &GatewayApplication::handleOption)));
+		.required(false).repeatable(false));
 	options.addOption(Option("version", "V", "Show the version and exit.")
 		.required(false).repeatable(false));
 	options.addOption(Option("check-config", "", "Validate etc/aiload.properties and data/config.json, print `config OK` or each problem, exit 0 or 1.")

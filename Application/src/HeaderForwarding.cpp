@@ -24,12 +24,24 @@ bool isHopByHop(const std::string& name, const std::string& connection)
 	return false;
 }
 
+
+std::string connectionTokens(const Poco::Net::NameValueCollection& headers)
+{
+	// There may be several Connection headers; together they name the hop-by-hop ones.
+	std::string tokens;
+	for (const auto& header : headers)
+	{
+		if (Poco::icompare(header.first, "Connection") == 0) tokens += header.second + ",";
+	}
+	return tokens;
+}
+
 } // namespace
 
 
 void HeaderForwarding::copyRequestHeaders(const Poco::Net::HTTPRequest& from, Poco::Net::HTTPRequest& to)
 {
-	const std::string& connection = from.get("Connection", "");
+	const std::string connection = connectionTokens(from);
 	for (const auto& header : from)
 	{
 		const std::string& name = header.first;
@@ -45,7 +57,7 @@ void HeaderForwarding::copyRequestHeaders(const Poco::Net::HTTPRequest& from, Po
 
 void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to)
 {
-	const std::string& connection = from.get("Connection", "");
+	const std::string connection = connectionTokens(from);
 	if (from.has("Date")) to.erase("Date");  // the upstream's, rather than the one POCO put in first
 	for (const auto& header : from)
 	{

@@ -1,6 +1,7 @@
 #include "JsonScanner.h"
 
-#include <Poco/UTF8String.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 
 namespace AILoad {
 
@@ -217,16 +218,19 @@ JsonScanner::Result JsonScanner::scan(std::string_view text)
 
 std::string JsonScanner::decodeString(std::string_view quoted)
 {
-	const std::string inner(quoted.substr(1, quoted.size() - 2));
-	if (inner.find('\\') == std::string::npos) return inner;
-	return Poco::UTF8::unescape(inner);
+	if (quoted.find('\\') == std::string_view::npos) return std::string(quoted.substr(1, quoted.size() - 2));
+	// POCO's parser takes no bare string at the top level (and Poco::UTF8::unescape
+	// leaves \" and \/ as they are), so the string is parsed inside an array.
+	Poco::JSON::Parser parser;
+	const Poco::JSON::Array::Ptr array = parser.parse("[" + std::string(quoted) + "]").extract<Poco::JSON::Array::Ptr>();
+	return array->getElement<std::string>(0);
 }
 
 
 bool JsonScanner::Member::hasKey(const std::string& key) const
 {
 	if (rawKey.find('\\') == std::string_view::npos) return rawKey == key;
-	return Poco::UTF8::unescape(std::string(rawKey)) == key;
+	return decodeString("\"" + std::string(rawKey) + "\"") == key;
 }
 
 

@@ -120,8 +120,7 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 		const Poco::Int64 length = request.getContentLength64();
 		if (length < 0 || static_cast<Poco::UInt64>(length) > limit)
 		{
-			response.setKeepAlive(false);  // the unread body must not be taken for the next request
-			ErrorResponse::send(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "invalid_request_error", "request_too_large");
+			refuseTooLarge(in, response, tooLarge);
 			return false;
 		}
 		body.resize(static_cast<std::size_t>(length));
@@ -140,12 +139,21 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 		body.append(buffer, static_cast<std::size_t>(in.gcount()));
 		if (body.size() > limit)
 		{
-			response.setKeepAlive(false);
-			ErrorResponse::send(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "invalid_request_error", "request_too_large");
+			refuseTooLarge(in, response, tooLarge);
 			return false;
 		}
 	}
 	return true;
+}
+
+
+void ProxyRequestHandler::refuseTooLarge(std::istream& body, HTTPServerResponse& response, const std::string& message)
+{
+	response.setKeepAlive(false);  // the unread body must not be taken for the next request
+	ErrorResponse::send(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, message, "invalid_request_error", "request_too_large");
+	// Closing with unread bytes makes the kernel send a reset, which can destroy the 413
+	// before the client reads it. Discard (not keep) a bounded part of the rest first.
+	body.ignore(4 * 1024 * 1024);
 }
 
 

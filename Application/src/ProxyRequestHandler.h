@@ -35,6 +35,7 @@ private:
 	enum class Attempt { Answered, Failed };
 
 	bool readBody(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t limit, std::string& body);
+	void refuseTooLarge(std::istream& body, Poco::Net::HTTPServerResponse& response, const std::string& message);
 	Attempt attempt(const UpstreamConfig& upstream, const GatewayConfig& config, Poco::Net::HTTPServerRequest& request,
 		Poco::Net::HTTPServerResponse& response, const std::string& body, const RouteRequest& route, ClientWatch& client, Failures& failures);
 	void sendExhausted(Poco::Net::HTTPServerResponse& response, const Failures& failures);

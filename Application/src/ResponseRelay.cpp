@@ -51,9 +51,15 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 			}
 		}
 		const int n = _upstream.readBody(buffer, sizeof(buffer));
+		if (n == UpstreamSession::NEED_MORE) continue;
 		if (n == 0)
 		{
 			if (_upstream.bodyComplete()) return Outcome::Complete;
+			if (_upstream.timedOut())
+			{
+				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");
+				return Outcome::UpstreamTimedOut;
+			}
 			breakOff(out, eventStream, "upstream " + upstreamConfig.name + " broke off the response", "upstream_disconnected");
 			return Outcome::UpstreamBroke;
 		}

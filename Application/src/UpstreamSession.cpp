@@ -76,6 +76,7 @@ void UpstreamSession::beginBody(const HTTPResponse& response)
 {
 	_complete = false;
 	_ended = false;
+	_timedOut = false;
 	const int status = response.getStatus();
 	if (status == HTTPResponse::HTTP_NO_CONTENT || status == HTTPResponse::HTTP_NOT_MODIFIED || status < 200)
 		_framing = Framing::None;
@@ -101,6 +102,15 @@ int UpstreamSession::readBody(char* buffer, int size)
 	{
 		if (_framing == Framing::Chunked && _remaining == 0)
 		{
+			// The CRLF that ends the previous chunk often arrives alone. Once it is consumed,
+			// return rather than block, so that the wait for the next chunk goes through
+			// waitForData() (which also watches the client). The first peek() may read from
+			// the socket: the caller only calls after waitForData() said bytes are there.
+			for (int c = peek(); c == '\r' || c == '\n'; c = peek())
+			{
+				get();
+				if (buffered() == 0 && !(_tls && socket().available() > 0)) return NEED_MORE;
+			}
 			if (!readChunkHeader()) { _ended = true; return 0; }
 			if (_remaining == 0)
 			{
@@ -133,9 +143,15 @@ int UpstreamSession::readBody(char* buffer, int size)
 		// a piece is handed on without waiting for bytes that may still be in flight.
 		return n;
 	}
+	catch (Poco::TimeoutException&)
+	{
+		_ended = true;
+		_timedOut = true;
+		return 0;
+	}
 	catch (Poco::Exception&)
 	{
-		_ended = true;  // reset or timeout mid-body: a broken end
+		_ended = true;  // reset mid-body: a broken end
 		return 0;
 	}
 }
@@ -144,6 +160,12 @@ int UpstreamSession::readBody(char* buffer, int size)
 bool UpstreamSession::bodyComplete() const
 {
 	return _complete;
+}
+
+
+bool UpstreamSession::timedOut() const
+{
+	return _timedOut;
 }
 
 

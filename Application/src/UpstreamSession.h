@@ -33,12 +33,18 @@ public:
 	void beginBody(const Poco::Net::HTTPResponse& response);
 		/// Call after receiveResponse(): how the body is framed.
 
+	static const int NEED_MORE = -1;
+
 	int readBody(char* buffer, int size);
-		/// Some of the body: whatever is available, at least one byte, at most `size`;
-		/// 0 at the end. After 0, bodyComplete() tells whether the end was the real one.
+		/// Some of the body: whatever is available, at most `size` bytes; NEED_MORE when
+		/// nothing is (call waitForData() again); 0 at the end. After 0, bodyComplete()
+		/// tells whether the end was the real one.
 
 	bool bodyComplete() const;
 		/// The body ended as its framing says (Content-Length reached, chunked terminator read).
+
+	bool timedOut() const;
+		/// The body ended because a read from the upstream timed out.
 
 protected:
 	void connect(const Poco::Net::SocketAddress& address) override;
@@ -54,6 +60,7 @@ private:
 	Poco::Int64 _remaining = 0;   /// bytes left in the body (Length) or the current chunk (Chunked)
 	bool _complete = false;
 	bool _ended = false;
+	bool _timedOut = false;
 };
 
 } // namespace AILoad

@@ -28,6 +28,7 @@
 #include "Poco/String.h"
 #include "Poco/ThreadPool.h"
 #include <algorithm>
+#include <chrono>
 #include <sstream>
 
 
@@ -160,6 +161,7 @@ public:
 
 private:
 	enum class WaitResult
+		/// How a wait() ended.
 	{
 		ELAPSED,
 		PEER_CLOSED,
@@ -185,8 +187,13 @@ private:
 		/// Sends SSE chat completion chunks.
 
 	std::string completionBody(const Poco::Dynamic::Var& model);
+		/// Returns an OpenAI chat.completion.
+
 	std::string otherBody(const std::string& uri, const Poco::Dynamic::Var& model);
+		/// Returns the answer for POST paths other than chat completions.
+
 	std::string modelsBody();
+		/// Returns an OpenAI model list.
 
 	MockUpstream& _mock;
 	Poco::Net::StreamSocket _socket;

@@ -20,7 +20,6 @@
 #include "Poco/Timestamp.h"
 #include "Poco/Types.h"
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>

@@ -89,12 +89,16 @@ private:
 int main(int argc, char** argv)
 {
 	// Block the termination signals before any thread starts, so that only
-	// waitForTerminationRequest() receives them (POCO issue #2978).
+	// waitForTerminationRequest() receives them (POCO issue #2978). A shell starts
+	// background jobs with SIGINT ignored, and an ignored signal never reaches
+	// sigwait(): restore the default first so that `kill -INT` works in scripts.
 	sigset_t signals;
 	sigemptyset(&signals);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGTERM);
-	sigaddset(&signals, SIGQUIT);
+	for (int sig: {SIGINT, SIGTERM, SIGQUIT})
+	{
+		std::signal(sig, SIG_DFL);
+		sigaddset(&signals, sig);
+	}
 	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
 	AILoad::Test::MockUpstreamApp app;

@@ -1,0 +1,38 @@
+//
+// ModelRewriterTest.h
+//
+// Definition of the ModelRewriterTest class.
+//
+
+
+#ifndef ModelRewriterTest_INCLUDED
+#define ModelRewriterTest_INCLUDED
+
+
+#include <cppunit/Test.h>
+#include <cppunit/TestFixture.h>
+
+
+class ModelRewriterTest: public CppUnit::TestFixture
+	/// Tests AILoad::ModelRewriter: the body sent upstream must be the client's bytes with
+	/// only the top-level "model" value replaced (SPEC section 3), so every case compares
+	/// the whole expected text byte for byte.
+{
+public:
+	void testNumbersUnchanged();
+	void testEscapesAndUtf8Unchanged();
+	void testOddWhitespace();
+	void testNestedModelStays();
+	void testModelLast();
+	void testModelNotAString();
+	void testDuplicateModelsAllReplaced();
+	void testEscapedModelKey();
+	void testNewModelNeedsEscapes();
+	void testInsertedWhenAbsent();
+	void testInsertedIntoEmptyObject();
+
+	static CppUnit::Test* suite();
+};
+
+
+#endif // ModelRewriterTest_INCLUDED

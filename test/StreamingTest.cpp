@@ -1,0 +1,254 @@
+#include "StreamingTest.h"
+
+#include "GatewayFixture.h"
+#include "MockUpstream.h"
+#include <Poco/Net/StreamSocket.h>
+
+using namespace AILoad::Test;
+
+namespace {
+
+const std::string chat = "/v1/chat/completions";
+const std::string streamBody = R"({"model":"auto","stream":true,"messages":[{"role":"user","content":"hi"}]})";
+
+std::string config(const std::string& models, const std::string& rest = "")
+{
+	return "{\"auth_token\": \"x\", \"models\": [" + models + "]" + (rest.empty() ? "" : ", " + rest) + "}";
+}
+
+
+int count(const std::string& text, const std::string& what)
+{
+	int n = 0;
+	for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+	return n;
+}
+
+
+bool endsCleanly(const std::string& raw)
+{
+	return raw.size() >= 5 && raw.compare(raw.size() - 5, 5, "0\r\n\r\n") == 0;
+}
+
+
+Poco::Net::StreamSocket openStream(Poco::UInt16 port, const std::string& request)
+{
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+	socket.sendBytes(request.data(), static_cast<int>(request.size()));
+	return socket;
+}
+
+
+std::string receiveUntil(Poco::Net::StreamSocket& socket, const std::string& marker, Poco::Timespan timeout)
+{
+	std::string received;
+	const Poco::Timestamp start;
+	char buffer[4096];
+	while (received.find(marker) == std::string::npos && start.elapsed() < timeout.totalMicroseconds())
+	{
+		if (!socket.poll(Poco::Timespan(0, 100000), Poco::Net::Socket::SELECT_READ)) continue;
+		const int n = socket.receiveBytes(buffer, sizeof(buffer));
+		if (n <= 0) break;
+		received.append(buffer, static_cast<std::size_t>(n));
+	}
+	return received;
+}
+
+} // namespace
+
+
+void StreamingTest::testEventsArriveAsTheyAreSent()
+{
+	MockUpstream a("a");
+	MockBehaviour behaviour;
+	behaviour.sseEvents = 6;
+	behaviour.sseInterval = Poco::Timespan(0, 100000);
+	a.setBehaviour(behaviour);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	TestClient client = gateway.client();
+
+	const std::vector<TimedPiece> pieces = client.raw(client.rawRequest(chat, streamBody), Poco::Timespan(10, 0));
+	const std::string raw = TestClient::joined(pieces);
+	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 200"), raw.substr(0, 12));
+	CPPUNIT_ASSERT(raw.find("Transfer-Encoding: chunked") != std::string::npos);
+	CPPUNIT_ASSERT(raw.find("Content-Type: text/event-stream") != std::string::npos);
+	CPPUNIT_ASSERT(raw.find("data: [DONE]") != std::string::npos);
+	CPPUNIT_ASSERT(endsCleanly(raw));
+
+	// Each event (6 tokens and [DONE]) must reach the client right after the mock flushed it.
+	const std::vector<Poco::Timestamp> sent = a.eventSendTimes();
+	CPPUNIT_ASSERT_EQUAL(std::size_t(7), sent.size());
+	for (std::size_t i = 0; i < sent.size(); ++i)
+	{
+		const std::string marker = i + 1 < sent.size() ? "tok" + std::to_string(i) + " " : "[DONE]";
+		std::string seen;
+		const TimedPiece* arrival = nullptr;
+		for (const auto& piece : pieces)
+		{
+			seen += piece.bytes;
+			if (seen.find(marker) != std::string::npos) { arrival = &piece; break; }
+		}
+		CPPUNIT_ASSERT_MESSAGE(marker, arrival != nullptr);
+		const Poco::Timestamp::TimeDiff delay = arrival->at - sent[i];
+		CPPUNIT_ASSERT_MESSAGE(marker + " arrived " + std::to_string(delay) + " us after it was sent", delay < 30000);
+	}
+}
+
+
+void StreamingTest::testClientLeavingMidStreamReleasesUpstream()
+{
+	MockUpstream a("a");
+	MockBehaviour behaviour;
+	behaviour.sseEvents = 100;
+	behaviour.sseInterval = Poco::Timespan(0, 100000);
+	a.setBehaviour(behaviour);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+
+	Poco::Net::StreamSocket socket = openStream(gateway.port(), gateway.client().rawRequest(chat, streamBody));
+	CPPUNIT_ASSERT(receiveUntil(socket, "tok1 ", Poco::Timespan(5, 0)).find("tok1 ") != std::string::npos);
+	socket.close();
+	const Poco::Timestamp closed;
+
+	Poco::Timestamp noticed;
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0), &noticed));
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(noticed - closed) + " us", noticed - closed < 1000000);
+	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(1, 0)));
+}
+
+
+void StreamingTest::testClientLeavingBeforeTheAnswerReleasesUpstream()
+{
+	MockUpstream a("a");
+	MockBehaviour behaviour;
+	behaviour.hang = true;
+	a.setBehaviour(behaviour);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+
+	Poco::Net::StreamSocket socket = openStream(gateway.port(), gateway.client().rawRequest(chat, streamBody));
+	CPPUNIT_ASSERT(a.waitForRequests(1, Poco::Timespan(5, 0)));
+	socket.close();
+	const Poco::Timestamp closed;
+	Poco::Timestamp noticed;
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0), &noticed));
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(noticed - closed) + " us", noticed - closed < 1000000);
+}
+
+
+void StreamingTest::testUpstreamBreakingOffStreamIsVisible()
+{
+	MockUpstream a("a");
+	MockBehaviour behaviour;
+	behaviour.sseEvents = 5;
+	behaviour.breakAfterEvents = 2;
+	a.setBehaviour(behaviour);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	TestClient client = gateway.client();
+
+	const std::string raw = TestClient::joined(client.raw(client.rawRequest(chat, streamBody), Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 200"), raw.substr(0, 12));
+	CPPUNIT_ASSERT_EQUAL(2, count(raw, "chat.completion.chunk"));
+	CPPUNIT_ASSERT(raw.find("data: {\"error\":") != std::string::npos);
+	CPPUNIT_ASSERT(raw.find("upstream_disconnected") != std::string::npos);
+	CPPUNIT_ASSERT(raw.find("[DONE]") == std::string::npos);
+	CPPUNIT_ASSERT_MESSAGE(raw, !endsCleanly(raw));
+
+	// The gateway itself is fine afterwards.
+	a.setBehaviour(MockBehaviour());
+	CPPUNIT_ASSERT_EQUAL(200, client.post(chat, "{}").status);
+}
+
+
+void StreamingTest::testUpstreamBreakingOffPlainBodyIsVisible()
+{
+	MockUpstream a("a");
+	MockBehaviour behaviour;
+	behaviour.body = "{\"padding\":\"" + std::string(10000, 'p') + "\"}";
+	behaviour.breakAfterEvents = 0;
+	a.setBehaviour(behaviour);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	TestClient client = gateway.client();
+
+	const std::string raw = TestClient::joined(client.raw(client.rawRequest(chat, "{}"), Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 200"), raw.substr(0, 12));
+	const std::string length = "Content-Length: " + std::to_string(behaviour.body.size()) + "\r\n";
+	CPPUNIT_ASSERT_MESSAGE(raw.substr(0, 300), raw.find(length) != std::string::npos);
+	const std::size_t bodyStart = raw.find("\r\n\r\n") + 4;
+	CPPUNIT_ASSERT(raw.size() - bodyStart < behaviour.body.size());
+}
+
+
+void StreamingTest::testChunkedPlainBodyRelayed()
+{
+	MockUpstream a("a");
+	MockBehaviour behaviour;
+	behaviour.chunkedPlain = true;
+	a.setBehaviour(behaviour);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	const HttpAnswer answer = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(200, answer.status);
+	CPPUNIT_ASSERT(answer.body.find("Hello from a") != std::string::npos);
+	CPPUNIT_ASSERT_EQUAL(std::string("chunked"), answer.header("Transfer-Encoding"));
+}
+
+
+void StreamingTest::testStreamFailsOverBeforeFirstByte()
+{
+	MockUpstream a("a"), b("b");
+	MockBehaviour limited;
+	limited.status = 429;
+	limited.headers = {{"Retry-After", "7"}};
+	a.setBehaviour(limited);
+	a.start();
+	b.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase())));
+	TestClient client = gateway.client();
+	for (int i = 0; i < 2; ++i)
+	{
+		const std::string raw = TestClient::joined(client.raw(client.rawRequest(chat, streamBody), Poco::Timespan(10, 0)));
+		CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 200"), raw.substr(0, 12));
+		CPPUNIT_ASSERT(raw.find("X-AILoad-Upstream: b") != std::string::npos);
+		CPPUNIT_ASSERT(raw.find("data: [DONE]") != std::string::npos);
+	}
+	b.setBehaviour(limited);
+	const HttpAnswer answer = client.post(chat, streamBody);
+	CPPUNIT_ASSERT_EQUAL(429, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::string("7"), answer.header("Retry-After"));
+}
+
+
+void StreamingTest::testUpstreamSilentTooLongTimesOut()
+{
+	MockUpstream a("a"), b("b");
+	MockBehaviour silent;
+	silent.hang = true;
+	a.setBehaviour(silent);
+	b.setBehaviour(silent);
+	a.start();
+	b.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase()),
+		R"("settings": {"timeout": 0.3})"));
+	const Poco::Timestamp start;
+	const HttpAnswer answer = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(504, answer.status);
+	CPPUNIT_ASSERT(start.elapsed() < 3000000);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.requestCount());
+
+	// A stream that stalls after it started is cut off, visibly.
+	MockBehaviour stalling;
+	stalling.sseEvents = 3;
+	stalling.sseInterval = Poco::Timespan(2, 0);
+	a.setBehaviour(stalling);
+	b.setBehaviour(stalling);
+	TestClient client = gateway.client();
+	const std::string raw = TestClient::joined(client.raw(client.rawRequest(chat, streamBody), Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 200"), raw.substr(0, 12));
+	CPPUNIT_ASSERT_MESSAGE(raw, raw.find("upstream_timeout") != std::string::npos);
+	CPPUNIT_ASSERT(!endsCleanly(raw));
+}

@@ -1,0 +1,124 @@
+#include "TestClient.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/String.h>
+
+namespace AILoad {
+namespace Test {
+
+std::string HttpAnswer::header(const std::string& name) const
+{
+	for (const auto& header : headers)
+	{
+		if (Poco::icompare(header.first, name) == 0) return header.second;
+	}
+	return "";
+}
+
+
+bool HttpAnswer::hasHeader(const std::string& name) const
+{
+	for (const auto& header : headers)
+	{
+		if (Poco::icompare(header.first, name) == 0) return true;
+	}
+	return false;
+}
+
+
+TestClient::TestClient(Poco::UInt16 port, std::string token):
+	_port(port),
+	_token(std::move(token))
+{
+}
+
+
+HttpAnswer TestClient::post(const std::string& path, const std::string& body, const Headers& headers) const
+{
+	return send(Poco::Net::HTTPRequest::HTTP_POST, path, body, headers);
+}
+
+
+HttpAnswer TestClient::get(const std::string& path, const Headers& headers) const
+{
+	return send(Poco::Net::HTTPRequest::HTTP_GET, path, "", headers);
+}
+
+
+HttpAnswer TestClient::send(const std::string& method, const std::string& path, const std::string& body, const Headers& headers) const
+{
+	Poco::Net::HTTPClientSession session("127.0.0.1", _port);
+	session.setTimeout(Poco::Timespan(30, 0));
+	Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+	bool hasAuthorization = false;
+	for (const auto& header : headers)
+	{
+		request.add(header.first, header.second);
+		hasAuthorization = hasAuthorization || Poco::icompare(header.first, "Authorization") == 0;
+	}
+	if (!_token.empty() && !hasAuthorization) request.set("Authorization", "Bearer " + _token);
+	if (method == Poco::Net::HTTPRequest::HTTP_POST)
+	{
+		if (!request.has("Content-Type")) request.setContentType("application/json");
+		request.setContentLength(static_cast<std::streamsize>(body.size()));
+	}
+	session.sendRequest(request) << body;
+	Poco::Net::HTTPResponse response;
+	std::istream& in = session.receiveResponse(response);
+	HttpAnswer answer;
+	answer.status = response.getStatus();
+	for (const auto& header : response) answer.headers.push_back(header);
+	Poco::StreamCopier::copyToString(in, answer.body);
+	return answer;
+}
+
+
+std::vector<TimedPiece> TestClient::raw(const std::string& bytes, Poco::Timespan timeout) const
+{
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", _port));
+	socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+	std::vector<TimedPiece> pieces;
+	const Poco::Timestamp start;
+	char buffer[65536];
+	for (;;)
+	{
+		const Poco::Timespan left = timeout - start.elapsed();
+		if (left <= 0 || !socket.poll(left, Poco::Net::Socket::SELECT_READ)) break;
+		int n = 0;
+		try
+		{
+			n = socket.receiveBytes(buffer, sizeof(buffer));
+		}
+		catch (Poco::Exception&)
+		{
+			break;  // reset by the server
+		}
+		if (n <= 0) break;
+		pieces.push_back({Poco::Timestamp(), std::string(buffer, static_cast<std::size_t>(n))});
+	}
+	return pieces;
+}
+
+
+std::string TestClient::rawRequest(const std::string& path, const std::string& body, const Headers& headers) const
+{
+	std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n";
+	if (!_token.empty()) request += "Authorization: Bearer " + _token + "\r\n";
+	for (const auto& header : headers) request += header.first + ": " + header.second + "\r\n";
+	request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+	return request;
+}
+
+
+std::string TestClient::joined(const std::vector<TimedPiece>& pieces)
+{
+	std::string all;
+	for (const auto& piece : pieces) all += piece.bytes;
+	return all;
+}
+
+} } // namespace AILoad::Test
