@@ -199,6 +199,14 @@ void RelayTest::testAuthentication()
 		CPPUNIT_ASSERT_EQUAL(401, client->get("/v1/models").status);
 	}
 	CPPUNIT_ASSERT_EQUAL(401, anonymous.post(chat, "{}", {{"Authorization", "Basic " + GatewayFixture::token()}}).status);
+
+	// The refused request's body is never taken for the next request on the same connection
+	// (HTTP clients such as the OpenAI SDK's fetch reuse connections across API keys).
+	const std::string refused = wrong.rawRequest(chat, R"({"model":"auto","messages":[]})");
+	const std::string good = gateway.client().rawRequest(chat, R"({"model":"auto"})");
+	const std::string raw = TestClient::joined(wrong.raw(refused + good, Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(raw, std::string("HTTP/1.1 401"), raw.substr(0, 12));
+	CPPUNIT_ASSERT_MESSAGE(raw, raw.find("400 Bad Request") == std::string::npos);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(0), a.requestCount());
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"auto"})").status);
 }

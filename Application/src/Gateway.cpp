@@ -1,5 +1,7 @@
 #include "Gateway.h"
 
+#include "BusyConnectionFilter.h"
+#include "GatewayConnectionFactory.h"
 #include "GatewayRequestHandlerFactory.h"
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
@@ -12,6 +14,7 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_settings(settings),
 	_connector(settings.extraCaLocation),
 	_router(std::move(router)),
+	_deadlines(settings.requestTimeout),
 	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
 {
 }
@@ -37,7 +40,14 @@ void Gateway::start()
 	params->setKeepAliveTimeout(_settings.keepAliveTimeout);
 	params->setTimeout(_settings.receiveTimeout);
 	params->setServerName("AILoad");
-	_server = std::make_unique<Poco::Net::HTTPServer>(new GatewayRequestHandlerFactory(*this, _settings.sendTimeout), _threads, socket, params);
+	// POCO's HTTPServer is a TCPServer with a connection factory of its own; building it
+	// from the parts lets each connection carry a request deadline.
+	_handlers = new GatewayRequestHandlerFactory(*this, _deadlines, _settings.keepAliveTimeout);
+	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout);
+	_server = std::make_unique<Poco::Net::TCPServer>(connections, _threads, socket, params);
+	Poco::AutoPtr<BusyConnectionFilter> busy = new BusyConnectionFilter(_settings.maxThreads);
+	busy->watch(_server.get());
+	_server->setConnectionFilter(busy);
 	_server->start();
 }
 
@@ -53,9 +63,9 @@ bool Gateway::stop(Poco::Timespan drain)
 	if (!_server) return true;
 	_server->stop();
 	const bool drained = waitForIdle(drain);
-	// stopAll(true) shuts the client sockets down; a relay waiting on its upstream watches
-	// its client's socket, so it notices, drops its upstream and returns.
-	_server->stopAll(true);
+	// Shutting the client sockets down ends the rest: a relay waiting on its upstream
+	// watches its client's socket, so it notices, drops its upstream and returns.
+	_handlers->abortConnections();
 	waitForIdle(Poco::Timespan(5, 0));
 	_threads.joinAll();
 	_server.reset();
@@ -86,6 +96,24 @@ const UpstreamConnector& Gateway::connector() const
 UpstreamRouter& Gateway::router()
 {
 	return *_router;
+}
+
+
+ClientDeadlines& Gateway::deadlines()
+{
+	return _deadlines;
+}
+
+
+CooldownTracker& Gateway::cooldowns()
+{
+	return _cooldowns;
+}
+
+
+RequestRateLimiter& Gateway::rateLimiter()
+{
+	return _rateLimiter;
 }
 
 

@@ -1,10 +1,13 @@
 #ifndef AILoad_Gateway_INCLUDED
 #define AILoad_Gateway_INCLUDED
 
+#include "CooldownTracker.h"
 #include "GatewayConfig.h"
+#include "RequestRateLimiter.h"
 #include "UpstreamConnector.h"
 #include "UpstreamRouter.h"
-#include <Poco/Net/HTTPServer.h>
+#include "ClientDeadlines.h"
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 #include <condition_variable>
 #include <memory>
@@ -12,6 +15,8 @@
 #include <string>
 
 namespace AILoad {
+
+class GatewayRequestHandlerFactory;
 
 class Gateway
 	/// The running gateway: the HTTP server, the current config, and what every request
@@ -30,6 +35,7 @@ public:
 		Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0);
 		Poco::Timespan receiveTimeout = Poco::Timespan(30, 0);
 		Poco::Timespan sendTimeout = Poco::Timespan(30, 0);
+		Poco::Timespan requestTimeout = Poco::Timespan(30, 0);  /// for a request's head and body, in all
 		std::string extraCaLocation;  /// a CA file or folder trusted for upstreams besides the system store
 	};
 
@@ -51,6 +57,9 @@ public:
 
 	const UpstreamConnector& connector() const;
 	UpstreamRouter& router();
+	CooldownTracker& cooldowns();
+	RequestRateLimiter& rateLimiter();
+	ClientDeadlines& deadlines();
 
 	void requestStarted();
 	void requestFinished();
@@ -63,8 +72,12 @@ private:
 	ServerSettings _settings;
 	UpstreamConnector _connector;
 	std::unique_ptr<UpstreamRouter> _router;
+	CooldownTracker _cooldowns;
+	RequestRateLimiter _rateLimiter;
+	ClientDeadlines _deadlines;
 	Poco::ThreadPool _threads;
-	std::unique_ptr<Poco::Net::HTTPServer> _server;
+	Poco::SharedPtr<GatewayRequestHandlerFactory> _handlers;
+	std::unique_ptr<Poco::Net::TCPServer> _server;
 
 	std::mutex _inFlightMutex;
 	std::condition_variable _idle;

@@ -137,6 +137,7 @@ int GatewayApplication::main(const std::vector<std::string>&)
 	settings.keepAliveTimeout = Poco::Timespan(config().getInt("aiload.server.keepAliveTimeout", 15), 0);
 	settings.receiveTimeout = Poco::Timespan(config().getInt("aiload.server.receiveTimeout", 30), 0);
 	settings.sendTimeout = Poco::Timespan(config().getInt("aiload.server.sendTimeout", 30), 0);
+	settings.requestTimeout = Poco::Timespan(config().getInt("aiload.server.requestTimeout", 30), 0);
 	settings.extraCaLocation = config().getString("aiload.tls.caLocation", "");
 	if (!settings.extraCaLocation.empty()) settings.extraCaLocation = resolve(settings.extraCaLocation);
 

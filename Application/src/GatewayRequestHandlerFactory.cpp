@@ -5,6 +5,7 @@
 #include "HealthRequestHandler.h"
 #include "ModelsRequestHandler.h"
 #include "ProxyRequestHandler.h"
+#include "TimedRequestHandler.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
@@ -34,18 +35,32 @@ bool hasDotSegment(const std::string& path)
 } // namespace
 
 
-GatewayRequestHandlerFactory::GatewayRequestHandlerFactory(Gateway& gateway, Poco::Timespan sendTimeout):
+GatewayRequestHandlerFactory::GatewayRequestHandlerFactory(Gateway& gateway, ClientDeadlines& deadlines, Poco::Timespan keepAliveTimeout):
 	_gateway(gateway),
-	_sendTimeout(sendTimeout)
+	_deadlines(deadlines),
+	_keepAliveTimeout(keepAliveTimeout)
 {
+}
+
+
+void GatewayRequestHandlerFactory::abortConnections()
+{
+	serverStopped(this, true);
 }
 
 
 Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
 {
-	// POCO sets only a receive timeout: without this a client that stops reading pins a thread in send().
-	const_cast<Poco::Net::HTTPServerRequestImpl&>(static_cast<const Poco::Net::HTTPServerRequestImpl&>(request)).socket().setSendTimeout(_sendTimeout);
+	Poco::Net::HTTPRequestHandler* handler = createHandler(request);
+	// The proxy reads a body, and says itself when it has; the others have read all they will.
+	if (!dynamic_cast<ProxyRequestHandler*>(handler))
+		_deadlines.requestRead(const_cast<Poco::Net::HTTPServerRequestImpl&>(static_cast<const Poco::Net::HTTPServerRequestImpl&>(request)).socket());
+	return new TimedRequestHandler(handler, _deadlines, _keepAliveTimeout);
+}
 
+
+Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createHandler(const Poco::Net::HTTPServerRequest& request)
+{
 	if (HeaderForwarding::hasUnsafeValue(request))
 		return new ErrorRequestHandler(HTTPResponse::HTTP_BAD_REQUEST, "A request header contains CR, LF or NUL.", "invalid_header");
 

@@ -2,6 +2,7 @@
 #define AILoad_GatewayRequestHandlerFactory_INCLUDED
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include "ClientDeadlines.h"
 #include <Poco/Timespan.h>
 
 namespace AILoad {
@@ -12,12 +13,18 @@ class GatewayRequestHandlerFactory final: public Poco::Net::HTTPRequestHandlerFa
 	/// Maps method and path to a handler; everything it cannot map gets a clear error.
 {
 public:
-	GatewayRequestHandlerFactory(Gateway& gateway, Poco::Timespan sendTimeout);
+	GatewayRequestHandlerFactory(Gateway& gateway, ClientDeadlines& deadlines, Poco::Timespan keepAliveTimeout);
 	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
+	void abortConnections();
+		/// Shuts down every open client connection (what HTTPServer::stopAll(true) does).
+
 private:
+	Poco::Net::HTTPRequestHandler* createHandler(const Poco::Net::HTTPServerRequest& request);
+
 	Gateway& _gateway;
-	Poco::Timespan _sendTimeout;
+	ClientDeadlines& _deadlines;
+	Poco::Timespan _keepAliveTimeout;
 };
 
 } // namespace AILoad

@@ -10,6 +10,16 @@
 
 namespace AILoad {
 
+namespace {
+
+long secondsUp(Poco::Timespan span)
+{
+	return static_cast<long>((span.totalMicroseconds() + 999999) / 1000000);
+}
+
+} // namespace
+
+
 HealthRequestHandler::HealthRequestHandler(Gateway& gateway):
 	_gateway(gateway)
 {
@@ -29,7 +39,23 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 			Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
 			entry->set("name", upstream.name);
 			entry->set("model", upstream.model);
-			entry->set("state", upstream.enabled ? "up" : "disabled");
+			const CooldownTracker::State cooldown = _gateway.cooldowns().state(upstream.name);
+			const Poco::Timespan coolingFor = _gateway.cooldowns().remaining(upstream.name);
+			const Poco::Timespan limitedFor = _gateway.rateLimiter().waitTime(upstream);
+			if (!upstream.enabled) entry->set("state", "disabled");
+			else if (coolingFor > 0)
+			{
+				entry->set("state", "cooling_down");
+				entry->set("reason", CooldownTracker::describe(cooldown.reason));
+				entry->set("seconds_left", secondsUp(coolingFor));
+			}
+			else if (limitedFor > 0)
+			{
+				entry->set("state", "at_limit");
+				entry->set("seconds_left", secondsUp(limitedFor));
+			}
+			else entry->set("state", "up");
+			entry->set("consecutive_failures", cooldown.consecutiveFailures);
 			upstreams->add(entry);
 		}
 		health.set("upstreams", upstreams);

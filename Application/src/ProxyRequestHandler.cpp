@@ -2,6 +2,7 @@
 
 #include "AuthToken.h"
 #include "CandidateResolver.h"
+#include <algorithm>
 #include "ClientWatch.h"
 #include "ErrorResponse.h"
 #include "Gateway.h"
@@ -15,7 +16,6 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
@@ -39,13 +39,6 @@ bool isFailoverStatus(int status)
 }
 
 
-int retryAfterSeconds(const HTTPResponse& response)
-{
-	int seconds = 0;
-	if (Poco::NumberParser::tryParse(response.get("Retry-After", ""), seconds) && seconds >= 0) return seconds;
-	return -1;
-}
-
 } // namespace
 
 
@@ -68,10 +61,12 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerRe
 	const GatewayConfig::Ptr config = _gateway.config();
 
 	if (!AuthToken::authorizes(request, config->authToken))
-		return ErrorResponse::send(response, HTTPResponse::HTTP_UNAUTHORIZED, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.", "invalid_request_error", "invalid_api_key");
+		return refuseUnread(request.stream(), response, HTTPResponse::HTTP_UNAUTHORIZED, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.", "invalid_api_key");
 
 	std::string body;
 	if (!readBody(request, response, config->maxBodyBytes, body)) return;
+	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+	_gateway.deadlines().requestRead(serverRequest.socket());
 
 	const JsonScanner::Result json = JsonScanner::scan(body);
 	if (!json.valid)
@@ -96,18 +91,31 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerRe
 	const std::vector<const UpstreamConfig*> candidates = CandidateResolver::resolve(*config, route.requestedModel);
 	if (candidates.empty())
 		return ErrorResponse::send(response, HTTPResponse::HTTP_NOT_FOUND, "The model `" + route.requestedModel + "` does not exist: name \"auto\", a group, or a model of this gateway (GET /v1/models lists them).", "invalid_request_error", "model_not_found");
-	const std::vector<const UpstreamConfig*> ordered = _gateway.router().order(candidates, route);
 
-	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+	// Policy comes before ordering: the strategies order the upstreams that are ready; those
+	// cooling down follow as a last resort; those at their rpm/rpd limit get nothing.
+	std::vector<const UpstreamConfig*> ready;
+	std::vector<const UpstreamConfig*> coolingDown;
+	for (const UpstreamConfig* upstream : candidates)
+	{
+		if (_gateway.rateLimiter().waitTime(*upstream) > 0) continue;
+		(_gateway.cooldowns().remaining(upstream->name) > 0 ? coolingDown : ready).push_back(upstream);
+	}
+	if (ready.empty())
+		return sendAllBusy(response, candidates);
+	std::vector<const UpstreamConfig*> ordered = _gateway.router().order(ready, route);
+	ordered.insert(ordered.end(), coolingDown.begin(), coolingDown.end());
+
 	ClientWatch client(serverRequest.socket());
 	Failures failures;
 	for (const UpstreamConfig* upstream : ordered)
 	{
 		if (static_cast<int>(failures.tried.size()) >= config->maxAttempts) break;
+		if (!_gateway.rateLimiter().tryAcquire(*upstream)) continue;  // reached its limit meanwhile
 		if (attempt(*upstream, *config, request, response, ModelRewriter::rewrite(body, json, upstream->model), route, client, failures) == Attempt::Answered)
 			return;
 	}
-	sendExhausted(response, failures);
+	sendExhausted(response, failures, candidates);
 }
 
 
@@ -120,7 +128,7 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 		const Poco::Int64 length = request.getContentLength64();
 		if (length < 0 || static_cast<Poco::UInt64>(length) > limit)
 		{
-			refuseTooLarge(in, response, tooLarge);
+			refuseUnread(in, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "request_too_large");
 			return false;
 		}
 		body.resize(static_cast<std::size_t>(length));
@@ -139,7 +147,7 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 		body.append(buffer, static_cast<std::size_t>(in.gcount()));
 		if (body.size() > limit)
 		{
-			refuseTooLarge(in, response, tooLarge);
+			refuseUnread(in, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "request_too_large");
 			return false;
 		}
 	}
@@ -147,11 +155,11 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 }
 
 
-void ProxyRequestHandler::refuseTooLarge(std::istream& body, HTTPServerResponse& response, const std::string& message)
+void ProxyRequestHandler::refuseUnread(std::istream& body, HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& message, const std::string& code)
 {
 	response.setKeepAlive(false);  // the unread body must not be taken for the next request
-	ErrorResponse::send(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, message, "invalid_request_error", "request_too_large");
-	// Closing with unread bytes makes the kernel send a reset, which can destroy the 413
+	ErrorResponse::send(response, status, message, "invalid_request_error", code);
+	// Closing with unread bytes makes the kernel send a reset, which can destroy the answer
 	// before the client reads it. Discard (not keep) a bounded part of the rest first.
 	body.ignore(4 * 1024 * 1024);
 }
@@ -209,15 +217,25 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 	if (result.status == 0 || isFailoverStatus(result.status))
 	{
 		if (result.status != 0) failure = "HTTP " + std::to_string(result.status);
-		logger.warning("upstream %s failed: %s", upstream.name, failure);
 		failures.tried.push_back(upstream.name + " (" + failure + ")");
 		failures.lastTimedOut = result.timedOut;
+		failures.allRateLimited = failures.allRateLimited && result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS;
+		CooldownTracker& cooldowns = _gateway.cooldowns();
 		if (result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS)
 		{
-			const int seconds = retryAfterSeconds(upstreamResponse);
-			if (seconds >= 0 && (failures.retryAfterSeconds < 0 || seconds < failures.retryAfterSeconds)) failures.retryAfterSeconds = seconds;
+			cooldowns.rateLimited(upstream.name, CooldownTracker::parseRetryAfter(upstreamResponse.get("Retry-After", "")));
+			logger.information("upstream %s is rate-limited: cooling down for %d s", upstream.name, static_cast<int>(cooldowns.remaining(upstream.name).totalSeconds()));
 		}
-		else failures.allRateLimited = false;
+		else if (result.status == HTTPResponse::HTTP_UNAUTHORIZED || result.status == HTTPResponse::HTTP_FORBIDDEN)
+		{
+			cooldowns.badKey(upstream.name);
+			logger.error("upstream %s refused its API key (HTTP %d): check models[].api_key of %s; cooling it down for 10 minutes", upstream.name, result.status, upstream.name);
+		}
+		else
+		{
+			cooldowns.failed(upstream.name);
+			logger.warning("upstream %s failed: %s", upstream.name, failure);
+		}
 		return Attempt::Failed;
 	}
 
@@ -225,27 +243,44 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 	ResponseRelay relay(*session, client, serverRequest.socket(), config.readTimeout);
 	const ResponseRelay::Outcome outcome = relay.relay(upstreamResponse, response, upstream);
 	if (outcome == ResponseRelay::Outcome::UpstreamBroke || outcome == ResponseRelay::Outcome::UpstreamTimedOut)
+	{
+		_gateway.cooldowns().failed(upstream.name);
 		logger.warning("upstream %s broke off a response to %s after it had started", upstream.name, route.clientAddress);
+	}
+	else _gateway.cooldowns().succeeded(upstream.name);
 	if (logger.debug())
 		logger.debug("%s %s -> %s: %d in %.1f ms", request.getMethod(), request.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
 	return Attempt::Answered;
 }
 
 
-void ProxyRequestHandler::sendExhausted(HTTPServerResponse& response, const Failures& failures)
+void ProxyRequestHandler::sendExhausted(HTTPServerResponse& response, const Failures& failures, const std::vector<const UpstreamConfig*>& candidates)
 {
 	std::string tried;
 	for (const auto& entry : failures.tried) tried += (tried.empty() ? "" : ", ") + entry;
-	if (failures.tried.empty())
-		return ErrorResponse::send(response, HTTPResponse::HTTP_BAD_GATEWAY, "No upstream could be tried.", "upstream_error", "no_upstream");
-	if (failures.allRateLimited)
-	{
-		response.set("Retry-After", std::to_string(failures.retryAfterSeconds >= 0 ? failures.retryAfterSeconds : 30));
-		return ErrorResponse::send(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "Every upstream is rate-limited; tried: " + tried + ".", "rate_limit_error", "rate_limited");
-	}
+	if (failures.tried.empty() || failures.allRateLimited)
+		return sendAllBusy(response, candidates, tried.empty() ? "" : "; tried: " + tried);
 	if (failures.lastTimedOut)
 		return ErrorResponse::send(response, HTTPResponse::HTTP_GATEWAY_TIMEOUT, "No upstream answered in time; tried: " + tried + ".", "upstream_error", "upstream_timeout");
 	ErrorResponse::send(response, HTTPResponse::HTTP_BAD_GATEWAY, "No upstream could answer; tried: " + tried + ".", "upstream_error", "upstream_unavailable");
+}
+
+
+void ProxyRequestHandler::sendAllBusy(HTTPServerResponse& response, const std::vector<const UpstreamConfig*>& candidates, const std::string& tried)
+{
+	// The honest wait: until the first of the candidates is free again.
+	Poco::Timespan wait = -1;
+	std::string names;
+	for (const UpstreamConfig* upstream : candidates)
+	{
+		const Poco::Timespan free = std::max(_gateway.cooldowns().remaining(upstream->name), _gateway.rateLimiter().waitTime(*upstream));
+		if (wait < 0 || free < wait) wait = free;
+		names += (names.empty() ? "" : ", ") + upstream->name;
+	}
+	const long seconds = std::max(1L, static_cast<long>((wait.totalMicroseconds() + 999999) / 1000000));
+	response.set("Retry-After", std::to_string(seconds));
+	ErrorResponse::send(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "Every upstream is rate-limited or cooling down (" + names + ")" + tried
+		+ "; retry in " + std::to_string(seconds) + " s.", "rate_limit_error", "rate_limited");
 }
 
 } // namespace AILoad

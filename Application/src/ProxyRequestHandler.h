@@ -4,6 +4,7 @@
 #include "GatewayConfig.h"
 #include "UpstreamRouter.h"
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <string>
 #include <vector>
 
@@ -27,18 +28,20 @@ private:
 		/// What went wrong with the upstreams tried so far, for the final answer.
 	{
 		std::vector<std::string> tried;     /// "name (what happened)"
-		bool allRateLimited = true;
+		bool allRateLimited = true;         /// every upstream tried answered 429
 		bool lastTimedOut = false;
-		int retryAfterSeconds = -1;         /// the earliest Retry-After among 429 answers
 	};
 
 	enum class Attempt { Answered, Failed };
 
 	bool readBody(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t limit, std::string& body);
-	void refuseTooLarge(std::istream& body, Poco::Net::HTTPServerResponse& response, const std::string& message);
+	void refuseUnread(std::istream& body, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& message, const std::string& code);
+		/// Answers an error without reading the body, and closes the connection.
 	Attempt attempt(const UpstreamConfig& upstream, const GatewayConfig& config, Poco::Net::HTTPServerRequest& request,
 		Poco::Net::HTTPServerResponse& response, const std::string& body, const RouteRequest& route, ClientWatch& client, Failures& failures);
-	void sendExhausted(Poco::Net::HTTPServerResponse& response, const Failures& failures);
+	void sendExhausted(Poco::Net::HTTPServerResponse& response, const Failures& failures, const std::vector<const UpstreamConfig*>& candidates);
+	void sendAllBusy(Poco::Net::HTTPServerResponse& response, const std::vector<const UpstreamConfig*>& candidates, const std::string& tried = "");
+		/// 429 with a Retry-After that is the wait until the first candidate is free.
 
 	Gateway& _gateway;
 	std::string _pathAfterV1;

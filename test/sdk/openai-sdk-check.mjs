@@ -49,11 +49,14 @@ function describe(err) {
 		return `${err.constructor.name} status=${err.status} code=${err.code} type=${err.type} ` +
 			`message=${JSON.stringify(err.message)} body=${JSON.stringify(err.error)}`;
 	}
+	if (err instanceof CheckFailed) return err.message;
 	return err && err.stack ? err.stack : String(err);
 }
 
+class CheckFailed extends Error {}
+
 function expect(condition, message) {
-	if (!condition) throw new Error(message);
+	if (!condition) throw new CheckFailed(message);
 }
 
 // SDK version, for the log.
@@ -105,8 +108,8 @@ await check("chat.completions.create stream", async () => {
 	return `${chunks} chunks, ${deltas.length} deltas ${JSON.stringify(deltas.join(""))}, stream finished`;
 });
 
-// (b') The stream helper with an abort half-way: the SDK stops cleanly.
-await check("chat.completions.stream abort", async () => {
+// (b') Leaving a stream half-way: the SDK stops cleanly and the gateway keeps serving.
+await check("chat.completions.create stream, break out early", async () => {
 	const stream = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Count" }], stream: true });
 	let seen = 0;
 	for await (const chunk of stream) {
@@ -128,31 +131,6 @@ await check("models.list", async () => {
 	return JSON.stringify(ids);
 });
 
-// (d) A wrong key: AuthenticationError, 401.
-await check("wrong apiKey -> AuthenticationError 401", async () => {
-	const wrong = new OpenAI({ ...options, apiKey: apiKey + "-wrong" });
-	try {
-		await wrong.chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }] });
-	} catch (err) {
-		expect(err instanceof OpenAI.AuthenticationError, `got ${describe(err)}`);
-		expect(err.status === 401, `status ${err.status}`);
-		return `status ${err.status} code=${err.code} ${JSON.stringify(err.message)}`;
-	}
-	throw new Error("the request succeeded");
-});
-
-// (d') The same for the model list, a GET.
-await check("wrong apiKey models.list -> AuthenticationError 401", async () => {
-	const wrong = new OpenAI({ ...options, apiKey: "sk-not-the-token" });
-	try {
-		await wrong.models.list();
-	} catch (err) {
-		expect(err instanceof OpenAI.AuthenticationError && err.status === 401, `got ${describe(err)}`);
-		return `status ${err.status} code=${err.code}`;
-	}
-	throw new Error("the request succeeded");
-});
-
 // (e) An unknown model: NotFoundError, 404, code model_not_found.
 await check("unknown model -> NotFoundError 404 model_not_found", async () => {
 	try {
@@ -163,7 +141,7 @@ await check("unknown model -> NotFoundError 404 model_not_found", async () => {
 		expect(err.code === "model_not_found", `code ${JSON.stringify(err.code)}`);
 		return `status ${err.status} code=${err.code} ${JSON.stringify(err.message)}`;
 	}
-	throw new Error("the request succeeded");
+	throw new CheckFailed("the request succeeded");
 });
 
 // (e') The same while streaming: the error comes before any stream starts.
@@ -175,7 +153,7 @@ await check("unknown model stream -> NotFoundError 404 model_not_found", async (
 		expect(err instanceof OpenAI.NotFoundError && err.status === 404 && err.code === "model_not_found", `got ${describe(err)}`);
 		return `status ${err.status} code=${err.code}`;
 	}
-	throw new Error("the request succeeded");
+	throw new CheckFailed("the request succeeded");
 });
 
 // (f) Embeddings, routed like any POST /v1/...: the mock's answer is not a real embedding
@@ -186,6 +164,102 @@ await check("embeddings.create (routing only)", async () => {
 	expect(result.upstream === model, `upstream ${JSON.stringify(result.upstream)}, body ${JSON.stringify(result)}`);
 	expect(typeof result.path === "string" && result.path.endsWith("/v1/embeddings"), `path ${JSON.stringify(result.path)}`);
 	return `reached ${result.upstream} at ${result.path}`;
+});
+
+// (d) A wrong key on the model list (a GET, no body): AuthenticationError, 401.
+await check("wrong apiKey models.list -> AuthenticationError 401", async () => {
+	const wrong = new OpenAI({ ...options, apiKey: "sk-not-the-token" });
+	try {
+		await wrong.models.list();
+	} catch (err) {
+		expect(err instanceof OpenAI.AuthenticationError && err.status === 401, `got ${describe(err)}`);
+		return `status ${err.status} code=${err.code}`;
+	}
+	throw new CheckFailed("the request succeeded");
+});
+
+// (d') A wrong key on a chat completion: AuthenticationError, 401.
+await check("wrong apiKey -> AuthenticationError 401", async () => {
+	const wrong = new OpenAI({ ...options, apiKey: apiKey + "-wrong" });
+	try {
+		await wrong.chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }] });
+	} catch (err) {
+		expect(err instanceof OpenAI.AuthenticationError, `got ${describe(err)}`);
+		expect(err.status === 401, `status ${err.status}`);
+		return `status ${err.status} code=${err.code} ${JSON.stringify(err.message)}`;
+	}
+	throw new CheckFailed("the request succeeded");
+});
+
+// (d'') A good request right after a 401 (wrong key, with a body). Node's fetch pools
+// connections across clients, so the next request may go out on the connection that got
+// the 401; it must still be answered normally.
+await check("request after a 401 -> answered", async () => {
+	const wrong = new OpenAI({ ...options, apiKey: "sk-not-the-token" });
+	for (let i = 0; i < 5; i++) {
+		await wrong.chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }] })
+			.then(() => { throw new CheckFailed("the wrong key was accepted"); },
+				(err) => expect(err instanceof OpenAI.AuthenticationError, `round ${i}: wrong key got ${describe(err)}`));
+		try {
+			const ok = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }] });
+			expect(ok.choices?.[0]?.message?.content === `Hello from ${model}`, `round ${i}: content ${JSON.stringify(ok.choices?.[0]?.message?.content)}`);
+		} catch (err) {
+			throw new CheckFailed(`round ${i}: the good request after a 401 got ${describe(err)}`);
+		}
+	}
+	return "5 rounds of 401 then 200";
+});
+
+// (d''') The same at the HTTP level, on one connection for certain: POST with a wrong key
+// and a body, then a good POST on the same keep-alive connection. Either the gateway
+// closes the connection after the 401 (then a client reconnects) or it answers the second
+// request; what it must not do is take the unread first body for the next request.
+await check("HTTP: POST with wrong key, then a good POST on the same connection", async () => {
+	const net = await import("node:net");
+	const url = new URL(baseURL);
+	const path = url.pathname.replace(/\/$/, "") + "/chat/completions";
+	const body = JSON.stringify({ model, messages: [{ role: "user", content: "Hi" }] });
+	const request = (key) => `POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${key}\r\n` +
+		`Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+	const socket = net.connect(Number(url.port), url.hostname);
+	let received = "";
+	let closed = false;
+	socket.setEncoding("latin1");
+	socket.on("data", (d) => { received += d; });
+	socket.on("close", () => { closed = true; });
+	socket.on("error", () => { closed = true; });
+	const until = async (predicate, ms) => {
+		const deadline = Date.now() + ms;
+		while (!predicate() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+		return predicate();
+	};
+	const complete = () => {
+		// A whole response with a Content-Length body, or the connection closed.
+		const end = received.indexOf("\r\n\r\n");
+		if (end < 0) return closed;
+		const length = /^content-length:\s*(\d+)/im.exec(received.slice(0, end));
+		return closed || (length && received.length >= end + 4 + Number(length[1]));
+	};
+	const printable = (s) => JSON.stringify(s.replace(/\r\n/g, "\\r\\n").slice(0, 300));
+	try {
+		await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("error", reject); });
+		socket.write(request(apiKey + "-wrong"));
+		expect(await until(complete, 5000), `no whole answer to the wrong-key POST: ${printable(received)}`);
+		const first = received;
+		expect(first.startsWith("HTTP/1.1 401"), `wrong-key POST got ${printable(first)}`);
+		const firstHead = first.split("\r\n\r\n")[0];
+		if (closed || /^connection:\s*close/im.test(firstHead)) return "the gateway closes the connection after the 401";
+		received = "";
+		socket.write(request(apiKey));
+		await until(complete, 5000);
+		const connection = firstHead.split("\r\n").find((l) => /^connection:/i.test(l)) || "(no Connection header)";
+		expect(received.startsWith("HTTP/1.1 200"),
+			`the 401 said ${JSON.stringify(connection)}, then the good POST on the same connection got ` +
+			(received ? printable(received) : closed ? "nothing (closed)" : "nothing"));
+		return "kept alive, second request answered 200";
+	} finally {
+		socket.destroy();
+	}
 });
 
 console.log(failures === 0 ? "ALL CHECKS PASSED" : `${failures} CHECK(S) FAILED`);

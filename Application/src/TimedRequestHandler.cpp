@@ -1,0 +1,22 @@
+#include "TimedRequestHandler.h"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+
+namespace AILoad {
+
+TimedRequestHandler::TimedRequestHandler(Poco::Net::HTTPRequestHandler* handler, ClientDeadlines& deadlines, Poco::Timespan keepAliveTimeout):
+	_handler(handler),
+	_deadlines(deadlines),
+	_keepAliveTimeout(keepAliveTimeout)
+{
+}
+
+
+void TimedRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
+{
+	_handler->handleRequest(request, response);
+	_deadlines.expectRequest(static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket(), _keepAliveTimeout);
+}
+
+} // namespace AILoad
