@@ -751,10 +751,59 @@ void ApplicationTest::testSigtermLetsStreamFinish()
 }
 
 
+void ApplicationTest::testSigtermCutsStreamsAfterDrain()
+{
+	std::unique_ptr<Child> mock;
+	const Poco::UInt16 mockPort = startMock(mock, _dir, {"--name=endless", "--interval-ms=100", "--events=600"});
+	const Poco::UInt16 port = freePort();
+	const std::string configPath = path("config.json");
+	writeFile(configPath, config(port, mockPort, "\"timeout\": 60"));
+
+	Child gateway(AILOAD_BINARY, {"--properties=" + writeProperties(configPath), "-Daiload.shutdown.drainSeconds=1"}, _dir);
+	CPPUNIT_ASSERT_MESSAGE("GET /health never answered:\n" + gateway.output(), waitForHealth(gateway, port, Poco::Timespan(15, 0)));
+
+	const std::string body = "{\"model\":\"auto\",\"stream\":true}";
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+	const std::string bytes = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+		+ "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+	socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+
+	// Read until the server closes the connection (or 10 s pass), signalling after the first event.
+	std::string received;
+	bool signalled = false;
+	Poco::Timestamp signalledAt;
+	const Poco::Timestamp start;
+	char buffer[4096];
+	while (start.elapsed() < 10000000 && socket.poll(Poco::Timespan(1, 0), Poco::Net::Socket::SELECT_READ))
+	{
+		int n = 0;
+		try { n = socket.receiveBytes(buffer, sizeof(buffer)); } catch (Poco::Exception&) { break; }
+		if (n <= 0) break;
+		received.append(buffer, static_cast<std::size_t>(n));
+		if (!signalled && contains(received, "data: {"))
+		{
+			gateway.signal(SIGTERM);
+			signalled = true;
+			signalledAt.update();
+		}
+	}
+	CPPUNIT_ASSERT_MESSAGE(received + gateway.output(), signalled);
+	CPPUNIT_ASSERT_MESSAGE("no exit after the drain time:\n" + gateway.output(), gateway.waitForExit(Poco::Timespan(5, 0)));
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(gateway.output(), 0, gateway.exitCode());
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(signalledAt.elapsed()), signalledAt.elapsed() < 4000000);
+	// The stream was cut, visibly: no [DONE], no terminating chunk.
+	std::string head, events;
+	CPPUNIT_ASSERT_MESSAGE(received, !dechunk(received, head, events));
+	CPPUNIT_ASSERT(!contains(received, "[DONE]"));
+	CPPUNIT_ASSERT(contains(gateway.output(), "Drain time over"));
+}
+
+
 CppUnit::Test* ApplicationTest::suite()
 {
 	auto* pSuite = new CppUnit::TestSuite("ApplicationTest");
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testHelp", &ApplicationTest::testHelp));
+	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testSigtermCutsStreamsAfterDrain", &ApplicationTest::testSigtermCutsStreamsAfterDrain));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testVersion", &ApplicationTest::testVersion));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testCheckConfigValid", &ApplicationTest::testCheckConfigValid));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testCheckConfigProblems", &ApplicationTest::testCheckConfigProblems));

@@ -39,6 +39,7 @@ public:
 	void testInvalidConfigDoesNotServe();
 	void testServesAndStopsOnSigterm();
 	void testSigtermLetsStreamFinish();
+	void testSigtermCutsStreamsAfterDrain();
 
 	static CppUnit::Test* suite();
 

@@ -229,6 +229,9 @@ void RelayTest::testBadInputGetsClearErrors()
 	CPPUNIT_ASSERT_EQUAL(std::string("invalid_request"), errorCode(answer));
 	CPPUNIT_ASSERT_EQUAL(400, client.post(chat, "").status);
 	CPPUNIT_ASSERT_EQUAL(400, client.post(chat, R"({"model": 5})").status);
+	answer = client.post(chat, "{\"mo\xe4\\u0065l\": \"x\"}");  // invalid UTF-8 (found by the fuzzer)
+	CPPUNIT_ASSERT_EQUAL(400, answer.status);
+	CPPUNIT_ASSERT(answer.body.find("invalid UTF-8") != std::string::npos);
 
 	answer = client.post(chat, R"({"model": "no-such-model"})");
 	CPPUNIT_ASSERT_EQUAL(404, answer.status);
@@ -298,7 +301,11 @@ void RelayTest::testModelResolution()
 		"{\"name\":\"a\",\"model\":\"shared\",\"base_url\":\"" + a.apiBase() + "\",\"group\":\"fast\"},"
 		"{\"name\":\"b\",\"model\":\"shared\",\"base_url\":\"" + b.apiBase() + "\",\"group\":[\"fast\",\"big\"]},"
 		"{\"name\":\"c\",\"model\":\"solo\",\"base_url\":\"" + c.apiBase() + "\"},"
-		"{\"name\":\"d\",\"model\":\"solo\",\"base_url\":\"" + d.apiBase() + "\",\"enabled\":false}"));
+		"{\"name\":\"d\",\"model\":\"solo\",\"base_url\":\"" + d.apiBase() + "\",\"enabled\":false}",
+		// Which entries a name reaches, spread by round-robin alone: every request comes from
+		// one address (ip-affinity would keep it on one entry) and b is in two groups (the
+		// group strategy would give it more). GroupStrategyTest covers groups.
+		R"("settings": {"strategy": ["round-robin"]})"));
 	TestClient client = gateway.client();
 
 	auto servedBy = [&](const std::string& model, int requests) {
@@ -330,8 +337,9 @@ void RelayTest::testRoundRobinSpreadsEvenly()
 {
 	MockUpstream a("a"), b("b"), c("c");
 	for (MockUpstream* mock : {&a, &b, &c}) mock->start();
+	// The default chain without ip-affinity, which would keep this one client on one upstream.
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase()) + ","
-		+ GatewayFixture::modelEntry("c", c.apiBase())));
+		+ GatewayFixture::modelEntry("c", c.apiBase()), R"("settings": {"ip_affinity": false})"));
 	for (int i = 0; i < 30; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(10), a.requestCount());
 	CPPUNIT_ASSERT_EQUAL(std::size_t(10), b.requestCount());

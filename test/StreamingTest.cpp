@@ -39,21 +39,6 @@ Poco::Net::StreamSocket openStream(Poco::UInt16 port, const std::string& request
 }
 
 
-std::string receiveUntil(Poco::Net::StreamSocket& socket, const std::string& marker, Poco::Timespan timeout)
-{
-	std::string received;
-	const Poco::Timestamp start;
-	char buffer[4096];
-	while (received.find(marker) == std::string::npos && start.elapsed() < timeout.totalMicroseconds())
-	{
-		if (!socket.poll(Poco::Timespan(0, 100000), Poco::Net::Socket::SELECT_READ)) continue;
-		const int n = socket.receiveBytes(buffer, sizeof(buffer));
-		if (n <= 0) break;
-		received.append(buffer, static_cast<std::size_t>(n));
-	}
-	return received;
-}
-
 } // namespace
 
 
@@ -107,7 +92,8 @@ void StreamingTest::testClientLeavingMidStreamReleasesUpstream()
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
 
 	Poco::Net::StreamSocket socket = openStream(gateway.port(), gateway.client().rawRequest(chat, streamBody));
-	CPPUNIT_ASSERT(receiveUntil(socket, "tok1 ", Poco::Timespan(5, 0)).find("tok1 ") != std::string::npos);
+	std::string received;
+	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "tok1 ", received, Poco::Timespan(5, 0)));
 	socket.close();
 	const Poco::Timestamp closed;
 

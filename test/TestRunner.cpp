@@ -2,9 +2,15 @@
 #include "ApplicationTest.h"
 #include "ConfigFileTest.h"
 #include "ConfigLoaderTest.h"
+#include "GroupStrategyTest.h"
+#include "IpAffinityStrategyTest.h"
 #include "JsonScannerTest.h"
 #include "ModelRewriterTest.h"
+#include "PluginSdkTest.h"
 #include "RelayTest.h"
+#include "ResilienceTest.h"
+#include "RoundRobinStrategyTest.h"
+#include "StrategyPluginTest.h"
 #include "StreamingTest.h"
 #include "TlsTest.h"
 #include <cppunit/BriefTestProgressListener.h>
@@ -25,9 +31,15 @@ int main(int argc, char** argv)
 		{"ApplicationTest", [] { return static_cast<CppUnit::Test*>(ApplicationTest::suite()); }},
 		{"ConfigFileTest", [] { return static_cast<CppUnit::Test*>(ConfigFileTest::suite()); }},
 		{"ConfigLoaderTest", [] { return static_cast<CppUnit::Test*>(ConfigLoaderTest::suite()); }},
+		{"GroupStrategyTest", [] { return static_cast<CppUnit::Test*>(GroupStrategyTest::suite()); }},
+		{"IpAffinityStrategyTest", [] { return static_cast<CppUnit::Test*>(IpAffinityStrategyTest::suite()); }},
 		{"JsonScannerTest", [] { return static_cast<CppUnit::Test*>(JsonScannerTest::suite()); }},
 		{"ModelRewriterTest", [] { return static_cast<CppUnit::Test*>(ModelRewriterTest::suite()); }},
+		{"PluginSdkTest", [] { return static_cast<CppUnit::Test*>(PluginSdkTest::suite()); }},
 		{"RelayTest", [] { return static_cast<CppUnit::Test*>(RelayTest::suite()); }},
+		{"ResilienceTest", [] { return static_cast<CppUnit::Test*>(ResilienceTest::suite()); }},
+		{"RoundRobinStrategyTest", [] { return static_cast<CppUnit::Test*>(RoundRobinStrategyTest::suite()); }},
+		{"StrategyPluginTest", [] { return static_cast<CppUnit::Test*>(StrategyPluginTest::suite()); }},
 		{"StreamingTest", [] { return static_cast<CppUnit::Test*>(StreamingTest::suite()); }},
 		{"TlsTest", [] { return static_cast<CppUnit::Test*>(TlsTest::suite()); }},
 	};

@@ -90,7 +90,8 @@ Poco::Timespan CooldownTracker::parseRetryAfter(const std::string& value, const 
 	{
 		Poco::DateTime date;
 		int zone = 0;
-		if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, text, date, zone)) return -1;
+		// POCO's parser is lenient (it takes "soon"): an HTTP date has at least a time of day.
+		if (text.find(':') == std::string::npos || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, text, date, zone)) return -1;
 		const Poco::Timestamp at = date.timestamp() - Poco::Timespan(zone, 0).totalMicroseconds();
 		wait = at > now ? Poco::Timespan(at - now) : Poco::Timespan(0);
 	}

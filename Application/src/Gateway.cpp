@@ -17,6 +17,7 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_deadlines(settings.requestTimeout),
 	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
 {
+	_router->configure(*_config);
 }
 
 
@@ -61,15 +62,24 @@ Poco::UInt16 Gateway::port() const
 bool Gateway::stop(Poco::Timespan drain)
 {
 	if (!_server) return true;
+	_draining = true;  // a new request on a kept-alive connection now gets 503
 	_server->stop();
 	const bool drained = waitForIdle(drain);
-	// Shutting the client sockets down ends the rest: a relay waiting on its upstream
-	// watches its client's socket, so it notices, drops its upstream and returns.
-	_handlers->abortConnections();
+	// Drained: every connection ends once the response it may still be finishing is out
+	// (a handler returns before POCO writes the chunked terminator). Not drained: cut them
+	// all; a relay waiting on its upstream watches its client's socket, so it notices,
+	// drops its upstream and returns.
+	_handlers->stopConnections(!drained);
 	waitForIdle(Poco::Timespan(5, 0));
 	_threads.joinAll();
 	_server.reset();
 	return drained;
+}
+
+
+bool Gateway::draining() const
+{
+	return _draining;
 }
 
 
@@ -82,6 +92,7 @@ GatewayConfig::Ptr Gateway::config() const
 
 void Gateway::setConfig(GatewayConfig::Ptr config)
 {
+	_router->configure(*config);  // first: when it refuses the config, nothing changes
 	std::lock_guard<std::mutex> lock(_configMutex);
 	_config = std::move(config);
 }

@@ -9,6 +9,7 @@
 #include "ClientDeadlines.h"
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,7 @@ public:
 	};
 
 	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router);
+		/// Configures the router with the config; throws what its configure() throws.
 	~Gateway();
 
 	void start();
@@ -51,9 +53,14 @@ public:
 		/// Stops accepting, lets requests in flight finish for up to `drain`, then cuts
 		/// the rest. True if all had finished by themselves.
 
+	bool draining() const;
+		/// True once stop() has begun.
+
 	GatewayConfig::Ptr config() const;
 	void setConfig(GatewayConfig::Ptr config);
-		/// New requests use the new config; requests in flight keep theirs.
+		/// New requests use the new config; requests in flight keep theirs. Throws, and keeps
+		/// the running config, when the router cannot route with it (a strategy plugin that
+		/// does not load or refuses its options). Called from one thread at a time.
 
 	const UpstreamConnector& connector() const;
 	UpstreamRouter& router();
@@ -82,6 +89,7 @@ private:
 	std::mutex _inFlightMutex;
 	std::condition_variable _idle;
 	int _inFlight = 0;
+	std::atomic<bool> _draining{false};
 };
 
 } // namespace AILoad

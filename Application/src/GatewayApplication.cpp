@@ -2,7 +2,7 @@
 
 #include "ConfigFile.h"
 #include "Gateway.h"
-#include "RoundRobinRouter.h"
+#include "StrategyChain.h"
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
@@ -108,6 +108,15 @@ int GatewayApplication::main(const std::vector<std::string>&)
 		const ConfigLoader::Result result = ConfigLoader::load(configPath);
 		for (const auto& warning : result.warnings) std::cout << "warning: " << warning << std::endl;
 		if (!reportProblems(result)) return 1;
+		try
+		{
+			StrategyChain(pluginPath()).configure(*result.config);
+		}
+		catch (Poco::Exception& exc)
+		{
+			std::cerr << configPath << ": " << exc.message() << std::endl;
+			return 1;
+		}
 		std::cout << "config OK" << std::endl;
 		return EXIT_OK;
 	}
@@ -141,16 +150,26 @@ int GatewayApplication::main(const std::vector<std::string>&)
 	settings.extraCaLocation = config().getString("aiload.tls.caLocation", "");
 	if (!settings.extraCaLocation.empty()) settings.extraCaLocation = resolve(settings.extraCaLocation);
 
-	Gateway gateway(loaded.config, settings, std::make_unique<RoundRobinRouter>());
-	gateway.start();
+	std::unique_ptr<Gateway> gateway;
+	try
+	{
+		gateway = std::make_unique<Gateway>(loaded.config, settings, std::make_unique<StrategyChain>(pluginPath()));
+	}
+	catch (Poco::Exception& exc)
+	{
+		// A strategy plugin that is missing, broken or refuses its options.
+		std::cerr << configPath << ": " << exc.message() << std::endl;
+		return EXIT_CONFIG;
+	}
+	gateway->start();
 	logger().information("AILoad %s listening on %s:%hu with %z upstreams (config %s)", std::string(AILOAD_VERSION),
-		loaded.config->serverHost, gateway.port(), loaded.config->upstreams.size(), configPath);
+		loaded.config->serverHost, gateway->port(), loaded.config->upstreams.size(), configPath);
 
-	serveUntilTerminated(gateway, configPath);
+	serveUntilTerminated(*gateway, configPath);
 
 	const Poco::Timespan drain(config().getInt("aiload.shutdown.drainSeconds", 10), 0);
 	logger().information("Stopping: letting requests in flight finish (up to %d s).", static_cast<int>(drain.totalSeconds()));
-	if (!gateway.stop(drain)) logger().warning("Drain time over: cut the requests still in flight.");
+	if (!gateway->stop(drain)) logger().warning("Drain time over: cut the requests still in flight.");
 	logger().information("Stopped.");
 	return EXIT_OK;
 }
@@ -177,7 +196,16 @@ void GatewayApplication::serveUntilTerminated(Gateway& gateway, const std::strin
 			logger().error("Reload refused (%s); the running config stays.", reloaded.config ? std::string("auth_token is empty") : std::string("invalid config"));
 			continue;
 		}
-		gateway.setConfig(reloaded.config);
+		try
+		{
+			gateway.setConfig(reloaded.config);
+		}
+		catch (Poco::Exception& exc)
+		{
+			logger().error("%s: %s", configPath, exc.message());
+			logger().error("Reload refused (strategy plugins); the running config stays.");
+			continue;
+		}
 		logger().information("Reloaded %s: %z upstreams.", configPath, reloaded.config->upstreams.size());
 	}
 }
@@ -195,6 +223,28 @@ std::string GatewayApplication::resolve(const std::string& path) const
 	Poco::Path resolved(path);
 	if (resolved.isRelative()) resolved.makeAbsolute(Poco::Path(_startDirectory).makeDirectory());
 	return resolved.toString();
+}
+
+
+std::string GatewayApplication::pluginPath() const
+{
+	const std::string configured = config().getString("aiload.plugins.path", "");
+	return configured.empty() ? defaultPluginPath() : resolve(configured);
+}
+
+
+std::string GatewayApplication::defaultPluginPath() const
+{
+	// An installation keeps its plugins in lib/aiload/plugins beside bin/, and the build tree
+	// does the same (build/Application/aiload -> build/lib/aiload/plugins). The folder the
+	// build wrote them to serves a binary that was copied elsewhere.
+	Poco::Path installed(config().getString("application.dir", ""));
+	installed.makeDirectory().popDirectory().pushDirectory("lib").pushDirectory("aiload").pushDirectory("plugins");
+	if (Poco::File(installed).exists()) return installed.toString();
+#ifdef AILOAD_BUILD_PLUGIN_DIR
+	if (Poco::File(AILOAD_BUILD_PLUGIN_DIR).exists()) return AILOAD_BUILD_PLUGIN_DIR;
+#endif
+	return installed.toString();
 }
 
 
@@ -217,7 +267,8 @@ void GatewayApplication::displayHelp()
 	const std::string properties = _propertiesFile.empty() ? defaultPropertiesFile() : resolve(_propertiesFile);
 	help.setHeader("AILoad: one OpenAI-compatible endpoint in front of many upstream model APIs.");
 	help.setFooter("Properties file: " + (properties.empty() ? std::string("none found (looked for etc/aiload.properties here and beside the installation)") : properties)
-		+ ". Config: the property aiload.config (default data/config.json, relative to the start directory).");
+		+ ". Config: the property aiload.config (default data/config.json, relative to the start directory)."
+		+ " Strategy plugins: the property aiload.plugins.path (default " + defaultPluginPath() + ").");
 	help.format(std::cout);
 }
 

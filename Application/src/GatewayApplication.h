@@ -26,6 +26,11 @@ private:
 	std::string resolve(const std::string& path) const;
 		/// A relative path is taken from the directory the process started in
 		/// (a daemon later changes to "/").
+	std::string pluginPath() const;
+		/// The plugin folder: `aiload.plugins.path`, or defaultPluginPath().
+	std::string defaultPluginPath() const;
+		/// lib/aiload/plugins of the installation (or build tree) the binary is in, else the
+		/// folder the build put the built-in plugins in.
 	std::string defaultPropertiesFile() const;
 	void displayHelp();
 	bool reportProblems(const ConfigLoader::Result& result);

@@ -1,6 +1,7 @@
 #include "GatewayRequestHandlerFactory.h"
 
 #include "ErrorRequestHandler.h"
+#include "Gateway.h"
 #include "HeaderForwarding.h"
 #include "HealthRequestHandler.h"
 #include "ModelsRequestHandler.h"
@@ -43,9 +44,9 @@ GatewayRequestHandlerFactory::GatewayRequestHandlerFactory(Gateway& gateway, Cli
 }
 
 
-void GatewayRequestHandlerFactory::abortConnections()
+void GatewayRequestHandlerFactory::stopConnections(bool abortCurrent)
 {
-	serverStopped(this, true);
+	serverStopped(this, abortCurrent);
 }
 
 
@@ -63,6 +64,9 @@ Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createHandler(const
 {
 	if (HeaderForwarding::hasUnsafeValue(request))
 		return new ErrorRequestHandler(HTTPResponse::HTTP_BAD_REQUEST, "A request header contains CR, LF or NUL.", "invalid_header");
+
+	if (_gateway.draining())
+		return new ErrorRequestHandler(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "The gateway is shutting down.", "shutting_down");
 
 	const std::string& uri = request.getURI();
 	const std::string path = uri.substr(0, uri.find('?'));

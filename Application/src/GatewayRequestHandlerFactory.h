@@ -16,8 +16,9 @@ public:
 	GatewayRequestHandlerFactory(Gateway& gateway, ClientDeadlines& deadlines, Poco::Timespan keepAliveTimeout);
 	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
-	void abortConnections();
-		/// Shuts down every open client connection (what HTTPServer::stopAll(true) does).
+	void stopConnections(bool abortCurrent);
+		/// Ends every open client connection: at once, or each after the request it is
+		/// serving (what HTTPServer::stopAll() does).
 
 private:
 	Poco::Net::HTTPRequestHandler* createHandler(const Poco::Net::HTTPServerRequest& request);

@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/UTF8Encoding.h>
 
 namespace AILoad {
 
@@ -133,6 +134,17 @@ private:
 			unsigned char c = static_cast<unsigned char>(_text[_pos]);
 			if (c == '"') { ++_pos; return true; }
 			if (c < 0x20) return fail("control character in a string (escape it)");
+			if (c >= 0x80)
+			{
+				// RFC 8259 text is UTF-8; upstreams (and POCO's parser) refuse anything else.
+				const int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+				const std::size_t available = _text.size() - _pos;
+				if (length == 0 || static_cast<std::size_t>(length) > available
+					|| !Poco::UTF8Encoding::isLegal(reinterpret_cast<const unsigned char*>(_text.data() + _pos), length))
+					return fail("invalid UTF-8 in a string");
+				_pos += static_cast<std::size_t>(length);
+				continue;
+			}
 			if (c == '\\')
 			{
 				++_pos;
@@ -221,9 +233,18 @@ std::string JsonScanner::decodeString(std::string_view quoted)
 	if (quoted.find('\\') == std::string_view::npos) return std::string(quoted.substr(1, quoted.size() - 2));
 	// POCO's parser takes no bare string at the top level (and Poco::UTF8::unescape
 	// leaves \" and \/ as they are), so the string is parsed inside an array.
-	Poco::JSON::Parser parser;
-	const Poco::JSON::Array::Ptr array = parser.parse("[" + std::string(quoted) + "]").extract<Poco::JSON::Array::Ptr>();
-	return array->getElement<std::string>(0);
+	try
+	{
+		Poco::JSON::Parser parser;
+		const Poco::JSON::Array::Ptr array = parser.parse("[" + std::string(quoted) + "]").extract<Poco::JSON::Array::Ptr>();
+		return array->getElement<std::string>(0);
+	}
+	catch (Poco::Exception&)
+	{
+		// What scan() accepts but POCO will not decode (a lone surrogate escape) names
+		// nothing the gateway knows: keep it as written.
+		return std::string(quoted.substr(1, quoted.size() - 2));
+	}
 }
 
 

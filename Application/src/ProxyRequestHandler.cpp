@@ -2,6 +2,7 @@
 
 #include "AuthToken.h"
 #include "CandidateResolver.h"
+#include "ClientAddress.h"
 #include <algorithm>
 #include "ClientWatch.h"
 #include "ErrorResponse.h"
@@ -75,8 +76,9 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerRe
 		return ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body must be a JSON object.", "invalid_request_error", "invalid_request");
 
 	RouteRequest route;
-	route.clientAddress = request.clientAddress().host().toString();
-	route.affinityKey = request.get("X-AILoad-Affinity", route.clientAddress);
+	route.clientAddress = ClientAddress::of(request, config->trustedProxies);
+	route.affinityKey = request.get("X-AILoad-Affinity", "");
+	if (route.affinityKey.empty()) route.affinityKey = route.clientAddress;
 	route.requestedModel = "auto";
 	if (const JsonScanner::Member* model = json.find("model"))
 	{
@@ -212,6 +214,7 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 		failure = exc.displayText();
 	}
 	result.timeToFirstByte = start.elapsed();
+	result.answered = result.status != 0 && !isFailoverStatus(result.status);
 	_gateway.router().attemptFinished(upstream, route, result);
 
 	if (result.status == 0 || isFailoverStatus(result.status))

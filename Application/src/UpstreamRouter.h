@@ -1,30 +1,16 @@
 #ifndef AILoad_UpstreamRouter_INCLUDED
 #define AILoad_UpstreamRouter_INCLUDED
 
+#include "GatewayConfig.h"
 #include "UpstreamConfig.h"
-#include <Poco/Net/IPAddress.h>
-#include <Poco/Timespan.h>
-#include <string>
+#include "AILoad/AttemptResult.h"
+#include "AILoad/RequestContext.h"
 #include <vector>
 
 namespace AILoad {
 
-struct RouteRequest
-	/// What the router may know of one client request.
-{
-	std::string affinityKey;     /// X-AILoad-Affinity, or the client address
-	std::string clientAddress;
-	std::string requestedModel;  /// as the client wrote it; "auto" when absent
-	bool stream = false;
-};
-
-struct AttemptResult
-	/// How one attempt at one upstream went.
-{
-	int status = 0;              /// HTTP status, 0 when no answer came
-	bool timedOut = false;
-	Poco::Timespan timeToFirstByte;
-};
+using RouteRequest = RequestContext;
+	/// What the router may know of one client request (the strategy SDK's RequestContext).
 
 class UpstreamRouter
 	/// The one place where the order of upstreams for a request is chosen.
@@ -33,6 +19,11 @@ class UpstreamRouter
 {
 public:
 	virtual ~UpstreamRouter() = default;
+
+	virtual void configure(const GatewayConfig& config) = 0;
+		/// Takes a config before it comes into effect: at start and on every reload, from one
+		/// thread at a time. Throws (Poco::Exception, with a message naming the setting) and
+		/// keeps routing as before when it cannot route with it.
 
 	virtual std::vector<const UpstreamConfig*> order(const std::vector<const UpstreamConfig*>& candidates, const RouteRequest& request) = 0;
 		/// Orders (and may drop) the candidates.

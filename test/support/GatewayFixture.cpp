@@ -1,13 +1,15 @@
 #include "GatewayFixture.h"
 
 #include "ConfigLoader.h"
-#include "RoundRobinRouter.h"
+#include "StrategyChain.h"
 #include <Poco/Exception.h>
 
 namespace AILoad {
 namespace Test {
 
-GatewayFixture::GatewayFixture(const std::string& configJson, const Gateway::ServerSettings& settings)
+namespace {
+
+GatewayConfig::Ptr testConfig(const std::string& configJson)
 {
 	ConfigLoader::Result loaded = ConfigLoader::parse(configJson, "test-config.json");
 	if (!loaded.config)
@@ -17,11 +19,25 @@ GatewayFixture::GatewayFixture(const std::string& configJson, const Gateway::Ser
 		throw Poco::DataFormatException("test config is invalid", problems);
 	}
 	auto config = std::make_shared<GatewayConfig>(*loaded.config);
-	config->authToken = token();
+	config->authToken = GatewayFixture::token();
 	config->serverHost = "127.0.0.1";
 	config->serverPort = 0;
-	_gateway = std::make_unique<Gateway>(config, settings, std::make_unique<RoundRobinRouter>());
+	return config;
+}
+
+} // namespace
+
+
+GatewayFixture::GatewayFixture(const std::string& configJson, const Gateway::ServerSettings& settings, const std::string& pluginPath)
+{
+	_gateway = std::make_unique<Gateway>(testConfig(configJson), settings, std::make_unique<StrategyChain>(pluginPath));
 	_gateway->start();
+}
+
+
+void GatewayFixture::setConfig(const std::string& configJson)
+{
+	_gateway->setConfig(testConfig(configJson));
 }
 
 
@@ -46,6 +62,13 @@ Gateway& GatewayFixture::gateway()
 TestClient GatewayFixture::client() const
 {
 	return TestClient(port(), token());
+}
+
+
+const std::string& GatewayFixture::builtInPlugins()
+{
+	static const std::string path = AILOAD_PLUGIN_DIR;
+	return path;
 }
 
 

@@ -121,4 +121,27 @@ std::string TestClient::joined(const std::vector<TimedPiece>& pieces)
 	return all;
 }
 
+bool TestClient::receiveUntil(Poco::Net::StreamSocket& socket, const std::string& marker, std::string& received, Poco::Timespan timeout)
+{
+	const Poco::Timestamp start;
+	char buffer[4096];
+	while (received.find(marker) == std::string::npos)
+	{
+		const Poco::Timespan left = timeout - start.elapsed();
+		if (left <= 0 || !socket.poll(left, Poco::Net::Socket::SELECT_READ)) return false;
+		int n = 0;
+		try
+		{
+			n = socket.receiveBytes(buffer, sizeof(buffer));
+		}
+		catch (Poco::Exception&)
+		{
+			return false;
+		}
+		if (n <= 0) return received.find(marker) != std::string::npos;
+		received.append(buffer, static_cast<std::size_t>(n));
+	}
+	return true;
+}
+
 } } // namespace AILoad::Test

@@ -1,6 +1,7 @@
 #ifndef AILoad_Test_TestClient_INCLUDED
 #define AILoad_Test_TestClient_INCLUDED
 
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 #include <Poco/Types.h>
@@ -51,6 +52,10 @@ public:
 		/// The bytes of a POST with Content-Length, Connection: close and the token.
 
 	static std::string joined(const std::vector<TimedPiece>& pieces);
+
+	static bool receiveUntil(Poco::Net::StreamSocket& socket, const std::string& marker, std::string& received, Poco::Timespan timeout);
+		/// Appends what arrives to `received` until it holds `marker` (true), or the peer
+		/// closes, fails or the time is up (false).
 
 private:
 	Poco::UInt16 _port;

@@ -1,0 +1,191 @@
+#include "StrategyChain.h"
+
+#include <Poco/Logger.h>
+#include <algorithm>
+#include <set>
+
+namespace AILoad {
+
+namespace {
+
+bool sameCandidates(const CandidateOrder& order, const std::vector<Candidate>& views)
+{
+	// A strategy may reorder and drop, but not add, repeat or invent.
+	std::vector<bool> seen(views.size(), false);
+	for (const Candidate* candidate : order.candidates)
+	{
+		if (candidate < views.data() || candidate >= views.data() + views.size()) return false;
+		const std::size_t index = static_cast<std::size_t>(candidate - views.data());
+		if (seen[index]) return false;
+		seen[index] = true;
+	}
+	return true;
+}
+
+} // namespace
+
+
+StrategyChain::StrategyChain(const std::string& pluginPath):
+	_host(pluginPath),
+	_chain(std::make_shared<Chain>())
+{
+}
+
+
+void StrategyChain::configure(const GatewayConfig& config)
+{
+	std::lock_guard<std::mutex> configuring(_configureMutex);
+	const std::shared_ptr<const Chain> running = current();
+	auto next = std::make_shared<Chain>();
+	next->groupPriority = config.groupPriority;
+
+	std::set<std::string> named;
+	std::vector<Link> reconfigured;
+	for (std::size_t i = 0; i < config.strategy.size(); ++i)
+	{
+		const std::string& name = config.strategy[i];
+		const std::string setting = "settings.strategy[" + std::to_string(i) + "] \"" + name + "\": ";
+		if (!named.insert(name).second) throw Poco::InvalidArgumentException(setting + "named twice");
+
+		Strategy::Ptr fresh;
+		try
+		{
+			fresh = _host.create(name);
+		}
+		catch (Poco::Exception& exc)
+		{
+			throw Poco::LibraryLoadException(setting + exc.message());
+		}
+		try
+		{
+			fresh->configure(strategyConfig(name, config));
+		}
+		catch (Poco::Exception& exc)
+		{
+			throw Poco::InvalidArgumentException("settings.strategy_options." + name + ": " + exc.message());
+		}
+		catch (std::exception& exc)
+		{
+			throw Poco::InvalidArgumentException("settings.strategy_options." + name + ": " + exc.what());
+		}
+
+		// A strategy already running keeps its state; the fresh object only vouched for the options.
+		const auto kept = std::find_if(running->links.begin(), running->links.end(), [&](const Link& link) { return link.name == name; });
+		if (kept == running->links.end()) next->links.push_back({name, fresh});
+		else
+		{
+			next->links.push_back(*kept);
+			reconfigured.push_back(*kept);
+		}
+	}
+	for (const Link& link : reconfigured) link.strategy->configure(strategyConfig(link.name, config));
+
+	std::lock_guard<std::mutex> lock(_chainMutex);
+	_chain = next;
+}
+
+
+std::vector<const UpstreamConfig*> StrategyChain::order(const std::vector<const UpstreamConfig*>& candidates, const RouteRequest& request)
+{
+	const std::shared_ptr<const Chain> chain = current();
+	std::vector<Candidate> views;
+	views.reserve(candidates.size());
+	for (const UpstreamConfig* upstream : candidates) views.push_back(view(*upstream, *chain));
+
+	CandidateOrder order;
+	for (const Candidate& candidate : views) order.candidates.push_back(&candidate);
+	order.tied = views.size();
+	for (const Link& link : chain->links)
+	{
+		const CandidateOrder before = order;
+		try
+		{
+			link.strategy->order(order, request);
+			if (!sameCandidates(order, views))
+			{
+				Poco::Logger::get("AILoad.Strategy").error("strategy %s added or repeated a candidate: its order is ignored", link.name);
+				order = before;
+			}
+		}
+		catch (std::exception& exc)
+		{
+			Poco::Logger::get("AILoad.Strategy").error("strategy %s failed to order the upstreams (%s): its order is ignored", link.name, std::string(exc.what()));
+			order = before;
+		}
+		catch (...)
+		{
+			Poco::Logger::get("AILoad.Strategy").error("strategy %s failed to order the upstreams: its order is ignored", link.name);
+			order = before;
+		}
+		order.tied = std::min(order.tied, order.candidates.size());
+	}
+
+	std::vector<const UpstreamConfig*> ordered;
+	ordered.reserve(order.candidates.size());
+	for (const Candidate* candidate : order.candidates) ordered.push_back(candidates[static_cast<std::size_t>(candidate - views.data())]);
+	return ordered;
+}
+
+
+void StrategyChain::attemptFinished(const UpstreamConfig& upstream, const RouteRequest& request, const AttemptResult& result)
+{
+	const std::shared_ptr<const Chain> chain = current();
+	const Candidate candidate = view(upstream, *chain);
+	for (const Link& link : chain->links)
+	{
+		try
+		{
+			link.strategy->attemptFinished(candidate, request, result);
+		}
+		catch (std::exception& exc)
+		{
+			Poco::Logger::get("AILoad.Strategy").error("strategy %s failed to take an attempt's result: %s", link.name, std::string(exc.what()));
+		}
+	}
+}
+
+
+std::vector<std::string> StrategyChain::names() const
+{
+	std::vector<std::string> names;
+	for (const Link& link : current()->links) names.push_back(link.name);
+	return names;
+}
+
+
+std::shared_ptr<const StrategyChain::Chain> StrategyChain::current() const
+{
+	std::lock_guard<std::mutex> lock(_chainMutex);
+	return _chain;
+}
+
+
+Candidate StrategyChain::view(const UpstreamConfig& upstream, const Chain& chain)
+{
+	int priority = 0;
+	for (std::size_t i = 0; i < upstream.groups.size(); ++i)
+	{
+		const auto found = chain.groupPriority.find(upstream.groups[i]);
+		const int group = found == chain.groupPriority.end() ? 0 : found->second;
+		priority = i == 0 ? group : std::min(priority, group);
+	}
+	return Candidate(upstream.name, upstream.model, upstream.groups, upstream.weight, priority);
+}
+
+
+StrategyConfig StrategyChain::strategyConfig(const std::string& name, const GatewayConfig& config)
+{
+	StrategyConfig strategy;
+	strategy.name = name;
+	if (config.strategyOptions && config.strategyOptions->has(name))
+	{
+		strategy.options = config.strategyOptions->getObject(name);
+		if (!strategy.options) throw Poco::InvalidArgumentException("expected an object");
+	}
+	if (!strategy.options) strategy.options = new Poco::JSON::Object;
+	strategy.affinityTtl = Poco::Timespan(config.ipAffinityTtlSeconds, 0);
+	strategy.groupPriority = config.groupPriority;
+	return strategy;
+}
+
+} // namespace AILoad

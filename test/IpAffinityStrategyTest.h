@@ -1,0 +1,30 @@
+#ifndef AILoad_IpAffinityStrategyTest_INCLUDED
+#define AILoad_IpAffinityStrategyTest_INCLUDED
+
+#include <cppunit/extensions/HelperMacros.h>
+
+class IpAffinityStrategyTest: public CppUnit::TestFixture
+	/// The `ip-affinity` strategy plugin in the default chain, through the gateway and mock
+	/// upstreams: keys stick and spread, are placed afresh after their TTL and when their
+	/// upstream is gone or cooling down, forwarded addresses count only from trusted proxies;
+	/// and, called directly, its memory stays bounded under a million keys.
+{
+	CPPUNIT_TEST_SUITE(IpAffinityStrategyTest);
+	CPPUNIT_TEST(testKeysStickAndSpread);
+	CPPUNIT_TEST(testKeyPlacedAfreshAfterTtl);
+	CPPUNIT_TEST(testKeyPlacedAfreshWhenUpstreamGone);
+	CPPUNIT_TEST(testKeyPlacedAfreshWhenUpstreamCoolsDown);
+	CPPUNIT_TEST(testForwardedAddressOnlyFromTrustedProxies);
+	CPPUNIT_TEST(testMemoryStaysBounded);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testKeysStickAndSpread();
+	void testKeyPlacedAfreshAfterTtl();
+	void testKeyPlacedAfreshWhenUpstreamGone();
+	void testKeyPlacedAfreshWhenUpstreamCoolsDown();
+	void testForwardedAddressOnlyFromTrustedProxies();
+	void testMemoryStaysBounded();
+};
+
+#endif

@@ -1,0 +1,530 @@
+#include "ResilienceTest.h"
+
+#include "CapturingChannel.h"
+#include "CooldownTracker.h"
+#include "GatewayFixture.h"
+#include "MockUpstream.h"
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <thread>
+
+using namespace AILoad::Test;
+using AILoad::CooldownTracker;
+using Poco::JSON::Object;
+
+namespace {
+
+const std::string chat = "/v1/chat/completions";
+const std::string streamBody = R"({"model":"auto","stream":true})";
+
+std::string config(const std::string& models, const std::string& settings = "")
+{
+	return "{\"auth_token\": \"x\", \"models\": [" + models + "]" + (settings.empty() ? "" : ", \"settings\": {" + settings + "}") + "}";
+}
+
+
+std::string entries(std::initializer_list<const MockUpstream*> mocks, const std::string& extra = "")
+{
+	std::string text;
+	for (const MockUpstream* mock : mocks) text += (text.empty() ? "" : ",") + GatewayFixture::modelEntry(mock->name(), mock->apiBase(), extra);
+	return text;
+}
+
+
+MockBehaviour answering(int status, std::vector<std::pair<std::string, std::string>> headers = {})
+{
+	MockBehaviour behaviour;
+	behaviour.status = status;
+	behaviour.headers = std::move(headers);
+	return behaviour;
+}
+
+
+Object::Ptr upstreamHealth(GatewayFixture& gateway, const std::string& name)
+{
+	const HttpAnswer answer = gateway.client().get("/health");
+	Object::Ptr health = Poco::JSON::Parser().parse(answer.body).extract<Object::Ptr>();
+	Poco::JSON::Array::Ptr upstreams = health->getArray("upstreams");
+	for (std::size_t i = 0; i < upstreams->size(); ++i)
+	{
+		if (upstreams->getObject(i)->getValue<std::string>("name") == name) return upstreams->getObject(i);
+	}
+	CPPUNIT_FAIL("no upstream " + name + " in /health: " + answer.body);
+	return nullptr;
+}
+
+
+Poco::UInt16 closedPort()
+{
+	Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+	const Poco::UInt16 port = socket.address().port();
+	socket.close();
+	return port;
+}
+
+
+} // namespace
+
+
+void ResilienceTest::testFailoverOnConnectionRefused()
+{
+	MockUpstream b("b");
+	b.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("gone", "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1") + "," + entries({&b})));
+	for (int i = 0; i < 4; ++i)
+	{
+		const HttpAnswer answer = gateway.client().post(chat, "{}");
+		CPPUNIT_ASSERT_EQUAL(200, answer.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("b"), answer.header("X-AILoad-Upstream"));
+	}
+	const HttpAnswer stream = gateway.client().post(chat, streamBody);
+	CPPUNIT_ASSERT_EQUAL(200, stream.status);
+	CPPUNIT_ASSERT(stream.body.find("data: [DONE]") != std::string::npos);
+}
+
+
+void ResilienceTest::testFailoverOnConnectTimeout()
+{
+	// A listener that never accepts, with its accept queue full: further SYNs are dropped,
+	// so connecting to it hangs until the gateway's connect timeout.
+	Poco::Net::ServerSocket blackhole;
+	blackhole.bind(Poco::Net::SocketAddress("127.0.0.1", 0));
+	blackhole.listen(0);
+	std::vector<Poco::Net::StreamSocket> fillers(4);
+	for (auto& filler : fillers) filler.connectNB(blackhole.address());
+	Poco::Net::StreamSocket probe;
+	bool hangs = false;
+	try { probe.connect(blackhole.address(), Poco::Timespan(0, 300000)); } catch (Poco::TimeoutException&) { hangs = true; }
+	CPPUNIT_ASSERT_MESSAGE("could not make a listener that does not answer SYNs", hangs);
+
+	MockUpstream b("b");
+	b.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("hanging", "http://127.0.0.1:" + std::to_string(blackhole.address().port()) + "/v1") + "," + entries({&b}),
+		"\"connect_timeout\": 0.3"));
+	const Poco::Timestamp start;
+	const HttpAnswer answer = gateway.client().post(chat, R"({"model":"auto"})");
+	const Poco::Timestamp::TimeDiff took = start.elapsed();
+	CPPUNIT_ASSERT_EQUAL(200, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), answer.header("X-AILoad-Upstream"));
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 2000000);
+	const HttpAnswer only = gateway.client().post(chat, R"({"model":"hanging"})");
+	CPPUNIT_ASSERT_EQUAL(504, only.status);
+	CPPUNIT_ASSERT(only.body.find("hanging (timed out)") != std::string::npos);
+}
+
+
+void ResilienceTest::testFailoverOnEachRetryableStatus()
+{
+	for (int status : {408, 429, 500, 502, 503, 504, 401, 403})
+	{
+		MockUpstream a("a"), b("b");
+		a.setBehaviour(answering(status));
+		a.start();
+		b.start();
+		GatewayFixture gateway(config(entries({&a, &b}), "\"max_attempts\": 2"));
+		// Round-robin starts with a for the first request: a fails, b answers.
+		const HttpAnswer answer = gateway.client().post(chat, "{}");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(status), 200, answer.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("b"), answer.header("X-AILoad-Upstream"));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(status), std::size_t(1), a.requestCount());
+		// Streams fail over the same way, as nothing has gone to the client yet.
+		const HttpAnswer stream = gateway.client().post(chat, streamBody);
+		CPPUNIT_ASSERT_EQUAL(200, stream.status);
+		CPPUNIT_ASSERT(stream.body.find("data: [DONE]") != std::string::npos);
+	}
+}
+
+
+void ResilienceTest::testAttemptsAreBoundedAndNeverRepeated()
+{
+	MockUpstream a("a"), b("b"), c("c"), d("d");
+	for (MockUpstream* mock : {&a, &b, &c, &d})
+	{
+		mock->setBehaviour(answering(503));
+		mock->start();
+	}
+	{
+		GatewayFixture gateway(config(entries({&a, &b, &c, &d}), "\"max_attempts\": 3"));
+		const HttpAnswer answer = gateway.client().post(chat, "{}");
+		CPPUNIT_ASSERT_EQUAL(502, answer.status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), a.requestCount() + b.requestCount() + c.requestCount() + d.requestCount());
+	}
+	for (MockUpstream* mock : {&a, &b}) mock->clearReceived();
+	GatewayFixture gateway(config(entries({&a, &b}), "\"max_attempts\": 10"));
+	const HttpAnswer answer = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(502, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.requestCount());
+	CPPUNIT_ASSERT(answer.body.find("a (HTTP 503)") != std::string::npos && answer.body.find("b (HTTP 503)") != std::string::npos);
+}
+
+
+void ResilienceTest::testRetryAfterCooldowns()
+{
+	MockUpstream a("a"), b("b");
+	a.start();
+	b.start();
+	GatewayFixture gateway(config(entries({&a, &b})));
+
+	a.setBehaviour(answering(429, {{"Retry-After", "120"}}));
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+	Object::Ptr state = upstreamHealth(gateway, "a");
+	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), state->getValue<std::string>("state"));
+	CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), state->getValue<std::string>("reason"));
+	const int left = state->getValue<int>("seconds_left");
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(left), left > 110 && left <= 120);
+	// While it cools down, everything goes to b.
+	for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(std::string("b"), gateway.client().post(chat, "{}").header("X-AILoad-Upstream"));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::string("up"), upstreamHealth(gateway, "b")->getValue<std::string>("state"));
+
+	// Retry-After as an HTTP date, and none at all (30 s).
+	MockUpstream c("c"), d("d"), e("e");
+	const std::string inNinety = Poco::DateTimeFormatter::format(Poco::Timestamp() + Poco::Timespan(90, 0).totalMicroseconds(), Poco::DateTimeFormat::HTTP_FORMAT);
+	c.setBehaviour(answering(429, {{"Retry-After", inNinety}}));
+	d.setBehaviour(answering(429));
+	for (MockUpstream* mock : {&c, &d, &e}) mock->start();
+	GatewayFixture second(config(entries({&c, &d, &e}), "\"max_attempts\": 3"));
+	CPPUNIT_ASSERT_EQUAL(200, second.client().post(chat, "{}").status);
+	const int dateLeft = upstreamHealth(second, "c")->getValue<int>("seconds_left");
+	const int defaultLeft = upstreamHealth(second, "d")->getValue<int>("seconds_left");
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(dateLeft), dateLeft > 80 && dateLeft <= 91);
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(defaultLeft), defaultLeft > 25 && defaultLeft <= 30);
+}
+
+
+void ResilienceTest::testBadKeyCooldownIsLogged()
+{
+	CapturingChannel::Ptr log = CapturingChannel::install();
+	MockUpstream a("a"), b("b");
+	a.setBehaviour(answering(401));
+	a.start();
+	b.start();
+	{
+		GatewayFixture gateway(config(entries({&a, &b})));
+		CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+		Object::Ptr state = upstreamHealth(gateway, "a");
+		CPPUNIT_ASSERT_EQUAL(std::string("bad_key"), state->getValue<std::string>("reason"));
+		CPPUNIT_ASSERT(state->getValue<int>("seconds_left") > 590);
+	}
+	log->uninstall();
+	bool logged = false;
+	for (const auto& line : log->lines())
+	{
+		CPPUNIT_ASSERT_MESSAGE(line, line.find("sk-key-a") == std::string::npos);
+		logged = logged || (line.find("upstream a refused its API key") != std::string::npos);
+	}
+	CPPUNIT_ASSERT(logged);
+}
+
+
+void ResilienceTest::testThreeFailuresInARowCoolDown()
+{
+	MockUpstream a("a"), b("b");
+	a.setBehaviour(answering(500));
+	a.start();
+	b.start();
+	// Without ip-affinity, which would move this one client to b after a failed.
+	GatewayFixture gateway(config(entries({&a, &b}), "\"ip_affinity\": false"));
+	// Round-robin alternates the first choice: requests 1 and 3 start with a.
+	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::string("up"), upstreamHealth(gateway, "a")->getValue<std::string>("state"));
+	CPPUNIT_ASSERT_EQUAL(2, upstreamHealth(gateway, "a")->getValue<int>("consecutive_failures"));
+	for (int i = 0; i < 2; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), a.requestCount());
+	Object::Ptr state = upstreamHealth(gateway, "a");
+	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), state->getValue<std::string>("state"));
+	CPPUNIT_ASSERT_EQUAL(std::string("failing"), state->getValue<std::string>("reason"));
+	CPPUNIT_ASSERT(state->getValue<int>("seconds_left") <= 10 && state->getValue<int>("seconds_left") >= 9);
+}
+
+
+void ResilienceTest::testCooldownDurations()
+{
+	CooldownTracker tracker;
+	const auto seconds = [&](const std::string& name) { return (tracker.remaining(name).totalMicroseconds() + 999999) / 1000000; };
+	for (int i = 1; i <= 2; ++i) tracker.failed("x");
+	CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), seconds("x"));
+	const Poco::Int64 expected[] = {10, 20, 40, 80, 160, 300, 300};
+	for (Poco::Int64 duration : expected)
+	{
+		tracker.failed("x");
+		CPPUNIT_ASSERT_EQUAL(duration, seconds("x"));
+	}
+	tracker.succeeded("x");
+	tracker.failed("x");
+	CPPUNIT_ASSERT_EQUAL(0, tracker.state("x").consecutiveFailures - 1);
+
+	const Poco::Timestamp now;
+	CPPUNIT_ASSERT_EQUAL(7, CooldownTracker::parseRetryAfter("7", now).totalSeconds());
+	CPPUNIT_ASSERT_EQUAL(3600, CooldownTracker::parseRetryAfter("86400", now).totalSeconds());
+	CPPUNIT_ASSERT(CooldownTracker::parseRetryAfter("", now) < 0);
+	CPPUNIT_ASSERT(CooldownTracker::parseRetryAfter("soon", now) < 0);
+	const std::string date = Poco::DateTimeFormatter::format(now + Poco::Timespan(45, 0).totalMicroseconds(), Poco::DateTimeFormat::HTTP_FORMAT);
+	const Poco::Timespan parsed = CooldownTracker::parseRetryAfter(date, now);
+	CPPUNIT_ASSERT(parsed > Poco::Timespan(44, 0) && parsed <= Poco::Timespan(45, 0));
+	tracker.rateLimited("y", Poco::Timespan(100000, 0));
+	CPPUNIT_ASSERT_EQUAL(Poco::Int64(3600), seconds("y"));
+}
+
+
+void ResilienceTest::testRequestsPerMinuteLimit()
+{
+	MockUpstream a("a"), b("b");
+	a.start();
+	b.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase(), "\"rpm\": 3, \"group\": \"g\"") + ","
+		+ GatewayFixture::modelEntry("b", b.apiBase(), "\"group\": \"g\"")));
+	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"a"})").status);
+	const HttpAnswer limited = gateway.client().post(chat, R"({"model":"a"})");
+	CPPUNIT_ASSERT_EQUAL(429, limited.status);
+	const int retryAfter = std::stoi(limited.header("Retry-After"));
+	CPPUNIT_ASSERT_MESSAGE(limited.header("Retry-After"), retryAfter > 50 && retryAfter <= 60);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::string("at_limit"), upstreamHealth(gateway, "a")->getValue<std::string>("state"));
+	// Through the group, the overflow goes to b.
+	for (int i = 0; i < 4; ++i) CPPUNIT_ASSERT_EQUAL(std::string("b"), gateway.client().post(chat, R"({"model":"g"})").header("X-AILoad-Upstream"));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), a.requestCount());
+}
+
+
+void ResilienceTest::testRequestsPerDayLimit()
+{
+	MockUpstream a("a");
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase(), "\"rpd\": 2")));
+	for (int i = 0; i < 2; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+	const HttpAnswer limited = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(429, limited.status);
+	const int retryAfter = std::stoi(limited.header("Retry-After"));
+	CPPUNIT_ASSERT_MESSAGE(limited.header("Retry-After"), retryAfter > 86300 && retryAfter <= 86400);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.requestCount());
+}
+
+
+void ResilienceTest::testEverythingBusyGivesHonestRetryAfter()
+{
+	MockUpstream a("a"), b("b");
+	a.setBehaviour(answering(429, {{"Retry-After", "40"}}));
+	b.setBehaviour(answering(429, {{"Retry-After", "20"}}));
+	a.start();
+	b.start();
+	GatewayFixture gateway(config(entries({&a, &b})));
+	HttpAnswer answer = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(429, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::string("20"), answer.header("Retry-After"));
+	CPPUNIT_ASSERT(answer.body.find("\"code\":\"rate_limited\"") != std::string::npos);
+	// Now both cool down: the next request is answered at once, without asking them.
+	answer = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(429, answer.status);
+	const int retryAfter = std::stoi(answer.header("Retry-After"));
+	CPPUNIT_ASSERT(retryAfter > 15 && retryAfter <= 20);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.requestCount());
+}
+
+
+void ResilienceTest::testSlowRequestHeadGets408()
+{
+	MockUpstream a("a");
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.requestTimeout = Poco::Timespan(1, 0);
+	GatewayFixture gateway(config(entries({&a})), settings);
+
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const std::string head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+	const Poco::Timestamp start;
+	std::string received;
+	// One byte every 200 ms: each read is quick, the whole never ends.
+	for (std::size_t i = 0; i < head.size() && start.elapsed() < 5000000; ++i)
+	{
+		try { socket.sendBytes(&head[i], 1); } catch (Poco::Exception&) { break; }
+		if (socket.poll(Poco::Timespan(0, 200000), Poco::Net::Socket::SELECT_READ)) break;
+	}
+	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "request_timeout", received, Poco::Timespan(3, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 408"), received.substr(0, 12));
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(start.elapsed()), start.elapsed() < 2500000);
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+}
+
+
+void ResilienceTest::testSlowRequestBodyGets408()
+{
+	MockUpstream a("a");
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.requestTimeout = Poco::Timespan(1, 0);
+	GatewayFixture gateway(config(entries({&a})), settings);
+
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const std::string head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + GatewayFixture::token()
+		+ "\r\nContent-Length: 100\r\n\r\n{";
+	socket.sendBytes(head.data(), static_cast<int>(head.size()));
+	const Poco::Timestamp start;
+	std::string received;
+	for (int i = 0; i < 25 && received.empty(); ++i)
+	{
+		try { socket.sendBytes(" ", 1); } catch (Poco::Exception&) { break; }
+		if (socket.poll(Poco::Timespan(0, 200000), Poco::Net::Socket::SELECT_READ)) break;
+	}
+	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "request_timeout", received, Poco::Timespan(3, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1 408"), received.substr(0, 12));
+	CPPUNIT_ASSERT(start.elapsed() < 2500000);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), a.requestCount());
+}
+
+
+void ResilienceTest::testClientThatStopsReadingIsCutOff()
+{
+	MockUpstream a("a");
+	MockBehaviour flood;
+	flood.sseEvents = 1000000;  // far more than the socket buffers hold
+	a.setBehaviour(flood);
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.sendTimeout = Poco::Timespan(1, 0);
+	GatewayFixture gateway(config(entries({&a})), settings);
+
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	socket.setReceiveBufferSize(4096);
+	const std::string request = gateway.client().rawRequest(chat, streamBody);
+	socket.sendBytes(request.data(), static_cast<int>(request.size()));
+	// The client never reads: the gateway's writes block, time out, and it lets go of the upstream.
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(15, 0)));
+	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(5, 0)));
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+}
+
+
+void ResilienceTest::testBusyServerAnswers503()
+{
+	MockUpstream a("a");
+	MockBehaviour hang;
+	hang.hang = true;
+	a.setBehaviour(hang);
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.minThreads = 2;
+	settings.maxThreads = 2;
+	GatewayFixture gateway(config(entries({&a})), settings);
+
+	std::vector<Poco::Net::StreamSocket> holders;
+	for (int i = 0; i < 2; ++i)
+	{
+		holders.emplace_back(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+		const std::string request = gateway.client().rawRequest(chat, "{}");
+		holders.back().sendBytes(request.data(), static_cast<int>(request.size()));
+	}
+	CPPUNIT_ASSERT(a.waitForRequests(2, Poco::Timespan(5, 0)));
+
+	const Poco::Timestamp start;
+	const std::string raw = TestClient::joined(gateway.client().raw(gateway.client().rawRequest(chat, "{}"), Poco::Timespan(5, 0)));
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(raw, std::string("HTTP/1.1 503"), raw.substr(0, 12));
+	CPPUNIT_ASSERT(start.elapsed() < 1000000);
+
+	for (auto& holder : holders) holder.close();
+	a.setBehaviour(MockBehaviour());
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0)));
+	// Threads come back: the server serves again.
+	bool served = false;
+	for (int i = 0; i < 50 && !served; ++i)
+	{
+		served = gateway.client().post(chat, "{}").status == 200;
+		if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the threads are being released
+	}
+	CPPUNIT_ASSERT(served);
+}
+
+
+void ResilienceTest::testSecretsNeverLeak()
+{
+	CapturingChannel::Ptr log = CapturingChannel::install();
+	std::vector<std::string> seen;
+	{
+		MockUpstream bad("bad"), limited("limited"), failing("failing"), breaking("breaking"), slow("slow"), fine("fine");
+		bad.setBehaviour(answering(401));
+		limited.setBehaviour(answering(429, {{"Retry-After", "5"}}));
+		failing.setBehaviour(answering(500));
+		MockBehaviour breaks;
+		breaks.breakAfterEvents = 1;
+		breaking.setBehaviour(breaks);
+		MockBehaviour hangs;
+		hangs.hang = true;
+		slow.setBehaviour(hangs);
+		for (MockUpstream* mock : {&bad, &limited, &failing, &breaking, &slow, &fine}) mock->start();
+		GatewayFixture gateway(config(entries({&bad, &limited, &failing, &breaking, &slow, &fine})
+			+ "," + GatewayFixture::modelEntry("refused", "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1"),
+			"\"timeout\": 0.5, \"max_attempts\": 7, \"max_body_mb\": 0.01"));
+		TestClient client = gateway.client();
+		auto keep = [&](const HttpAnswer& answer) {
+			seen.push_back(answer.body);
+			for (const auto& header : answer.headers) seen.push_back(header.first + ": " + header.second);
+		};
+		for (const char* model : {"bad", "limited", "failing", "breaking", "slow", "refused", "auto", "fine"})
+		{
+			keep(client.post(chat, std::string("{\"model\":\"") + model + "\"}"));
+			keep(client.post(chat, std::string("{\"model\":\"") + model + "\",\"stream\":true}"));
+		}
+		keep(TestClient(gateway.port(), "sk-wrong").post(chat, "{}"));
+		keep(client.post(chat, "{\"pad\":\"" + std::string(20000, 'x') + "\"}"));
+		keep(client.post(chat, "{nope"));
+		keep(client.get("/health"));
+		keep(client.get("/v1/models"));
+	}
+	log->uninstall();
+	std::vector<std::string> lines = log->lines();
+	CPPUNIT_ASSERT(!lines.empty());
+	seen.insert(seen.end(), lines.begin(), lines.end());
+	for (const auto& text : seen)
+	{
+		CPPUNIT_ASSERT_MESSAGE(text, text.find("sk-key-") == std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(text, text.find(GatewayFixture::token()) == std::string::npos);
+	}
+}
+
+
+void ResilienceTest::testDrainLetsShortStreamsFinishAndCutsLongOnes()
+{
+	MockUpstream a("a");
+	MockBehaviour events;
+	events.sseEvents = 5;
+	events.sseInterval = Poco::Timespan(0, 100000);
+	a.setBehaviour(events);
+	a.start();
+
+	auto streamDuringStop = [&](Poco::Timespan drain, bool& drained) {
+		GatewayFixture gateway(config(entries({&a})));
+		Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+		const std::string request = gateway.client().rawRequest(chat, streamBody);
+		socket.sendBytes(request.data(), static_cast<int>(request.size()));
+		std::string received;
+		CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "tok0", received, Poco::Timespan(5, 0)));
+		std::string rest;
+		std::thread reader([&] { TestClient::receiveUntil(socket, "\r\n0\r\n\r\n", rest, Poco::Timespan(10, 0)); });
+		drained = gateway.gateway().stop(drain);
+		reader.join();
+		return received + rest;
+	};
+
+	bool drained = false;
+	std::string received = streamDuringStop(Poco::Timespan(5, 0), drained);
+	CPPUNIT_ASSERT(drained);
+	CPPUNIT_ASSERT_MESSAGE(received, received.find("data: [DONE]") != std::string::npos);
+	CPPUNIT_ASSERT(received.find("\r\n0\r\n\r\n") != std::string::npos);
+
+	events.sseEvents = 100;
+	a.setBehaviour(events);
+	const Poco::Timestamp start;
+	received = streamDuringStop(Poco::Timespan(0, 300000), drained);
+	CPPUNIT_ASSERT(!drained);
+	CPPUNIT_ASSERT(start.elapsed() < 5000000);
+	CPPUNIT_ASSERT(received.find("data: [DONE]") == std::string::npos);
+	CPPUNIT_ASSERT(received.find("\r\n0\r\n\r\n") == std::string::npos);
+}
