@@ -13,6 +13,7 @@
 #include "StrategyPluginTest.h"
 #include "StreamingTest.h"
 #include "TlsTest.h"
+#include "UpstreamPoolTest.h"
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
@@ -42,6 +43,7 @@ int main(int argc, char** argv)
 		{"StrategyPluginTest", [] { return static_cast<CppUnit::Test*>(StrategyPluginTest::suite()); }},
 		{"StreamingTest", [] { return static_cast<CppUnit::Test*>(StreamingTest::suite()); }},
 		{"TlsTest", [] { return static_cast<CppUnit::Test*>(TlsTest::suite()); }},
+		{"UpstreamPoolTest", [] { return static_cast<CppUnit::Test*>(UpstreamPoolTest::suite()); }},
 	};
 
 	CppUnit::TestRunner runner;

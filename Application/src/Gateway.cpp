@@ -12,7 +12,7 @@ namespace AILoad {
 Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router):
 	_config(std::move(config)),
 	_settings(settings),
-	_connector(settings.extraCaLocation),
+	_upstreams(settings.extraCaLocation, settings.upstreamIdleTimeout, settings.maxIdlePerHost),
 	_router(std::move(router)),
 	_deadlines(settings.requestTimeout),
 	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
@@ -98,9 +98,9 @@ void Gateway::setConfig(GatewayConfig::Ptr config)
 }
 
 
-const UpstreamConnector& Gateway::connector() const
+UpstreamPool& Gateway::upstreams()
 {
-	return _connector;
+	return _upstreams;
 }
 
 

@@ -4,7 +4,7 @@
 #include "CooldownTracker.h"
 #include "GatewayConfig.h"
 #include "RequestRateLimiter.h"
-#include "UpstreamConnector.h"
+#include "UpstreamPool.h"
 #include "UpstreamRouter.h"
 #include "ClientDeadlines.h"
 #include <Poco/Net/TCPServer.h>
@@ -38,6 +38,8 @@ public:
 		Poco::Timespan sendTimeout = Poco::Timespan(30, 0);
 		Poco::Timespan requestTimeout = Poco::Timespan(30, 0);  /// for a request's head and body, in all
 		std::string extraCaLocation;  /// a CA file or folder trusted for upstreams besides the system store
+		Poco::Timespan upstreamIdleTimeout = Poco::Timespan(15, 0);  /// an idle upstream connection is closed after it
+		std::size_t maxIdlePerHost = 64;
 	};
 
 	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router);
@@ -62,7 +64,7 @@ public:
 		/// the running config, when the router cannot route with it (a strategy plugin that
 		/// does not load or refuses its options). Called from one thread at a time.
 
-	const UpstreamConnector& connector() const;
+	UpstreamPool& upstreams();
 	UpstreamRouter& router();
 	CooldownTracker& cooldowns();
 	RequestRateLimiter& rateLimiter();
@@ -77,7 +79,7 @@ private:
 	GatewayConfig::Ptr _config;
 	mutable std::mutex _configMutex;
 	ServerSettings _settings;
-	UpstreamConnector _connector;
+	UpstreamPool _upstreams;
 	std::unique_ptr<UpstreamRouter> _router;
 	CooldownTracker _cooldowns;
 	RequestRateLimiter _rateLimiter;

@@ -147,6 +147,8 @@ int GatewayApplication::main(const std::vector<std::string>&)
 	settings.receiveTimeout = Poco::Timespan(config().getInt("aiload.server.receiveTimeout", 30), 0);
 	settings.sendTimeout = Poco::Timespan(config().getInt("aiload.server.sendTimeout", 30), 0);
 	settings.requestTimeout = Poco::Timespan(config().getInt("aiload.server.requestTimeout", 30), 0);
+	settings.upstreamIdleTimeout = Poco::Timespan(config().getInt("aiload.upstream.idleTimeout", 15), 0);
+	settings.maxIdlePerHost = static_cast<std::size_t>(config().getInt("aiload.upstream.maxIdlePerHost", 64));
 	settings.extraCaLocation = config().getString("aiload.tls.caLocation", "");
 	if (!settings.extraCaLocation.empty()) settings.extraCaLocation = resolve(settings.extraCaLocation);
 

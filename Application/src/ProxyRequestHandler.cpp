@@ -11,7 +11,7 @@
 #include "JsonScanner.h"
 #include "ModelRewriter.h"
 #include "ResponseRelay.h"
-#include "UpstreamConnector.h"
+#include "UpstreamPool.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -183,24 +183,15 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
 	upstreamRequest.setContentLength(static_cast<std::streamsize>(body.size()));
 
-	const std::unique_ptr<UpstreamSession> session = _gateway.connector().open(upstream, config);
+	std::unique_ptr<UpstreamSession> session = _gateway.upstreams().acquire(upstream, config);
 	HTTPResponse upstreamResponse;
 	AttemptResult result;
 	const Poco::Timestamp start;
 	std::string failure;
 	try
 	{
-		session->sendRequest(upstreamRequest).write(body.data(), static_cast<std::streamsize>(body.size())).flush();
-		switch (session->waitForData(config.readTimeout, client))
-		{
-		case UpstreamSession::Wait::ClientGone:
-			return Attempt::Answered;  // nobody is left to answer
-		case UpstreamSession::Wait::TimedOut:
-			throw Poco::TimeoutException("no answer");
-		case UpstreamSession::Wait::Ready:
-			break;
-		}
-		session->receiveResponse(upstreamResponse);
+		if (!exchange(session, upstream, config, upstreamRequest, body, client, upstreamResponse))
+			return Attempt::Answered;  // the client left: nobody is there to answer
 		result.status = upstreamResponse.getStatus();
 	}
 	catch (Poco::TimeoutException&)
@@ -251,9 +242,46 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 		logger.warning("upstream %s broke off a response to %s after it had started", upstream.name, route.clientAddress);
 	}
 	else _gateway.cooldowns().succeeded(upstream.name);
+	if (outcome == ResponseRelay::Outcome::Complete && session->reusable(upstreamResponse))
+		_gateway.upstreams().release(upstream, std::move(session));
 	if (logger.debug())
 		logger.debug("%s %s -> %s: %d in %.1f ms", request.getMethod(), request.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
 	return Attempt::Answered;
+}
+
+
+bool ProxyRequestHandler::exchange(std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream, const GatewayConfig& config,
+	Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, ClientWatch& client, HTTPResponse& upstreamResponse)
+{
+	for (;;)
+	{
+		try
+		{
+			session->sendRequest(upstreamRequest).write(body.data(), static_cast<std::streamsize>(body.size())).flush();
+			switch (session->waitForData(config.readTimeout, client))
+			{
+			case UpstreamSession::Wait::ClientGone:
+				return false;
+			case UpstreamSession::Wait::TimedOut:
+				throw Poco::TimeoutException("no answer");
+			case UpstreamSession::Wait::Ready:
+				break;
+			}
+			session->receiveResponse(upstreamResponse);
+			return true;
+		}
+		catch (Poco::TimeoutException&)
+		{
+			throw;  // the upstream may be working on it: never sent twice
+		}
+		catch (Poco::Exception&)
+		{
+			// A pooled connection the upstream closed after the idle check fails before any
+			// byte of an answer: send once more on a fresh one.
+			if (!session->reused()) throw;
+			session = _gateway.upstreams().connectFresh(upstream, config);
+		}
+	}
 }
 
 

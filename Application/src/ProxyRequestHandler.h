@@ -3,6 +3,9 @@
 
 #include "GatewayConfig.h"
 #include "UpstreamRouter.h"
+#include "UpstreamSession.h"
+#include <Poco/Net/HTTPRequest.h>
+#include <memory>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <string>
@@ -39,6 +42,10 @@ private:
 		/// Answers an error without reading the body, and closes the connection.
 	Attempt attempt(const UpstreamConfig& upstream, const GatewayConfig& config, Poco::Net::HTTPServerRequest& request,
 		Poco::Net::HTTPServerResponse& response, const std::string& body, const RouteRequest& route, ClientWatch& client, Failures& failures);
+	bool exchange(std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream, const GatewayConfig& config,
+		Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, ClientWatch& client, Poco::Net::HTTPResponse& upstreamResponse);
+		/// Sends the request and reads the answer's head; false if the client left meanwhile.
+		/// Throws on failure. A dead pooled connection is replaced by a fresh one, once.
 	void sendExhausted(Poco::Net::HTTPServerResponse& response, const Failures& failures, const std::vector<const UpstreamConfig*>& candidates);
 	void sendAllBusy(Poco::Net::HTTPServerResponse& response, const std::vector<const UpstreamConfig*>& candidates, const std::string& tried = "");
 		/// 429 with a Retry-After that is the wait until the first candidate is free.

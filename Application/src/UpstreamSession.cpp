@@ -39,13 +39,47 @@ bool UpstreamSession::secure() const
 
 void UpstreamSession::connect(const Poco::Net::SocketAddress& address)
 {
-	if (_tls)
+	if (!_tls)
 	{
-		// SNI and the certificate's host name check use the configured host, not the address.
-		Poco::Net::SecureStreamSocket secureSocket(socket());
-		secureSocket.setPeerHostName(getHost());
+		HTTPClientSession::connect(address);
+		return;
 	}
+	// SNI and the certificate's host name check use the configured host, not the address.
+	Poco::Net::SecureStreamSocket secureSocket(socket());
+	secureSocket.setPeerHostName(getHost());
+	if (_tlsSession) secureSocket.useSession(_tlsSession);  // resumption saves a round trip
 	HTTPClientSession::connect(address);
+	_tlsSession = secureSocket.currentSession();
+}
+
+
+bool UpstreamSession::reusable(const HTTPResponse& response) const
+{
+	return _complete && _framing != Framing::UntilClose && response.getKeepAlive() && getKeepAlive() && connected();
+}
+
+
+bool UpstreamSession::reused() const
+{
+	return _reused;
+}
+
+
+void UpstreamSession::markReused()
+{
+	_reused = true;
+}
+
+
+void UpstreamSession::useTlsSession(Poco::Net::Session::Ptr session)
+{
+	_tlsSession = session;
+}
+
+
+Poco::Net::Session::Ptr UpstreamSession::tlsSession() const
+{
+	return _tlsSession;
 }
 
 

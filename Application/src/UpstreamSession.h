@@ -5,6 +5,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/Session.h>
 #include <Poco/URI.h>
 
 namespace AILoad {
@@ -46,6 +47,18 @@ public:
 	bool timedOut() const;
 		/// The body ended because a read from the upstream timed out.
 
+	bool reusable(const Poco::Net::HTTPResponse& response) const;
+		/// The connection can carry another request: the body was read to its real end and
+		/// neither side asked to close.
+
+	bool reused() const;
+	void markReused();
+		/// Set by the pool when the session comes from its idle list.
+
+	void useTlsSession(Poco::Net::Session::Ptr session);
+	Poco::Net::Session::Ptr tlsSession() const;
+		/// A TLS session to resume on connecting, and the one the connection ended up with.
+
 protected:
 	void connect(const Poco::Net::SocketAddress& address) override;
 
@@ -61,6 +74,8 @@ private:
 	bool _complete = false;
 	bool _ended = false;
 	bool _timedOut = false;
+	bool _reused = false;
+	Poco::Net::Session::Ptr _tlsSession;
 };
 
 } // namespace AILoad

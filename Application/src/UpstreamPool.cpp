@@ -1,0 +1,122 @@
+#include "UpstreamPool.h"
+
+#include <Poco/Net/Socket.h>
+#include <algorithm>
+
+namespace AILoad {
+
+UpstreamPool::UpstreamPool(const std::string& extraCaLocation, Poco::Timespan idleTimeout, std::size_t maxIdlePerHost):
+	_connector(extraCaLocation),
+	_idleTimeout(idleTimeout),
+	_maxIdlePerHost(maxIdlePerHost)
+{
+	const long sweep = std::max(50L, static_cast<long>(idleTimeout.totalMilliseconds() / 2));
+	_evictor.setPeriodicInterval(sweep);
+	_evictor.start(Poco::TimerCallback<UpstreamPool>(*this, &UpstreamPool::evictExpired));
+}
+
+
+UpstreamPool::~UpstreamPool()
+{
+	_evictor.stop();
+}
+
+
+void UpstreamPool::evictExpired(Poco::Timer&)
+{
+	std::vector<std::unique_ptr<UpstreamSession>> expired;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		const Poco::Timestamp now;
+		for (auto& host : _hosts)
+		{
+			auto& idle = host.second.idle;
+			while (!idle.empty() && now - idle.front().since >= _idleTimeout.totalMicroseconds())
+			{
+				expired.push_back(std::move(idle.front().session));
+				idle.erase(idle.begin());
+			}
+		}
+	}
+	// `expired` closes them here, outside the lock (a TLS goodbye is I/O).
+}
+
+
+std::unique_ptr<UpstreamSession> UpstreamPool::acquire(const UpstreamConfig& upstream, const GatewayConfig& config)
+{
+	std::unique_ptr<UpstreamSession> session;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		Host& host = _hosts[keyOf(upstream)];
+		dropExpired(host, Poco::Timestamp());
+		while (!host.idle.empty() && !session)
+		{
+			std::unique_ptr<UpstreamSession> candidate = std::move(host.idle.back().session);
+			host.idle.pop_back();
+			bool alive = false;
+			try
+			{
+				alive = !candidate->socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+			}
+			catch (Poco::Exception&)
+			{
+			}
+			if (alive) session = std::move(candidate);
+		}
+	}
+	if (!session) return connectFresh(upstream, config);
+	session->markReused();
+	session->setTimeout(config.connectTimeout, config.readTimeout, config.readTimeout);
+	return session;
+}
+
+
+std::unique_ptr<UpstreamSession> UpstreamPool::connectFresh(const UpstreamConfig& upstream, const GatewayConfig& config)
+{
+	std::unique_ptr<UpstreamSession> session = _connector.open(upstream, config);
+	session->setKeepAlive(true);
+	// POCO counts its own keep-alive time from the last request sent, which a long stream
+	// outlasts; the pool decides about idleness instead.
+	session->setKeepAliveTimeout(Poco::Timespan(365 * 86400, 0));
+	std::lock_guard<std::mutex> lock(_mutex);
+	session->useTlsSession(_hosts[keyOf(upstream)].tlsSession);
+	return session;
+}
+
+
+void UpstreamPool::release(const UpstreamConfig& upstream, std::unique_ptr<UpstreamSession> session)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	Host& host = _hosts[keyOf(upstream)];
+	if (session->tlsSession()) host.tlsSession = session->tlsSession();
+	dropExpired(host, Poco::Timestamp());
+	if (host.idle.size() >= _maxIdlePerHost) host.idle.erase(host.idle.begin());  // the oldest goes
+	host.idle.push_back({std::move(session), Poco::Timestamp()});
+}
+
+
+std::size_t UpstreamPool::idleConnections() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	std::size_t count = 0;
+	for (const auto& host : _hosts) count += host.second.idle.size();
+	return count;
+}
+
+
+std::string UpstreamPool::keyOf(const UpstreamConfig& upstream)
+{
+	const Poco::URI& base = upstream.apiBase;
+	return base.getScheme() + "://" + base.getHost() + ":" + std::to_string(base.getPort()) + (upstream.verifyTls ? "" : " unverified");
+}
+
+
+void UpstreamPool::dropExpired(Host& host, const Poco::Timestamp& now)
+{
+	// The idle list is ordered by release time: the expired ones are at the front.
+	auto firstFresh = host.idle.begin();
+	while (firstFresh != host.idle.end() && now - firstFresh->since >= _idleTimeout.totalMicroseconds()) ++firstFresh;
+	host.idle.erase(host.idle.begin(), firstFresh);
+}
+
+} // namespace AILoad
