@@ -71,6 +71,13 @@ void UpstreamPoolTest::testTlsConnectionsAreReused()
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())), settings);
 	for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.connectionsAccepted());
+
+	// Once the connection is gone, the next handshake resumes the TLS session.
+	a.stop();
+	a.start();
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.connectionsAccepted());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), gateway.gateway().upstreams().tlsResumptions());
 }
 
 

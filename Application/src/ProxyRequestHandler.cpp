@@ -235,15 +235,15 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 
 	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
 	ResponseRelay relay(*session, client, serverRequest.socket(), config.readTimeout);
-	const ResponseRelay::Outcome outcome = relay.relay(upstreamResponse, response, upstream);
+	const ResponseRelay::Outcome outcome = relay.relay(upstreamResponse, response, upstream, [&] {
+		if (session->reusable(upstreamResponse)) _gateway.upstreams().release(upstream, std::move(session));
+	});
 	if (outcome == ResponseRelay::Outcome::UpstreamBroke || outcome == ResponseRelay::Outcome::UpstreamTimedOut)
 	{
 		_gateway.cooldowns().failed(upstream.name);
 		logger.warning("upstream %s broke off a response to %s after it had started", upstream.name, route.clientAddress);
 	}
 	else _gateway.cooldowns().succeeded(upstream.name);
-	if (outcome == ResponseRelay::Outcome::Complete && session->reusable(upstreamResponse))
-		_gateway.upstreams().release(upstream, std::move(session));
 	if (logger.debug())
 		logger.debug("%s %s -> %s: %d in %.1f ms", request.getMethod(), request.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
 	return Attempt::Answered;

@@ -15,7 +15,8 @@ ResponseRelay::ResponseRelay(UpstreamSession& upstream, ClientWatch& client, con
 }
 
 
-ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response, const UpstreamConfig& upstreamConfig)
+ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response,
+	const UpstreamConfig& upstreamConfig, const std::function<void()>& upstreamDone)
 {
 	response.setStatusAndReason(upstreamResponse.getStatus(), upstreamResponse.getReason());
 	HeaderForwarding::copyResponseHeaders(upstreamResponse, response);
@@ -52,9 +53,22 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 		}
 		const int n = _upstream.readBody(buffer, sizeof(buffer));
 		if (n == UpstreamSession::NEED_MORE) continue;
+		if (n > 0 && _upstream.bodyComplete())
+		{
+			// The last piece: the upstream is done before the client has it all, so its
+			// connection can be back in the pool before the client's next request comes.
+			upstreamDone();
+			out.write(buffer, n);
+			out.flush();
+			return out ? Outcome::Complete : Outcome::ClientGone;
+		}
 		if (n == 0)
 		{
-			if (_upstream.bodyComplete()) return Outcome::Complete;
+			if (_upstream.bodyComplete())
+			{
+				upstreamDone();
+				return Outcome::Complete;
+			}
 			if (_upstream.timedOut())
 			{
 				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");

@@ -5,6 +5,7 @@
 #include "UpstreamSession.h"
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/StreamSocket.h>
+#include <functional>
 
 namespace AILoad {
 
@@ -22,7 +23,10 @@ public:
 
 	ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout);
 
-	Outcome relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response, const UpstreamConfig& upstreamConfig);
+	Outcome relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response,
+		const UpstreamConfig& upstreamConfig, const std::function<void()>& upstreamDone);
+		/// `upstreamDone` is called once the upstream's body has been read to its end, before
+		/// its last piece goes to the client; the relay does not use the session after it.
 
 private:
 	void breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code);

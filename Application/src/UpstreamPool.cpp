@@ -89,6 +89,7 @@ void UpstreamPool::release(const UpstreamConfig& upstream, std::unique_ptr<Upstr
 	std::lock_guard<std::mutex> lock(_mutex);
 	Host& host = _hosts[keyOf(upstream)];
 	if (session->tlsSession()) host.tlsSession = session->tlsSession();
+	if (session->resumedTls() && !session->reused()) ++_tlsResumptions;
 	dropExpired(host, Poco::Timestamp());
 	if (host.idle.size() >= _maxIdlePerHost) host.idle.erase(host.idle.begin());  // the oldest goes
 	host.idle.push_back({std::move(session), Poco::Timestamp()});
@@ -101,6 +102,13 @@ std::size_t UpstreamPool::idleConnections() const
 	std::size_t count = 0;
 	for (const auto& host : _hosts) count += host.second.idle.size();
 	return count;
+}
+
+
+std::size_t UpstreamPool::tlsResumptions() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _tlsResumptions;
 }
 
 

@@ -38,6 +38,8 @@ public:
 		/// Gives back a session whose exchange ended cleanly (UpstreamSession::reusable()).
 
 	std::size_t idleConnections() const;
+	std::size_t tlsResumptions() const;
+		/// Handshakes that resumed an earlier TLS session, since start.
 
 private:
 	void evictExpired(Poco::Timer&);
@@ -63,6 +65,7 @@ private:
 	const std::size_t _maxIdlePerHost;
 	mutable std::mutex _mutex;
 	std::map<std::string, Host> _hosts;
+	std::size_t _tlsResumptions = 0;
 };
 
 } // namespace AILoad

@@ -49,7 +49,7 @@ void UpstreamSession::connect(const Poco::Net::SocketAddress& address)
 	secureSocket.setPeerHostName(getHost());
 	if (_tlsSession) secureSocket.useSession(_tlsSession);  // resumption saves a round trip
 	HTTPClientSession::connect(address);
-	_tlsSession = secureSocket.currentSession();
+	_resumedTls = secureSocket.sessionWasReused();
 }
 
 
@@ -77,9 +77,17 @@ void UpstreamSession::useTlsSession(Poco::Net::Session::Ptr session)
 }
 
 
-Poco::Net::Session::Ptr UpstreamSession::tlsSession() const
+Poco::Net::Session::Ptr UpstreamSession::tlsSession()
 {
+	// Asked late on purpose: a TLS 1.3 server sends its session ticket after the handshake.
+	if (_tls && connected()) return Poco::Net::SecureStreamSocket(socket()).currentSession();
 	return _tlsSession;
+}
+
+
+bool UpstreamSession::resumedTls() const
+{
+	return _resumedTls;
 }
 
 

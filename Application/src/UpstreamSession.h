@@ -56,8 +56,10 @@ public:
 		/// Set by the pool when the session comes from its idle list.
 
 	void useTlsSession(Poco::Net::Session::Ptr session);
-	Poco::Net::Session::Ptr tlsSession() const;
+	Poco::Net::Session::Ptr tlsSession();
 		/// A TLS session to resume on connecting, and the one the connection ended up with.
+	bool resumedTls() const;
+		/// The TLS handshake resumed the offered session.
 
 protected:
 	void connect(const Poco::Net::SocketAddress& address) override;
@@ -75,6 +77,7 @@ private:
 	bool _ended = false;
 	bool _timedOut = false;
 	bool _reused = false;
+	bool _resumedTls = false;
 	Poco::Net::Session::Ptr _tlsSession;
 };
 
