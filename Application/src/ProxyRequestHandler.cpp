@@ -171,7 +171,7 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 	HTTPServerRequest& request, HTTPServerResponse& response, const std::string& body, const RouteRequest& route,
 	ClientWatch& client, Failures& failures)
 {
-	Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
+	static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
 	std::string uri = upstream.endpointPathAndQuery(_pathAfterV1);
 	const std::string::size_type query = request.getURI().find('?');
 	if (query != std::string::npos) uri += (uri.find('?') == std::string::npos ? "?" : "&") + request.getURI().substr(query + 1);

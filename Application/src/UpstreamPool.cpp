@@ -44,30 +44,35 @@ void UpstreamPool::evictExpired(Poco::Timer&)
 
 std::unique_ptr<UpstreamSession> UpstreamPool::acquire(const UpstreamConfig& upstream, const GatewayConfig& config)
 {
-	std::unique_ptr<UpstreamSession> session;
+	const std::string key = keyOf(upstream);
+	for (;;)
 	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		Host& host = _hosts[keyOf(upstream)];
-		dropExpired(host, Poco::Timestamp());
-		while (!host.idle.empty() && !session)
+		std::unique_ptr<UpstreamSession> candidate;
+		bool expired = false;
 		{
-			std::unique_ptr<UpstreamSession> candidate = std::move(host.idle.back().session);
-			host.idle.pop_back();
-			bool alive = false;
-			try
-			{
-				alive = !candidate->socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
-			}
-			catch (Poco::Exception&)
-			{
-			}
-			if (alive) session = std::move(candidate);
+			std::lock_guard<std::mutex> lock(_mutex);
+			auto& idle = _hosts[key].idle;
+			if (idle.empty()) break;
+			candidate = std::move(idle.back().session);
+			expired = idle.back().since.isElapsed(_idleTimeout.totalMicroseconds());
+			idle.pop_back();
 		}
+		// Checked and, when dead, closed outside the lock.
+		if (expired) continue;
+		bool alive = false;
+		try
+		{
+			alive = !candidate->socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+		}
+		catch (Poco::Exception&)
+		{
+		}
+		if (!alive) continue;
+		candidate->markReused();
+		candidate->setTimeout(config.connectTimeout, config.readTimeout, config.readTimeout);
+		return candidate;
 	}
-	if (!session) return connectFresh(upstream, config);
-	session->markReused();
-	session->setTimeout(config.connectTimeout, config.readTimeout, config.readTimeout);
-	return session;
+	return connectFresh(upstream, config);
 }
 
 
@@ -86,12 +91,17 @@ std::unique_ptr<UpstreamSession> UpstreamPool::connectFresh(const UpstreamConfig
 
 void UpstreamPool::release(const UpstreamConfig& upstream, std::unique_ptr<UpstreamSession> session)
 {
+	const Poco::Net::Session::Ptr tlsSession = session->tlsSession();
+	std::unique_ptr<UpstreamSession> oldest;  // closed after the lock is let go
 	std::lock_guard<std::mutex> lock(_mutex);
 	Host& host = _hosts[keyOf(upstream)];
-	if (session->tlsSession()) host.tlsSession = session->tlsSession();
+	if (tlsSession) host.tlsSession = tlsSession;
 	if (session->resumedTls() && !session->reused()) ++_tlsResumptions;
-	dropExpired(host, Poco::Timestamp());
-	if (host.idle.size() >= _maxIdlePerHost) host.idle.erase(host.idle.begin());  // the oldest goes
+	if (host.idle.size() >= _maxIdlePerHost)
+	{
+		oldest = std::move(host.idle.front().session);
+		host.idle.erase(host.idle.begin());
+	}
 	host.idle.push_back({std::move(session), Poco::Timestamp()});
 }
 
@@ -116,15 +126,6 @@ std::string UpstreamPool::keyOf(const UpstreamConfig& upstream)
 {
 	const Poco::URI& base = upstream.apiBase;
 	return base.getScheme() + "://" + base.getHost() + ":" + std::to_string(base.getPort()) + (upstream.verifyTls ? "" : " unverified");
-}
-
-
-void UpstreamPool::dropExpired(Host& host, const Poco::Timestamp& now)
-{
-	// The idle list is ordered by release time: the expired ones are at the front.
-	auto firstFresh = host.idle.begin();
-	while (firstFresh != host.idle.end() && now - firstFresh->since >= _idleTimeout.totalMicroseconds()) ++firstFresh;
-	host.idle.erase(host.idle.begin(), firstFresh);
 }
 
 } // namespace AILoad

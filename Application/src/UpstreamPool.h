@@ -57,7 +57,6 @@ private:
 	};
 
 	static std::string keyOf(const UpstreamConfig& upstream);
-	void dropExpired(Host& host, const Poco::Timestamp& now);
 
 	UpstreamConnector _connector;
 	Poco::Timer _evictor;
