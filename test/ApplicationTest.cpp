@@ -32,12 +32,14 @@
 #include <cppunit/TestSuite.h>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <csignal>
 #include <memory>
 #include <mutex>
 #include <regex>
 #include <sstream>
 #include <sys/stat.h>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -751,6 +753,56 @@ void ApplicationTest::testSigtermLetsStreamFinish()
 }
 
 
+void ApplicationTest::testReloadsOnChangeAndSighup()
+{
+	std::unique_ptr<Child> mock;
+	const Poco::UInt16 mockPort = startMock(mock, _dir, {"--name=m1"});
+	const Poco::UInt16 port = freePort();
+	const std::string configPath = path("config.json");
+	const std::string original = config(port, mockPort);
+	writeFile(configPath, original);
+	Child gateway(AILOAD_BINARY, {"--properties=" + writeProperties(configPath)}, _dir);
+	CPPUNIT_ASSERT_MESSAGE("GET /health never answered:\n" + gateway.output(), waitForHealth(gateway, port, Poco::Timespan(15, 0)));
+
+	auto statusWith = [&](const std::string& token) {
+		Poco::Net::HTTPClientSession session("127.0.0.1", port);
+		session.setTimeout(Poco::Timespan(5, 0));
+		return request(session, Poco::Net::HTTPRequest::HTTP_POST, "/v1/chat/completions", "{}", token).status;
+	};
+	auto waitFor = [&](const std::function<bool()>& condition) {
+		const Poco::Timestamp start;
+		while (!condition())
+		{
+			if (start.elapsed() > 8000000) return false;
+			pause(50);
+		}
+		return true;
+	};
+
+	// A changed file takes effect without a signal.
+	const std::string newToken = "sk-reloaded-token-abcdefghijklmnopqrstuvwxyz0123";
+	std::string changed = original;
+	changed.replace(changed.find(TOKEN), TOKEN.size(), newToken);
+	writeFile(configPath, changed);
+	CPPUNIT_ASSERT_MESSAGE(gateway.output(), waitFor([&] { return statusWith(newToken) == 200; }));
+	CPPUNIT_ASSERT_EQUAL(401, statusWith(TOKEN));
+
+	// An invalid file is refused with the start-up messages, and the running config stays.
+	writeFile(configPath, "{\"models\": [}\n");
+	CPPUNIT_ASSERT_MESSAGE(gateway.output(), waitFor([&] { return contains(gateway.output(), "refused"); }));
+	CPPUNIT_ASSERT_MESSAGE(gateway.output(), contains(gateway.output(), configPath + ":1:13: invalid JSON"));
+	CPPUNIT_ASSERT_EQUAL(200, statusWith(newToken));
+
+	// SIGHUP reloads too.
+	writeFile(configPath, changed);
+	CPPUNIT_ASSERT(waitFor([&] { return count(gateway.output(), "Reloaded") >= 2; }));
+	gateway.signal(SIGHUP);
+	CPPUNIT_ASSERT_MESSAGE(gateway.output(), waitFor([&] { return contains(gateway.output(), "(SIGHUP)"); }));
+	CPPUNIT_ASSERT_EQUAL(200, statusWith(newToken));
+	CPPUNIT_ASSERT(!contains(gateway.output(), newToken));
+}
+
+
 void ApplicationTest::testSigtermCutsStreamsAfterDrain()
 {
 	std::unique_ptr<Child> mock;
@@ -804,6 +856,7 @@ CppUnit::Test* ApplicationTest::suite()
 	auto* pSuite = new CppUnit::TestSuite("ApplicationTest");
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testHelp", &ApplicationTest::testHelp));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testSigtermCutsStreamsAfterDrain", &ApplicationTest::testSigtermCutsStreamsAfterDrain));
+	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testReloadsOnChangeAndSighup", &ApplicationTest::testReloadsOnChangeAndSighup));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testVersion", &ApplicationTest::testVersion));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testCheckConfigValid", &ApplicationTest::testCheckConfigValid));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testCheckConfigProblems", &ApplicationTest::testCheckConfigProblems));

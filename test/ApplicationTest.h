@@ -40,6 +40,7 @@ public:
 	void testServesAndStopsOnSigterm();
 	void testSigtermLetsStreamFinish();
 	void testSigtermCutsStreamsAfterDrain();
+	void testReloadsOnChangeAndSighup();
 
 	static CppUnit::Test* suite();
 

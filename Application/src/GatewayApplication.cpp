@@ -1,6 +1,7 @@
 #include "GatewayApplication.h"
 
 #include "ConfigFile.h"
+#include "ConfigFileWatcher.h"
 #include "Gateway.h"
 #include "StrategyChain.h"
 #include <Poco/File.h>
@@ -179,6 +180,7 @@ int GatewayApplication::main(const std::vector<std::string>&)
 
 void GatewayApplication::serveUntilTerminated(Gateway& gateway, const std::string& configPath)
 {
+	ConfigFileWatcher watcher(configPath, [&] { reload(gateway, configPath, "it changed on disk"); });
 	// main() blocked these signals before any thread started, so they queue for sigwait here.
 	sigset_t signals;
 	sigemptyset(&signals);
@@ -190,26 +192,37 @@ void GatewayApplication::serveUntilTerminated(Gateway& gateway, const std::strin
 	{
 		int signal = 0;
 		if (sigwait(&signals, &signal) != 0 || signal != SIGHUP) return;
-		const ConfigLoader::Result reloaded = ConfigLoader::load(configPath);
-		for (const auto& warning : reloaded.warnings) logger().warning(warning);
-		if (!reloaded.config || reloaded.config->authToken.empty())
-		{
-			for (const auto& problem : reloaded.problems) logger().error(problem);
-			logger().error("Reload refused (%s); the running config stays.", reloaded.config ? std::string("auth_token is empty") : std::string("invalid config"));
-			continue;
-		}
-		try
-		{
-			gateway.setConfig(reloaded.config);
-		}
-		catch (Poco::Exception& exc)
-		{
-			logger().error("%s: %s", configPath, exc.message());
-			logger().error("Reload refused (strategy plugins); the running config stays.");
-			continue;
-		}
-		logger().information("Reloaded %s: %z upstreams.", configPath, reloaded.config->upstreams.size());
+		reload(gateway, configPath, "SIGHUP");
 	}
+}
+
+
+void GatewayApplication::reload(Gateway& gateway, const std::string& configPath, const std::string& why)
+{
+	std::lock_guard<std::mutex> lock(_reloadMutex);  // SIGHUP and the file watcher may coincide
+	const ConfigLoader::Result reloaded = ConfigLoader::load(configPath);
+	for (const auto& warning : reloaded.warnings) logger().warning(warning);
+	if (!reloaded.config || reloaded.config->authToken.empty())
+	{
+		for (const auto& problem : reloaded.problems) logger().error(problem);
+		logger().error("Reload of %s (%s) refused: %s; the running config stays.", configPath, why,
+			reloaded.config ? std::string("auth_token is empty") : std::string("invalid config"));
+		return;
+	}
+	const GatewayConfig::Ptr running = gateway.config();
+	if (reloaded.config->serverHost != running->serverHost || reloaded.config->serverPort != running->serverPort)
+		logger().warning("server.host and server.port take effect at the next start.");
+	try
+	{
+		gateway.setConfig(reloaded.config);
+	}
+	catch (Poco::Exception& exc)
+	{
+		logger().error("%s: %s", configPath, exc.message());
+		logger().error("Reload of %s (%s) refused (strategy plugins); the running config stays.", configPath, why);
+		return;
+	}
+	logger().information("Reloaded %s (%s): %z upstreams.", configPath, why, reloaded.config->upstreams.size());
 }
 
 

@@ -3,6 +3,7 @@
 
 #include "ConfigLoader.h"
 #include <Poco/Util/ServerApplication.h>
+#include <mutex>
 #include <string>
 
 namespace AILoad {
@@ -35,12 +36,16 @@ private:
 	void displayHelp();
 	bool reportProblems(const ConfigLoader::Result& result);
 	void serveUntilTerminated(Gateway& gateway, const std::string& configPath);
+		/// Until SIGTERM/SIGINT/SIGQUIT; reloads on SIGHUP and when the config file changes.
+	void reload(Gateway& gateway, const std::string& configPath, const std::string& why);
+		/// A valid file takes effect for new requests; an invalid one is refused and logged.
 
 	std::string _startDirectory;
 	std::string _propertiesFile;
 	bool _helpRequested = false;
 	bool _versionRequested = false;
 	bool _checkConfig = false;
+	std::mutex _reloadMutex;
 };
 
 } // namespace AILoad
