@@ -32,14 +32,13 @@
 #include <cppunit/TestSuite.h>
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <regex>
 #include <sstream>
 #include <sys/stat.h>
-#include <functional>
 #include <thread>
 #include <vector>
 
