@@ -29,9 +29,9 @@ public:
 		/// From etc/aiload.properties (`aiload.server.*`); sized for many long-lived streams.
 	{
 		int minThreads = 8;
-		int maxThreads = 512;
+		int maxThreads = 4096;
 		int stackSize = 256 * 1024;   /// a relay needs little stack; 8 MiB each would waste memory
-		int maxQueued = 512;
+		int maxQueued = 4096;
 		int backlog = 1024;
 		Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0);
 		Poco::Timespan receiveTimeout = Poco::Timespan(30, 0);

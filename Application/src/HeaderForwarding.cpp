@@ -2,12 +2,13 @@
 
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
+#include <vector>
 
 namespace AILoad {
 
 namespace {
 
-bool isHopByHop(const std::string& name, const std::string& connection)
+bool isHopByHop(const std::string& name, const std::vector<std::string>& listedInConnection)
 {
 	static const char* const names[] = {"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
 		"Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"};
@@ -15,9 +16,7 @@ bool isHopByHop(const std::string& name, const std::string& connection)
 	{
 		if (Poco::icompare(name, hopByHop) == 0) return true;
 	}
-	if (connection.empty()) return false;
-	Poco::StringTokenizer listed(connection, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
-	for (const auto& token : listed)
+	for (const auto& token : listedInConnection)
 	{
 		if (Poco::icompare(name, token) == 0) return true;
 	}
@@ -25,13 +24,16 @@ bool isHopByHop(const std::string& name, const std::string& connection)
 }
 
 
-std::string connectionTokens(const Poco::Net::NameValueCollection& headers)
+std::vector<std::string> connectionTokens(const Poco::Net::NameValueCollection& headers)
 {
 	// There may be several Connection headers; together they name the hop-by-hop ones.
-	std::string tokens;
+	// Split once per message, not once per header checked.
+	std::vector<std::string> tokens;
 	for (const auto& header : headers)
 	{
-		if (Poco::icompare(header.first, "Connection") == 0) tokens += header.second + ",";
+		if (Poco::icompare(header.first, "Connection") != 0) continue;
+		Poco::StringTokenizer listed(header.second, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+		tokens.insert(tokens.end(), listed.begin(), listed.end());
 	}
 	return tokens;
 }
@@ -41,7 +43,7 @@ std::string connectionTokens(const Poco::Net::NameValueCollection& headers)
 
 void HeaderForwarding::copyRequestHeaders(const Poco::Net::HTTPRequest& from, Poco::Net::HTTPRequest& to)
 {
-	const std::string connection = connectionTokens(from);
+	const std::vector<std::string> connection = connectionTokens(from);
 	for (const auto& header : from)
 	{
 		const std::string& name = header.first;
@@ -57,7 +59,7 @@ void HeaderForwarding::copyRequestHeaders(const Poco::Net::HTTPRequest& from, Po
 
 void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to)
 {
-	const std::string connection = connectionTokens(from);
+	const std::vector<std::string> connection = connectionTokens(from);
 	if (from.has("Date")) to.erase("Date");  // the upstream's, rather than the one POCO put in first
 	for (const auto& header : from)
 	{

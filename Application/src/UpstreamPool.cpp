@@ -1,6 +1,7 @@
 #include "UpstreamPool.h"
 
 #include <Poco/Net/Socket.h>
+#include <poll.h>
 #include <algorithm>
 
 namespace AILoad {
@@ -59,15 +60,10 @@ std::unique_ptr<UpstreamSession> UpstreamPool::acquire(const UpstreamConfig& ups
 		}
 		// Checked and, when dead, closed outside the lock.
 		if (expired) continue;
-		bool alive = false;
-		try
-		{
-			alive = !candidate->socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
-		}
-		catch (Poco::Exception&)
-		{
-		}
-		if (!alive) continue;
+		// Readable while idle means closed (or garbage): either way not usable. A plain
+		// poll(2): POCO 1.11's Socket::poll() creates and closes an epoll set per call.
+		pollfd idle{static_cast<int>(candidate->socket().impl()->sockfd()), POLLIN, 0};
+		if (::poll(&idle, 1, 0) != 0) continue;
 		candidate->markReused();
 		candidate->setTimeout(config.connectTimeout, config.readTimeout, config.readTimeout);
 		return candidate;
