@@ -18,8 +18,8 @@
 #          --stream-seconds=S (30)  --interval-ms=MS (100)  --keep (keep the work folder)
 # Environment: BENCH_PORT_BASE (default 18400; ports BASE+1 .. BASE+42 on 127.0.0.1),
 #              AILOAD_BIN (default build/Application/aiload; it is built when missing),
-#              AILOAD_STREAM_OPTS (-D options for AILoad in the streams mode; default: enough
-#              threads for the streams, -Daiload.server.maxThreads=N+64 and maxQueued the same).
+#              AILOAD_STREAM_OPTS (-D options for AILoad in the streams mode; default: none up
+#              to 4000 streams (the shipped maxThreads, 4096, holds them), else maxThreads=N+64).
 #
 # It installs what it lacks from Debian (nginx-light, libnginx-mod-http-echo, wrk, g++),
 # runs everything on 127.0.0.1, pins the server under test to CPU 0 and the load
@@ -303,10 +303,12 @@ streams() {
 	render bench/proxy.nginx.conf "$WORK/proxy-streams.conf" "$SSE1" "$SSE2" "$NGINX_S" "$NGINX_S_KA" proxy-streams
 	taskset -c "$SERVER_CPU" nginx -c "$WORK/proxy-streams.conf" -e "$WORK/proxy-streams-error.log" &
 	local nginx_pid=$!; PIDS+=("$nginx_pid")
-	# A stream holds an AILoad thread for its whole life: allow one per stream (the shipped
-	# maxThreads is 512). AILOAD_STREAM_OPTS, even empty, replaces these overrides.
-	local threads=$(( STREAMS + 64 )) opts
-	read -r -a opts <<<"${AILOAD_STREAM_OPTS-"-Daiload.server.maxThreads=$threads -Daiload.server.maxQueued=$threads -Daiload.server.backlog=4096"}"
+	# A stream holds an AILoad thread for its whole life. The shipped maxThreads (4096) covers
+	# the default 2000 streams; past it, allow one per stream. AILOAD_STREAM_OPTS replaces this.
+	local threads=$(( STREAMS + 64 )) opts=()
+	local default_opts=""
+	[ "$threads" -le 4096 ] || default_opts="-Daiload.server.maxThreads=$threads -Daiload.server.maxQueued=$threads -Daiload.server.backlog=4096"
+	read -r -a opts <<<"${AILOAD_STREAM_OPTS-$default_opts}"
 	echo "AILoad: etc/aiload.properties ${opts[*]:-(no overrides)}"
 	aiload_config "$WORK/aiload-streams.json" "$AILOAD_S" "$SSE1" "$SSE2"
 	start_aiload "$WORK/aiload-streams.json" "$WORK/aiload-streams.log" "${opts[@]}"
