@@ -181,16 +181,23 @@ echo "aiload: $AILOAD_BIN ($(git rev-parse --short HEAD 2>/dev/null || echo '?')
 echo "server under test on CPU $SERVER_CPU; load generator and (unless measured) mock upstreams on CPU $LOAD_CPU"
 echo
 
-# --- throughput -----------------------------------------------------------------------
-throughput() {
+# The canned nginx upstream (two ports), nginx as a proxy (plain and pooled) and AILoad,
+# each pinned; sets UPSTREAM_PID and NGINX_PID (AILOAD_PID is set by start_aiload).
+start_mock_and_proxies() {
 	render bench/upstream.nginx.conf "$WORK/upstream.conf"
 	render bench/proxy.nginx.conf "$WORK/proxy.conf"
 	taskset -c "$LOAD_CPU" nginx -c "$WORK/upstream.conf" -e "$WORK/upstream-error.log" &
-	local upstream_pid=$!; PIDS+=("$upstream_pid")
+	UPSTREAM_PID=$!; PIDS+=("$UPSTREAM_PID")
 	taskset -c "$SERVER_CPU" nginx -c "$WORK/proxy.conf" -e "$WORK/proxy-error.log" &
-	local nginx_pid=$!; PIDS+=("$nginx_pid")
+	NGINX_PID=$!; PIDS+=("$NGINX_PID")
 	aiload_config "$WORK/aiload.json" "$AILOAD" "$UP1" "$UP2"
 	start_aiload "$WORK/aiload.json" "$WORK/aiload.log"
+}
+
+# --- throughput -----------------------------------------------------------------------
+throughput() {
+	start_mock_and_proxies
+	local upstream_pid=$UPSTREAM_PID nginx_pid=$NGINX_PID
 	wait_port "$UP1"; wait_port "$UP2"; wait_port "$NGINX"; wait_port "$NGINX_KA"; wait_port "$AILOAD"
 
 	local check
@@ -352,14 +359,8 @@ streams() {
 profile() {
 	local requests=2000
 	KEEP=1  # the callgrind files, for callgrind_annotate
-	render bench/upstream.nginx.conf "$WORK/upstream.conf"
-	render bench/proxy.nginx.conf "$WORK/proxy.conf"
-	taskset -c "$LOAD_CPU" nginx -c "$WORK/upstream.conf" -e "$WORK/upstream-error.log" &
-	local upstream_pid=$!; PIDS+=("$upstream_pid")
-	taskset -c "$SERVER_CPU" nginx -c "$WORK/proxy.conf" -e "$WORK/proxy-error.log" &
-	local nginx_pid=$!; PIDS+=("$nginx_pid")
-	aiload_config "$WORK/aiload.json" "$AILOAD" "$UP1" "$UP2"
-	start_aiload "$WORK/aiload.json" "$WORK/aiload.log"
+	start_mock_and_proxies
+	local upstream_pid=$UPSTREAM_PID nginx_pid=$NGINX_PID
 	wait_port "$UP1"; wait_port "$NGINX"; wait_port "$AILOAD"
 
 	# $requests plain requests, one connection, one after the other.
