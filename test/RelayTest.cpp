@@ -56,6 +56,46 @@ void RelayTest::testPlainCompletion()
 }
 
 
+void RelayTest::testRequestsOnOneConnection()
+{
+	MockUpstream a("a");
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.keepAliveTimeout = Poco::Timespan(60, 0);  // longer than the test waits
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())), settings);
+	TestClient client = gateway.client();
+	auto request = [&](int n, const std::string& connection) {
+		std::string bytes = client.rawRequest(chat, R"({"model":"auto","n":)" + std::to_string(n) + "}");
+		return bytes.replace(bytes.find("Connection: close"), 17, "Connection: " + connection);
+	};
+
+	// One after the other on one connection: each answer comes while the connection stays open.
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	for (int n = 1; n <= 2; ++n)
+	{
+		const std::string bytes = request(n, "keep-alive");
+		socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+		std::string received;
+		CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "Hello from a", received, Poco::Timespan(10, 0)));
+		CPPUNIT_ASSERT(received.find("HTTP/1.1 200 ") != std::string::npos);
+	}
+
+	// Pipelined: three requests in one write. The second and third already sit in the
+	// gateway's read buffer when the first is answered; they must be served from there, not
+	// wait for more bytes. The last says Connection: close, so the gateway then closes.
+	const Poco::Timestamp start;
+	const std::string pipelined = TestClient::joined(client.raw(request(3, "keep-alive") + request(4, "keep-alive") + request(5, "close"), Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT(start.elapsed() < 10 * Poco::Timestamp::resolution());  // closed, not timed out
+	std::size_t answers = 0;
+	for (std::size_t at = pipelined.find("HTTP/1.1 200 "); at != std::string::npos; at = pipelined.find("HTTP/1.1 200 ", at + 1)) ++answers;
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), answers);
+
+	CPPUNIT_ASSERT_EQUAL(std::size_t(5), a.requestCount());
+	for (int n = 1; n <= 5; ++n)
+		CPPUNIT_ASSERT_EQUAL(R"({"model":"a-model","n":)" + std::to_string(n) + "}", a.received()[n - 1].body);
+}
+
+
 void RelayTest::testBodyForwardedByteForByte()
 {
 	MockUpstream a("a");

@@ -9,6 +9,7 @@ class RelayTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(RelayTest);
 	CPPUNIT_TEST(testPlainCompletion);
+	CPPUNIT_TEST(testRequestsOnOneConnection);
 	CPPUNIT_TEST(testBodyForwardedByteForByte);
 	CPPUNIT_TEST(testHeadersBothWays);
 	CPPUNIT_TEST(testBaseUrlForms);
@@ -27,6 +28,7 @@ class RelayTest: public CppUnit::TestFixture
 
 public:
 	void testPlainCompletion();
+	void testRequestsOnOneConnection();
 	void testBodyForwardedByteForByte();
 	void testHeadersBothWays();
 	void testBaseUrlForms();

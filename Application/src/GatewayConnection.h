@@ -2,21 +2,45 @@
 #define AILoad_GatewayConnection_INCLUDED
 
 #include "ClientDeadlines.h"
-#include <Poco/Net/HTTPServerConnection.h>
+#include "GatewayRequestHandlerFactory.h"
+#include <Poco/Mutex.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <atomic>
 
 namespace AILoad {
 
-class GatewayConnection final: public Poco::Net::HTTPServerConnection
-	/// POCO's HTTP connection, with a request deadline from the moment it is accepted
-	/// until it closes (see ClientDeadlines).
+class GatewayConnection final: public Poco::Net::TCPServerConnection
+	/// One client connection: its requests, one after the other, each handed to a handler
+	/// from the factory. POCO's HTTPServerConnection does the same; this one differs in two
+	/// ways:
+	/// - a request deadline from the moment the connection is accepted until it closes
+	///   (see ClientDeadlines);
+	/// - it waits for the next request with one poll(2). POCO 1.11's Socket::poll(), which
+	///   HTTPServerSession::hasMoreRequests() uses, creates, fills, waits on and closes an
+	///   epoll set each time: four system calls per request instead of one.
+	/// There is no cap on the requests per connection (HTTPServerParams' maxKeepAliveRequests
+	/// is not used).
 {
 public:
 	GatewayConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-		Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines);
+		GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines);
 	~GatewayConnection() override;
 
+	void run() override;
+
 private:
+	void serve(Poco::Net::HTTPServerSession& session);
+	static void sendError(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status);
+	void onServerStopped(const bool& abortCurrent);
+
+	Poco::Net::HTTPServerParams::Ptr _params;
+	GatewayRequestHandlerFactory::Ptr _handlers;
 	ClientDeadlines& _deadlines;
+	std::atomic<bool> _stopped{false};
+	Poco::FastMutex _serving;  /// held while a request is handled: a graceful stop waits for it
 };
 
 } // namespace AILoad

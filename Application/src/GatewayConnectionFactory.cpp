@@ -4,7 +4,7 @@
 
 namespace AILoad {
 
-GatewayConnectionFactory::GatewayConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
+GatewayConnectionFactory::GatewayConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, GatewayRequestHandlerFactory::Ptr handlers,
 	ClientDeadlines& deadlines, Poco::Timespan sendTimeout):
 	_params(params),
 	_handlers(handlers),

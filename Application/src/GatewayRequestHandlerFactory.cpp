@@ -46,7 +46,7 @@ GatewayRequestHandlerFactory::GatewayRequestHandlerFactory(Gateway& gateway, Cli
 
 void GatewayRequestHandlerFactory::stopConnections(bool abortCurrent)
 {
-	serverStopped(this, abortCurrent);
+	connectionsStopping(this, abortCurrent);
 }
 
 

@@ -1,8 +1,10 @@
 #ifndef AILoad_GatewayRequestHandlerFactory_INCLUDED
 #define AILoad_GatewayRequestHandlerFactory_INCLUDED
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include "ClientDeadlines.h"
+#include <Poco/BasicEvent.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/SharedPtr.h>
 #include <Poco/Timespan.h>
 
 namespace AILoad {
@@ -16,9 +18,15 @@ public:
 	GatewayRequestHandlerFactory(Gateway& gateway, ClientDeadlines& deadlines, Poco::Timespan keepAliveTimeout);
 	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
+	using Ptr = Poco::SharedPtr<GatewayRequestHandlerFactory>;
+
 	void stopConnections(bool abortCurrent);
 		/// Ends every open client connection: at once, or each after the request it is
 		/// serving (what HTTPServer::stopAll() does).
+
+	Poco::BasicEvent<const bool> connectionsStopping;
+		/// Fired by stopConnections(); each GatewayConnection listens. (The base class's
+		/// serverStopped is open to POCO's own connection class only.)
 
 private:
 	Poco::Net::HTTPRequestHandler* createHandler(const Poco::Net::HTTPServerRequest& request);

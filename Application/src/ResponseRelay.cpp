@@ -23,7 +23,8 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 	response.set("X-Model", upstreamConfig.model);
 	response.set("X-AILoad-Upstream", upstreamConfig.name);
 	const bool eventStream = Poco::icompare(upstreamResponse.getContentType(), 0, 17, "text/event-stream") == 0;
-	if (upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding())
+	const bool fixedLength = upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding();
+	if (fixedLength)
 		response.setContentLength64(upstreamResponse.getContentLength64());
 	else if (response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
 		response.setChunkedTransferEncoding(true);
@@ -32,7 +33,9 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 
 	_upstream.beginBody(upstreamResponse);
 	std::ostream& out = response.send();
-	out.flush();
+	// A stream's head goes out at once. A Content-Length answer's head stays in the stream's
+	// buffer and leaves with the first piece of the body: one write and one packet, not two.
+	if (!fixedLength) out.flush();
 	if (!out) return Outcome::ClientGone;
 
 	char buffer[16384];
