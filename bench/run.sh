@@ -177,7 +177,12 @@ start_aiload() {  # config, log, extra -D options...; sets AILOAD_PID
 
 echo "AILoad benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $CPUS CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "aiload: $AILOAD_BIN ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Application 2>/dev/null || echo ', Application/ modified')), $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+# The checkout's commit describes the binary only when it is this checkout's build.
+revision="another build"
+if [ "$AILOAD_BIN" = build/Application/aiload ]; then
+	revision="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- Application 2>/dev/null || echo ', Application/ modified')"
+fi
+echo "aiload: $AILOAD_BIN ($revision), $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "server under test on CPU $SERVER_CPU; load generator and (unless measured) mock upstreams on CPU $LOAD_CPU"
 echo
 
