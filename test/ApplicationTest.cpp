@@ -33,6 +33,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -383,6 +384,30 @@ Poco::UInt16 startMock(std::unique_ptr<Child>& mock, const std::string& director
 }
 
 
+bool processGone(int pid)
+	/// No such process, or only its zombie (a daemon's parent is init, which may reap late).
+{
+	std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+	std::string line;
+	if (!std::getline(stat, line)) return true;
+	const std::size_t state = line.rfind(')');
+	return state != std::string::npos && line.compare(state, 3, ") Z") == 0;
+}
+
+
+class DaemonGuard
+	/// Kills a daemon that a failed test left running.
+{
+public:
+	int pid = 0;
+
+	~DaemonGuard()
+	{
+		if (pid > 0 && !processGone(pid)) ::kill(pid, SIGKILL);
+	}
+};
+
+
 bool dechunk(const std::string& response, std::string& head, std::string& body)
 	/// Splits a raw chunked HTTP response; true if it ended with the terminating chunk.
 {
@@ -667,6 +692,53 @@ void ApplicationTest::testServesAndStopsOnSigterm()
 }
 
 
+void ApplicationTest::testDaemonWithPidfile()
+{
+	std::unique_ptr<Child> mock;
+	const Poco::UInt16 mockPort = startMock(mock, _dir, {"--name=m1"});
+	const Poco::UInt16 port = freePort();
+	const std::string configPath = path("config.json");
+	writeFile(configPath, config(port, mockPort));
+	const std::string pidPath = path("run/aiload.pid");
+	Poco::File(path("run")).createDirectories();
+
+	// The launching process ends at once; the daemon it forked writes its pid and serves.
+	Child launcher(AILOAD_BINARY, {"--daemon", "--pidfile=" + pidPath, "--properties=" + writeProperties(configPath)}, _dir);
+	CPPUNIT_ASSERT_MESSAGE(launcher.output(), launcher.waitForExit(Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(launcher.output(), 0, launcher.exitCode());
+
+	DaemonGuard daemon;
+	Answer answer;
+	const Poco::Timestamp deadline = Poco::Timestamp() + Poco::Timespan(15, 0);
+	while (answer.status != 200 && Poco::Timestamp() < deadline)
+	{
+		try
+		{
+			if (daemon.pid == 0 && Poco::File(pidPath).exists()) daemon.pid = std::stoi(readFile(pidPath));
+			Poco::Net::HTTPClientSession session("127.0.0.1", port);
+			session.setTimeout(Poco::Timespan(2, 0));
+			answer = request(session, Poco::Net::HTTPRequest::HTTP_POST, "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+		}
+		catch (std::exception&)
+		{
+			pause(50);  // not listening yet, or the pid file half written
+		}
+	}
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(answer.body, 200, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::string("mock-model"), answer.headers.get("X-Model", ""));
+	CPPUNIT_ASSERT_MESSAGE("no pid in " + pidPath, daemon.pid > 0);
+	CPPUNIT_ASSERT(daemon.pid != launcher.id());
+	CPPUNIT_ASSERT(!processGone(daemon.pid));
+
+	// SIGTERM stops the daemon, which removes its pid file.
+	CPPUNIT_ASSERT_EQUAL(0, ::kill(daemon.pid, SIGTERM));
+	const Poco::Timestamp stopDeadline = Poco::Timestamp() + Poco::Timespan(10, 0);
+	while (!processGone(daemon.pid) && Poco::Timestamp() < stopDeadline) pause(20);
+	CPPUNIT_ASSERT_MESSAGE("the daemon still runs 10 s after SIGTERM", processGone(daemon.pid));
+	CPPUNIT_ASSERT(!Poco::File(pidPath).exists());
+}
+
+
 void ApplicationTest::testSigtermLetsStreamFinish()
 {
 	std::unique_ptr<Child> mock;
@@ -865,5 +937,6 @@ CppUnit::Test* ApplicationTest::suite()
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testInvalidConfigDoesNotServe", &ApplicationTest::testInvalidConfigDoesNotServe));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testServesAndStopsOnSigterm", &ApplicationTest::testServesAndStopsOnSigterm));
 	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testSigtermLetsStreamFinish", &ApplicationTest::testSigtermLetsStreamFinish));
+	pSuite->addTest(new CppUnit::TestCaller<ApplicationTest>("testDaemonWithPidfile", &ApplicationTest::testDaemonWithPidfile));
 	return pSuite;
 }

@@ -38,6 +38,7 @@ public:
 	void testSeedsMissingConfig();
 	void testInvalidConfigDoesNotServe();
 	void testServesAndStopsOnSigterm();
+	void testDaemonWithPidfile();
 	void testSigtermLetsStreamFinish();
 	void testSigtermCutsStreamsAfterDrain();
 	void testReloadsOnChangeAndSighup();
