@@ -1,10 +1,13 @@
 #include "GatewayConnection.h"
 
+#include "ErrorResponse.h"
 #include <Poco/Delegate.h>
+#include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/NetException.h>
+#include <cerrno>
 #include <memory>
 #include <poll.h>
 
@@ -31,6 +34,18 @@ public:
 		return rc > 0;  // readable, closed or cut off: reading the head tells which
 	}
 };
+
+
+void shutDown(Poco::Net::StreamSocket& socket)
+{
+	try
+	{
+		socket.shutdown();
+	}
+	catch (Poco::Exception&)
+	{
+	}
+}
 
 } // namespace
 
@@ -61,65 +76,76 @@ void GatewayConnection::run()
 	while (!_stopped && session.nextRequestArrives(first ? _params->getTimeout() : _params->getKeepAliveTimeout()))
 	{
 		first = false;
-		try
-		{
-			Poco::FastMutex::ScopedLock lock(_serving);
-			if (_stopped) break;
-			serve(session);
-		}
-		catch (Poco::Net::NoMessageException&)
-		{
-			break;  // the client closed the connection between requests
-		}
-		catch (Poco::Net::MessageException&)
-		{
-			sendError(session, HTTPResponse::HTTP_BAD_REQUEST);
-		}
-		if (!session.getKeepAlive()) break;
+		Poco::FastMutex::ScopedLock lock(_serving);
+		if (_stopped || !serve(session)) break;
 	}
 }
 
 
-void GatewayConnection::serve(HTTPServerSession& session)
+bool GatewayConnection::serve(HTTPServerSession& session)
 {
 	Poco::Net::HTTPServerResponseImpl response(session);
-	Poco::Net::HTTPServerRequestImpl request(response, session, _params);
-	response.setDate(Poco::Timestamp());
-	response.setVersion(request.getVersion());
-	response.setKeepAlive(_params->getKeepAlive() && request.getKeepAlive());
-	if (!_params->getSoftwareVersion().empty()) response.set("Server", _params->getSoftwareVersion());
+	std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
 	try
 	{
-		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_handlers->createRequestHandler(request));
-		if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK) response.sendContinue();
-		handler->handleRequest(request, response);
-		session.setKeepAlive(_params->getKeepAlive() && response.getKeepAlive());
+		request = std::make_unique<Poco::Net::HTTPServerRequestImpl>(response, session, _params);
+	}
+	catch (Poco::Net::NoMessageException&)
+	{
+		return false;  // the client closed the connection between requests
+	}
+	catch (Poco::Net::MessageException& exc)
+	{
+		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request is not valid HTTP/1.1: " + exc.message() + ".", "invalid_request_error", "invalid_http");
+	}
+	catch (Poco::SyntaxException&)
+	{
+		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request's Content-Length is not a number.", "invalid_request_error", "invalid_http");
 	}
 	catch (Poco::Exception&)
 	{
-		if (!response.sent())
-		{
-			try
-			{
-				sendError(session, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-			}
-			catch (...)
-			{
-			}
-		}
-		throw;
+		return false;  // the connection failed or timed out while the head came in
 	}
+
+	response.setDate(Poco::Timestamp());
+	response.setVersion(request->getVersion());
+	response.setKeepAlive(_params->getKeepAlive() && request->getKeepAlive());
+	if (!_params->getSoftwareVersion().empty()) response.set("Server", _params->getSoftwareVersion());
+	try
+	{
+		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_handlers->createRequestHandler(*request));
+		if (request->getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK) response.sendContinue();
+		handler->handleRequest(*request, response);
+	}
+	catch (Poco::Exception& exc)
+	{
+		// The handlers answer every failure they expect; what reaches here is a client
+		// connection that broke, or a fault of the gateway's.
+		static Poco::Logger& logger = Poco::Logger::get("AILoad.Connection");
+		logger.warning("request %s %s failed: %s", request->getMethod(), request->getURI(), exc.displayText());
+		if (!response.sent())
+			return refuse(session, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "The gateway failed to handle the request.", "server_error", "internal_error");
+		return false;
+	}
+	return _params->getKeepAlive() && response.getKeepAlive();
 }
 
 
-void GatewayConnection::sendError(HTTPServerSession& session, HTTPResponse::HTTPStatus status)
+bool GatewayConnection::refuse(HTTPServerSession& session, HTTPResponse::HTTPStatus status, const std::string& message,
+	const std::string& type, const std::string& code)
 {
-	Poco::Net::HTTPServerResponseImpl response(session);
-	response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-	response.setStatusAndReason(status);
-	response.setKeepAlive(false);
-	response.send();
-	session.setKeepAlive(false);
+	// A response of its own: the one being built may point to a request that failed to construct.
+	try
+	{
+		Poco::Net::HTTPServerResponseImpl response(session);
+		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+		response.setKeepAlive(false);
+		ErrorResponse::send(response, status, message, type, code);
+	}
+	catch (Poco::Exception&)
+	{
+	}
+	return false;
 }
 
 
@@ -127,15 +153,9 @@ void GatewayConnection::onServerStopped(const bool& abortCurrent)
 {
 	// Ends the connection: at once when aborting, else once the request being handled is done.
 	_stopped = true;
-	std::unique_ptr<Poco::FastMutex::ScopedLock> lock;
-	if (!abortCurrent) lock = std::make_unique<Poco::FastMutex::ScopedLock>(_serving);
-	try
-	{
-		socket().shutdown();
-	}
-	catch (Poco::Exception&)
-	{
-	}
+	if (abortCurrent) return shutDown(socket());
+	Poco::FastMutex::ScopedLock lock(_serving);
+	shutDown(socket());
 }
 
 } // namespace AILoad

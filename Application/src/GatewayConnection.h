@@ -32,8 +32,11 @@ public:
 	void run() override;
 
 private:
-	void serve(Poco::Net::HTTPServerSession& session);
-	static void sendError(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status);
+	bool serve(Poco::Net::HTTPServerSession& session);
+		/// Reads one request and answers it; true if the connection can carry another.
+	static bool refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
+		const std::string& message, const std::string& type, const std::string& code);
+		/// Answers with an error and Connection: close; false.
 	void onServerStopped(const bool& abortCurrent);
 
 	Poco::Net::HTTPServerParams::Ptr _params;

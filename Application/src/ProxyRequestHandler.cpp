@@ -143,6 +143,9 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 		}
 		return true;
 	}
+	// A chunked body. POCO 1.11 takes a malformed chunk header for the end of the body, so
+	// what follows it cannot be trusted to be the next request: answer, then close.
+	response.setKeepAlive(false);
 	char buffer[16384];
 	while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
 	{
@@ -152,6 +155,11 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 			refuseUnread(in, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "request_too_large");
 			return false;
 		}
+	}
+	if (in.bad())
+	{
+		ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body could not be read to its end.", "invalid_request_error", "incomplete_body");
+		return false;
 	}
 	return true;
 }
