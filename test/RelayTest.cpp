@@ -288,18 +288,27 @@ void RelayTest::testBadInputGetsClearErrors()
 	CPPUNIT_ASSERT_EQUAL(405, client.post("/v1/models", "{}").status);
 	CPPUNIT_ASSERT_EQUAL(405, client.send("DELETE", "/health", "", {}).status);
 
-	// Not HTTP at all, and a Content-Length that is not a number: a 400 in the OpenAI shape
-	// (not an empty answer or a silent close), and the connection is closed.
+	// A malformed chunk header: POCO reads it as the end of the body, so the bytes after it
+	// must not be taken for a next request.
 	const std::string badChunk = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + GatewayFixture::token()
 		+ "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
 	const std::string chunkAnswer = TestClient::joined(client.raw(badChunk, Poco::Timespan(10, 0)));
 	CPPUNIT_ASSERT_MESSAGE(chunkAnswer, chunkAnswer.compare(0, 26, "HTTP/1.1 400 Bad Request\r\n") == 0);
 	CPPUNIT_ASSERT_MESSAGE(chunkAnswer, chunkAnswer.find("HTTP/1.1", 1) == std::string::npos);  // the rest not taken for a request
-	for (const std::string bad: {"GARBAGE\r\n\r\n", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}"})
+	// Malformed heads: an error in the OpenAI shape (not an empty answer or a silent close),
+	// and the connection is closed.
+	const std::vector<std::pair<std::string, std::string>> malformed = {
+		{"GARBAGE\r\n\r\n", "HTTP/1.1 400 "},
+		{"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}", "HTTP/1.1 400 "},
+		{"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}", "HTTP/1.1 400 "},
+		{"GET /health HTTP/1.1\r\nX-Long: " + std::string(10000, 'a') + "\r\n\r\n", "HTTP/1.1 400 "},
+		{"GET /health HTTP/9.9\r\n\r\n", "HTTP/1.1 505 "},
+	};
+	for (const auto& bad: malformed)
 	{
 		const Poco::Timestamp start;
-		const std::string raw = TestClient::joined(client.raw(bad, Poco::Timespan(10, 0)));
-		CPPUNIT_ASSERT_MESSAGE(raw, raw.compare(0, 26, "HTTP/1.1 400 Bad Request\r\n") == 0);
+		const std::string raw = TestClient::joined(client.raw(bad.first, Poco::Timespan(10, 0)));
+		CPPUNIT_ASSERT_MESSAGE(raw, raw.compare(0, bad.second.size(), bad.second) == 0);
 		CPPUNIT_ASSERT_MESSAGE(raw, raw.find("\"code\":\"invalid_http\"") != std::string::npos);
 		CPPUNIT_ASSERT(start.elapsed() < 10 * Poco::Timestamp::resolution());  // closed, not timed out
 	}

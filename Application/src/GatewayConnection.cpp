@@ -106,6 +106,12 @@ bool GatewayConnection::serve(HTTPServerSession& session)
 	{
 		return false;  // the connection failed or timed out while the head came in
 	}
+	// POCO takes any "HTTP/x.y" and any signed number.
+	const std::string& version = request->getVersion();
+	if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
+		return refuse(session, HTTPResponse::HTTP_VERSION_NOT_SUPPORTED, "The gateway speaks HTTP/1.1 and HTTP/1.0.", "invalid_request_error", "invalid_http");
+	if (request->hasContentLength() && request->getContentLength64() < 0)
+		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request's Content-Length is negative.", "invalid_request_error", "invalid_http");
 
 	response.setDate(Poco::Timestamp());
 	response.setVersion(request->getVersion());
