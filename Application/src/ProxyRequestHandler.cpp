@@ -3,7 +3,6 @@
 #include "AuthToken.h"
 #include "CandidateResolver.h"
 #include "ClientAddress.h"
-#include <algorithm>
 #include "ClientWatch.h"
 #include "ErrorResponse.h"
 #include "Gateway.h"
@@ -19,6 +18,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
+#include <algorithm>
 
 using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerRequest;
