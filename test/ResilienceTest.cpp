@@ -308,6 +308,44 @@ void ResilienceTest::testRequestsPerDayLimit()
 }
 
 
+void ResilienceTest::testStateSurvivesReload()
+{
+	// SPEC 7: a reload drops no request in flight, and the cooldowns and rpm/rpd counters of
+	// upstreams that keep their name carry over.
+	MockUpstream a("a"), b("b");
+	a.setBehaviour(answering(429, {{"Retry-After", "60"}}));
+	MockBehaviour slowStream;
+	slowStream.sseEvents = 5;
+	slowStream.sseInterval = Poco::Timespan(0, 100000);
+	b.setBehaviour(slowStream);
+	a.start();
+	b.start();
+	auto configWith = [&](const std::string& timeout) {
+		return config(GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase(), "\"rpm\": 2"),
+			"\"timeout\": " + timeout);
+	};
+	GatewayFixture gateway(configWith("30"));
+
+	CPPUNIT_ASSERT_EQUAL(429, gateway.client().post(chat, R"({"model":"a"})").status);  // a cools down for 60 s
+	HttpAnswer stream;
+	std::thread client([&] { stream = gateway.client().post(chat, R"({"model":"b","stream":true})"); });  // b: 1 of 2
+	CPPUNIT_ASSERT(b.waitForRequests(1, Poco::Timespan(5, 0)));
+	gateway.setConfig(configWith("31"));
+	client.join();
+	CPPUNIT_ASSERT_EQUAL(200, stream.status);
+	CPPUNIT_ASSERT_MESSAGE(stream.body, stream.body.find("data: [DONE]") != std::string::npos);
+
+	const Object::Ptr health = upstreamHealth(gateway, "a");
+	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), health->getValue<std::string>("state"));
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), gateway.client().post(chat, "{}").header("X-AILoad-Upstream"));  // b: 2 of 2
+	gateway.setConfig(configWith("32"));
+	const HttpAnswer busy = gateway.client().post(chat, "{}");
+	CPPUNIT_ASSERT_EQUAL(429, busy.status);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.requestCount());
+}
+
+
 void ResilienceTest::testEverythingBusyGivesHonestRetryAfter()
 {
 	MockUpstream a("a"), b("b");

@@ -18,6 +18,7 @@ class ResilienceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testCooldownDurations);
 	CPPUNIT_TEST(testRequestsPerMinuteLimit);
 	CPPUNIT_TEST(testRequestsPerDayLimit);
+	CPPUNIT_TEST(testStateSurvivesReload);
 	CPPUNIT_TEST(testEverythingBusyGivesHonestRetryAfter);
 	CPPUNIT_TEST(testSlowRequestHeadGets408);
 	CPPUNIT_TEST(testSlowRequestBodyGets408);
@@ -38,6 +39,7 @@ public:
 	void testCooldownDurations();
 	void testRequestsPerMinuteLimit();
 	void testRequestsPerDayLimit();
+	void testStateSurvivesReload();
 	void testEverythingBusyGivesHonestRetryAfter();
 	void testSlowRequestHeadGets408();
 	void testSlowRequestBodyGets408();
