@@ -14,13 +14,15 @@ namespace AILoad {
 
 class GatewayConnection final: public Poco::Net::TCPServerConnection
 	/// One client connection: its requests, one after the other, each handed to a handler
-	/// from the factory. POCO's HTTPServerConnection does the same; this one differs in two
+	/// from the factory. POCO's HTTPServerConnection does the same; this one differs in three
 	/// ways:
 	/// - a request deadline from the moment the connection is accepted until it closes
 	///   (see ClientDeadlines);
 	/// - it waits for the next request with one poll(2). POCO 1.11's Socket::poll(), which
 	///   HTTPServerSession::hasMoreRequests() uses, creates, fills, waits on and closes an
-	///   epoll set each time: four system calls per request instead of one.
+	///   epoll set each time: four system calls per request instead of one;
+	/// - a request head it cannot parse gets an error in the OpenAI shape (POCO's is an
+	///   empty 400, and a Content-Length that is not a number got no answer at all).
 	/// There is no cap on the requests per connection (HTTPServerParams' maxKeepAliveRequests
 	/// is not used).
 {
