@@ -57,14 +57,14 @@ GatewayConnection::GatewayConnection(const Poco::Net::StreamSocket& socket, Poco
 	_handlers(std::move(handlers)),
 	_deadlines(deadlines)
 {
-	_handlers->connectionsStopping += Poco::delegate(this, &GatewayConnection::onServerStopped);
+	_handlers->connectionsStopping += Poco::delegate(this, &GatewayConnection::onStopping);
 	_deadlines.expectRequest(socket);
 }
 
 
 GatewayConnection::~GatewayConnection()
 {
-	_handlers->connectionsStopping -= Poco::delegate(this, &GatewayConnection::onServerStopped);
+	_handlers->connectionsStopping -= Poco::delegate(this, &GatewayConnection::onStopping);
 	_deadlines.forget(socket());
 }
 
@@ -133,7 +133,7 @@ bool GatewayConnection::serve(HTTPServerSession& session)
 			return refuse(session, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "The gateway failed to handle the request.", "server_error", "internal_error");
 		return false;
 	}
-	return _params->getKeepAlive() && response.getKeepAlive();
+	return response.getKeepAlive();  // set above from the params and the request; a handler may clear it
 }
 
 
@@ -155,7 +155,7 @@ bool GatewayConnection::refuse(HTTPServerSession& session, HTTPResponse::HTTPSta
 }
 
 
-void GatewayConnection::onServerStopped(const bool& abortCurrent)
+void GatewayConnection::onStopping(const bool& abortCurrent)
 {
 	// Ends the connection: at once when aborting, else once the request being handled is done.
 	_stopped = true;

@@ -39,7 +39,7 @@ private:
 	static bool refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
 		const std::string& message, const std::string& type, const std::string& code);
 		/// Answers with an error and Connection: close; false.
-	void onServerStopped(const bool& abortCurrent);
+	void onStopping(const bool& abortCurrent);
 
 	Poco::Net::HTTPServerParams::Ptr _params;
 	GatewayRequestHandlerFactory::Ptr _handlers;

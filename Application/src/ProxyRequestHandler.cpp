@@ -128,7 +128,7 @@ bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerRespons
 	if (request.hasContentLength())
 	{
 		const Poco::Int64 length = request.getContentLength64();
-		if (length < 0 || static_cast<Poco::UInt64>(length) > limit)
+		if (static_cast<Poco::UInt64>(length) > limit)  // never negative: GatewayConnection refuses that
 		{
 			refuseUnread(in, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "request_too_large");
 			return false;
