@@ -428,6 +428,7 @@ void ResilienceTest::testClientThatStopsReadingIsCutOff()
 	a.start();
 	AILoad::Gateway::ServerSettings settings;
 	settings.sendTimeout = Poco::Timespan(1, 0);
+	settings.connectionLimitExempt.clear();  // so that the gateway counts the client's connections
 	GatewayFixture gateway(config(entries({&a})), settings);
 
 	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
@@ -437,6 +438,13 @@ void ResilienceTest::testClientThatStopsReadingIsCutOff()
 	// The client never reads: the gateway's writes block, time out, and it lets go of the upstream.
 	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(15, 0)));
 	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(5, 0)));
+	// The gateway closed the connection too, rather than keeping it for another request:
+	// it no longer counts against the client's address.
+	const Poco::Net::IPAddress client("127.0.0.1");
+	const Poco::Timestamp closing;
+	while (gateway.gateway().connectionsPerAddress().openFrom(client) > 0 && closing.elapsed() < 5000000)
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), gateway.gateway().connectionsPerAddress().openFrom(client));
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 }
 
@@ -565,4 +573,39 @@ void ResilienceTest::testDrainLetsShortStreamsFinishAndCutsLongOnes()
 	CPPUNIT_ASSERT(start.elapsed() < 5000000);
 	CPPUNIT_ASSERT(received.find("data: [DONE]") == std::string::npos);
 	CPPUNIT_ASSERT(received.find("\r\n0\r\n\r\n") == std::string::npos);
+	CPPUNIT_ASSERT_MESSAGE(received, received.find("\"code\":\"shutting_down\"") != std::string::npos);  // it is told why
+}
+
+
+void ResilienceTest::testBodiesInMemoryAreBounded()
+{
+	MockUpstream a("a");
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.maxBodyMemory = 1024 * 1024;
+	GatewayFixture gateway(config(entries({&a})), settings);
+	const std::string body = "{\"pad\":\"" + std::string(700 * 1024, 'x') + "\"}";
+
+	// The first request's Content-Length is reserved before it is told to send its body.
+	Poco::Net::StreamSocket first(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const std::string request = gateway.client().rawRequest(chat, body, {{"Expect", "100-continue"}});
+	const std::size_t head = request.find("\r\n\r\n") + 4;
+	first.sendBytes(request.data(), static_cast<int>(head));
+	std::string received;
+	CPPUNIT_ASSERT(TestClient::receiveUntil(first, "HTTP/1.1 100 Continue\r\n\r\n", received, Poco::Timespan(5, 0)));
+
+	// A second one would take more than the budget: 503 at once, nothing sent upstream.
+	HttpAnswer answer = gateway.client().post(chat, body);
+	CPPUNIT_ASSERT_EQUAL(503, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::string("1"), answer.header("Retry-After"));
+	CPPUNIT_ASSERT_MESSAGE(answer.body, answer.body.find("\"code\":\"overloaded\"") != std::string::npos);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), a.requestCount());
+
+	// Once the first is through, its share is free again.
+	first.sendBytes(request.data() + head, static_cast<int>(request.size() - head));
+	CPPUNIT_ASSERT(TestClient::receiveUntil(first, "HTTP/1.1 200", received, Poco::Timespan(10, 0)));
+	first.close();
+	for (int i = 0; i < 100 && answer.status != 200; ++i)  // until the first request's handler has returned
+		answer = gateway.client().post(chat, body);
+	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 }

@@ -26,6 +26,7 @@ class ResilienceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBusyServerAnswers503);
 	CPPUNIT_TEST(testSecretsNeverLeak);
 	CPPUNIT_TEST(testDrainLetsShortStreamsFinishAndCutsLongOnes);
+	CPPUNIT_TEST(testBodiesInMemoryAreBounded);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -47,6 +48,7 @@ public:
 	void testBusyServerAnswers503();
 	void testSecretsNeverLeak();
 	void testDrainLetsShortStreamsFinishAndCutsLongOnes();
+	void testBodiesInMemoryAreBounded();
 };
 
 #endif

@@ -2,7 +2,10 @@
 #include "ApplicationTest.h"
 #include "ConfigFileTest.h"
 #include "ConfigLoaderTest.h"
+#include "ConformanceTest.h"
 #include "GroupStrategyTest.h"
+#include "HardeningTest.h"
+#include "HttpFramingTest.h"
 #include "IpAffinityStrategyTest.h"
 #include "JsonScannerTest.h"
 #include "ModelRewriterTest.h"
@@ -32,7 +35,10 @@ int main(int argc, char** argv)
 		{"ApplicationTest", [] { return static_cast<CppUnit::Test*>(ApplicationTest::suite()); }},
 		{"ConfigFileTest", [] { return static_cast<CppUnit::Test*>(ConfigFileTest::suite()); }},
 		{"ConfigLoaderTest", [] { return static_cast<CppUnit::Test*>(ConfigLoaderTest::suite()); }},
+		{"ConformanceTest", [] { return static_cast<CppUnit::Test*>(ConformanceTest::suite()); }},
 		{"GroupStrategyTest", [] { return static_cast<CppUnit::Test*>(GroupStrategyTest::suite()); }},
+		{"HardeningTest", [] { return static_cast<CppUnit::Test*>(HardeningTest::suite()); }},
+		{"HttpFramingTest", [] { return static_cast<CppUnit::Test*>(HttpFramingTest::suite()); }},
 		{"IpAffinityStrategyTest", [] { return static_cast<CppUnit::Test*>(IpAffinityStrategyTest::suite()); }},
 		{"JsonScannerTest", [] { return static_cast<CppUnit::Test*>(JsonScannerTest::suite()); }},
 		{"ModelRewriterTest", [] { return static_cast<CppUnit::Test*>(ModelRewriterTest::suite()); }},

@@ -4,8 +4,9 @@
 
 namespace AILoad {
 
-BusyConnectionFilter::BusyConnectionFilter(int maxThreads):
-	_maxThreads(maxThreads)
+BusyConnectionFilter::BusyConnectionFilter(int maxThreads, const ConnectionsPerAddress& perAddress):
+	_maxThreads(maxThreads),
+	_perAddress(perAddress)
 {
 }
 
@@ -18,11 +19,32 @@ void BusyConnectionFilter::watch(const Poco::Net::TCPServer* server)
 
 bool BusyConnectionFilter::accept(const Poco::Net::StreamSocket& socket)
 {
+	try
+	{
+		// Only a quick look: GatewayConnectionFactory counts the connection, and refuses it
+		// too when a burst got past this check before the earlier ones were counted.
+		if (_perAddress.full(socket.peerAddress().host()))
+		{
+			refuseTooManyConnections(socket);
+			return false;
+		}
+	}
+	catch (Poco::Exception&)
+	{
+		// No peer address: the client is gone already, and the connection ends by itself.
+	}
 	// A connection holds its thread for its whole life (a stream for minutes), so one that
 	// finds every thread taken would wait in the queue as long: answer it now instead.
 	if (!_server || _server->currentConnections() + _server->queuedConnections() < _maxThreads) return true;
-	static const std::string body = ErrorResponse::body("The gateway is at its connection limit; retry shortly.", "server_error", "overloaded");
-	static const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: "
+	refuse(socket, "The gateway is at its connection limit; retry shortly.", "server_error", "overloaded");
+	return false;
+}
+
+
+void BusyConnectionFilter::refuse(const Poco::Net::StreamSocket& socket, const std::string& message, const std::string& type, const std::string& code)
+{
+	const std::string body = ErrorResponse::body(message, type, code);
+	const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: "
 		+ std::to_string(body.size()) + "\r\n\r\n" + body;
 	try
 	{
@@ -37,7 +59,12 @@ bool BusyConnectionFilter::accept(const Poco::Net::StreamSocket& socket)
 	catch (Poco::Exception&)
 	{
 	}
-	return false;
+}
+
+
+void BusyConnectionFilter::refuseTooManyConnections(const Poco::Net::StreamSocket& socket)
+{
+	refuse(socket, "Too many connections are open from your address; close idle ones and retry.", "rate_limit_error", "too_many_connections");
 }
 
 } // namespace AILoad

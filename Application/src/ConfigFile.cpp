@@ -4,10 +4,8 @@
 #include "JsonScanner.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/JSONString.h>
 #include <Poco/Path.h>
-#include <Poco/StreamCopier.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -15,6 +13,23 @@
 #include <unistd.h>
 
 namespace AILoad {
+
+namespace {
+
+std::string irregularityOf(const struct stat& status)
+{
+	if (S_ISREG(status.st_mode)) return "";
+	const char* kind = "neither a file nor a folder";
+	if (S_ISDIR(status.st_mode)) kind = "a directory";
+	else if (S_ISFIFO(status.st_mode)) kind = "a FIFO";
+	else if (S_ISSOCK(status.st_mode)) kind = "a socket";
+	else if (S_ISCHR(status.st_mode)) kind = "a character device";
+	else if (S_ISBLK(status.st_mode)) kind = "a block device";
+	return std::string("is not a regular file (it is ") + kind + ")";
+}
+
+} // namespace
+
 
 const std::string& ConfigFile::seed()
 {
@@ -43,11 +58,7 @@ bool ConfigFile::createIfMissing(const std::string& path)
 
 bool ConfigFile::ensureAuthToken(const std::string& path)
 {
-	std::string text;
-	{
-		Poco::FileInputStream in(path);
-		Poco::StreamCopier::copyToString(in, text);
-	}
+	std::string text = read(path);
 	JsonScanner::Result scanned = JsonScanner::scan(text);
 	if (!scanned.valid || !scanned.isObject) throw Poco::DataFormatException("not a JSON object", path);
 
@@ -66,6 +77,58 @@ bool ConfigFile::ensureAuthToken(const std::string& path)
 	}
 	writeAtomically(path, text);
 	return true;
+}
+
+
+std::string ConfigFile::read(const std::string& path)
+{
+	const std::string wrong = irregularity(path);
+	if (!wrong.empty()) throw Poco::FileException(path + " " + wrong);
+	// Non-blocking, and checked again once open: the path may have been replaced meanwhile,
+	// and opening a FIFO must not wait for a writer.
+	const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+	{
+		if (errno == ENOENT) throw Poco::FileNotFoundException(path);
+		throw Poco::FileException("cannot open " + path + ": " + std::strerror(errno));
+	}
+	struct stat status;
+	if (::fstat(fd, &status) != 0)
+	{
+		const int error = errno;
+		::close(fd);
+		throw Poco::FileException("cannot read " + path + ": " + std::strerror(error));
+	}
+	if (!S_ISREG(status.st_mode))
+	{
+		::close(fd);
+		throw Poco::FileException(path + " " + irregularityOf(status));
+	}
+	std::string text;
+	char buffer[8192];
+	for (;;)
+	{
+		const ssize_t n = ::read(fd, buffer, sizeof(buffer));
+		if (n < 0 && errno == EINTR) continue;
+		if (n < 0)
+		{
+			const int error = errno;
+			::close(fd);
+			throw Poco::FileException("cannot read " + path + ": " + std::strerror(error));
+		}
+		if (n == 0) break;
+		text.append(buffer, static_cast<std::size_t>(n));
+	}
+	::close(fd);
+	return text;
+}
+
+
+std::string ConfigFile::irregularity(const std::string& path)
+{
+	struct stat status;
+	if (::stat(path.c_str(), &status) != 0) return "";
+	return irregularityOf(status);
 }
 
 

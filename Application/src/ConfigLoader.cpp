@@ -1,13 +1,14 @@
 #include "ConfigLoader.h"
 
+#include "ConfigFile.h"
 #include "JsonScanner.h"
 #include <Poco/Environment.h>
-#include <Poco/FileStream.h>
 #include <Poco/JSONString.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/DNS.h>
 #include <Poco/Net/IPAddress.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/Net/NetworkInterface.h>
 #include <Poco/String.h>
 #include <cmath>
 #include <set>
@@ -251,20 +252,83 @@ void assignNames(Validation& v, std::vector<UpstreamConfig>& upstreams, const st
 	}
 }
 
+bool isThisHost(const std::string& host)
+{
+	// Names only as far as they are known without asking DNS: validation must not hang.
+	const std::string name = Poco::toLower(host);
+	if (name == "localhost" || (name.size() > 10 && name.compare(name.size() - 10, 10, ".localhost") == 0)) return true;
+	Poco::Net::IPAddress address;
+	if (!Poco::Net::IPAddress::tryParse(host, address))
+	{
+		try
+		{
+			return name == Poco::toLower(Poco::Net::DNS::hostName());
+		}
+		catch (Poco::Exception&)
+		{
+			return false;
+		}
+	}
+	if (address.isLoopback() || address.isWildcard()) return true;
+	if (address.family() == Poco::Net::IPAddress::IPv6 && address.isIPv4Mapped())
+	{
+		const Poco::Net::IPAddress v4(static_cast<const unsigned char*>(address.addr()) + 12, 4);
+		if (v4.isLoopback() || v4.isWildcard()) return true;
+		address = v4;
+	}
+	try
+	{
+		for (const auto& network : Poco::Net::NetworkInterface::list(true, false))
+		{
+			for (const auto& assigned : network.addressList())
+			{
+				if (assigned.get<Poco::Net::NetworkInterface::IP_ADDRESS>() == address) return true;
+			}
+		}
+	}
+	catch (Poco::Exception&)
+	{
+	}
+	return false;
+}
+
+
+void warnAboutLoops(Validation& v, const GatewayConfig& config)
+{
+	for (std::size_t i = 0; i < config.upstreams.size(); ++i)
+	{
+		const Poco::URI& base = config.upstreams[i].apiBase;
+		if (base.getHost().empty() || base.getPort() != config.serverPort || !isThisHost(base.getHost())) continue;
+		v.warning("models[" + std::to_string(i) + "].base_url", "leads to this gateway itself (" + base.getHost() + ", port "
+			+ std::to_string(config.serverPort) + " is server.port): its requests would come back and be refused with 508 loop_detected");
+	}
+}
+
 } // namespace
 
 
 ConfigLoader::Result ConfigLoader::load(const std::string& path)
 {
+	Result result;
+	// Checked before opening: a FIFO would block the start, or a reload, for ever.
+	const std::string irregular = ConfigFile::irregularity(path);
+	if (!irregular.empty())
+	{
+		result.problems.push_back(path + ": " + irregular);
+		return result;
+	}
 	std::string text;
 	try
 	{
-		Poco::FileInputStream in(path);
-		Poco::StreamCopier::copyToString(in, text);
+		text = ConfigFile::read(path);
+	}
+	catch (Poco::FileNotFoundException&)
+	{
+		result.problems.push_back(path + ": cannot read the file: there is none");
+		return result;
 	}
 	catch (Poco::Exception& exc)
 	{
-		Result result;
 		result.problems.push_back(path + ": cannot read the file: " + exc.message());
 		return result;
 	}
@@ -385,7 +449,11 @@ ConfigLoader::Result ConfigLoader::parse(const std::string& text, const std::str
 		}
 	}
 
-	if (result.problems.empty()) result.config = config;
+	if (result.problems.empty())
+	{
+		warnAboutLoops(v, *config);  // only now is models[i] sure to be upstreams[i]
+		result.config = config;
+	}
 	return result;
 }
 

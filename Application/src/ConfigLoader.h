@@ -23,7 +23,9 @@ public:
 	};
 
 	static Result load(const std::string& path);
-		/// Reads the file; a missing or unreadable file is a problem.
+		/// Reads the file; a missing or unreadable file is a problem, and so is anything but a
+		/// regular file (a FIFO would block for ever), which is not even opened. Warns about a
+		/// base_url that leads back to this gateway (its port is server.port, its host local).
 
 	static Result parse(const std::string& text, const std::string& fileName);
 		/// Validates the text; `fileName` is only used in the messages.

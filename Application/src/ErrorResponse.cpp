@@ -11,8 +11,7 @@ void ErrorResponse::send(Poco::Net::HTTPServerResponse& response, Poco::Net::HTT
 	response.setStatusAndReason(status);
 	response.setContentType("application/json");
 	response.setContentLength(static_cast<std::streamsize>(text.size()));
-	// Not sendBuffer(): it drops the body of a response that has no request attached, as
-	// when a request head could not be parsed. (For HEAD, send() drops the body itself.)
+	// Not sendBuffer(): see GatewayRequest.
 	response.send().write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 

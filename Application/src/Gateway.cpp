@@ -4,10 +4,30 @@
 #include "GatewayConnectionFactory.h"
 #include "GatewayRequestHandlerFactory.h"
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/RandomStream.h>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 
 namespace AILoad {
+
+namespace {
+
+std::string randomViaMarker()
+{
+	// From the system's CSPRNG: a client must not be able to guess it and make the gateway
+	// refuse its requests as loops.
+	unsigned char bytes[8];
+	Poco::RandomInputStream random;
+	random.read(reinterpret_cast<char*>(bytes), sizeof(bytes));
+	char hex[2 * sizeof(bytes) + 1];
+	for (std::size_t i = 0; i < sizeof(bytes); ++i) std::snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+	return std::string("aiload-") + hex;
+}
+
+} // namespace
+
 
 Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router):
 	_config(std::move(config)),
@@ -15,9 +35,13 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_upstreams(settings.extraCaLocation, settings.upstreamIdleTimeout, settings.maxIdlePerHost),
 	_router(std::move(router)),
 	_deadlines(settings.requestTimeout),
+	_bodyBudget(settings.maxBodyMemory),
+	_connectionsPerAddress(settings.maxConnectionsPerAddress, settings.connectionLimitExempt),
+	_viaMarker(randomViaMarker()),
 	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
 {
 	_router->configure(*_config);
+	_connectionsPerAddress.setTrustedProxies(_config->trustedProxies);
 }
 
 
@@ -30,9 +54,21 @@ Gateway::~Gateway()
 void Gateway::start()
 {
 	const GatewayConfig::Ptr config = this->config();
+	const Poco::Net::SocketAddress address(config->serverHost, static_cast<Poco::UInt16>(config->serverPort));
 	Poco::Net::ServerSocket socket;
-	socket.bind(Poco::Net::SocketAddress(config->serverHost, static_cast<Poco::UInt16>(config->serverPort)), true);
-	socket.listen(_settings.backlog);
+	try
+	{
+		// Not bind(address, true): POCO 1.11 then sets SO_REUSEPORT too, and a second AILoad
+		// on the port would start without a word and get half of the clients.
+		socket.bind(address, true, false);
+		socket.listen(_settings.backlog);
+	}
+	catch (Poco::Exception& exc)
+	{
+		if (exc.code() == EADDRINUSE)
+			throw Poco::Net::NetException("cannot listen on " + address.toString() + ": the address is in use (is another AILoad running?)", EADDRINUSE);
+		throw Poco::Net::NetException("cannot listen on " + address.toString() + ": " + exc.displayText(), exc.code());
+	}
 
 	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
 	params->setMaxThreads(_settings.maxThreads);
@@ -44,9 +80,11 @@ void Gateway::start()
 	// POCO's HTTPServer is a TCPServer with a connection factory of its own; building it
 	// from the parts lets each connection carry a request deadline.
 	_handlers = new GatewayRequestHandlerFactory(*this, _deadlines, _settings.keepAliveTimeout);
-	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout);
+	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout, _settings.firstByteTimeout, _connectionsPerAddress);
 	_server = std::make_unique<Poco::Net::TCPServer>(connections, _threads, socket, params);
-	Poco::AutoPtr<BusyConnectionFilter> busy = new BusyConnectionFilter(_settings.maxThreads);
+	_listener = socket;
+	_port = socket.address().port();
+	Poco::AutoPtr<BusyConnectionFilter> busy = new BusyConnectionFilter(_settings.maxThreads, _connectionsPerAddress);
 	busy->watch(_server.get());
 	_server->setConnectionFilter(busy);
 	_server->start();
@@ -55,7 +93,7 @@ void Gateway::start()
 
 Poco::UInt16 Gateway::port() const
 {
-	return _server ? _server->port() : 0;
+	return _server ? _port : 0;  // not _server->port(): the socket is closed during the drain
 }
 
 
@@ -64,6 +102,9 @@ bool Gateway::stop(Poco::Timespan drain)
 	if (!_server) return true;
 	_draining = true;  // a new request on a kept-alive connection now gets 503
 	_server->stop();
+	// Its accept thread has ended: close the socket now, so that new clients are refused at
+	// once instead of waiting in the backlog for the whole drain.
+	_listener.close();
 	const bool drained = waitForIdle(drain);
 	// Drained: every connection ends once the response it may still be finishing is out
 	// (a handler returns before POCO writes the chunked terminator). Not drained: cut them
@@ -93,6 +134,7 @@ GatewayConfig::Ptr Gateway::config() const
 void Gateway::setConfig(GatewayConfig::Ptr config)
 {
 	_router->configure(*config);  // first: when it refuses the config, nothing changes
+	_connectionsPerAddress.setTrustedProxies(config->trustedProxies);
 	std::lock_guard<std::mutex> lock(_configMutex);
 	_config = std::move(config);
 }
@@ -113,6 +155,24 @@ UpstreamRouter& Gateway::router()
 ClientDeadlines& Gateway::deadlines()
 {
 	return _deadlines;
+}
+
+
+BodyMemoryBudget& Gateway::bodyBudget()
+{
+	return _bodyBudget;
+}
+
+
+ConnectionsPerAddress& Gateway::connectionsPerAddress()
+{
+	return _connectionsPerAddress;
+}
+
+
+const std::string& Gateway::viaMarker() const
+{
+	return _viaMarker;
 }
 
 

@@ -1,12 +1,15 @@
 #ifndef AILoad_Gateway_INCLUDED
 #define AILoad_Gateway_INCLUDED
 
+#include "BodyMemoryBudget.h"
 #include "CooldownTracker.h"
 #include "GatewayConfig.h"
 #include "RequestRateLimiter.h"
 #include "UpstreamPool.h"
 #include "UpstreamRouter.h"
 #include "ClientDeadlines.h"
+#include "ConnectionsPerAddress.h"
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 #include <atomic>
@@ -14,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace AILoad {
 
@@ -40,6 +44,10 @@ public:
 		std::string extraCaLocation;  /// a CA file or folder trusted for upstreams besides the system store
 		Poco::Timespan upstreamIdleTimeout = Poco::Timespan(15, 0);  /// an idle upstream connection is closed after it
 		std::size_t maxIdlePerHost = 64;
+		std::size_t maxBodyMemory = 256 * 1024 * 1024;  /// request bodies held at once, over all requests
+		Poco::Timespan firstByteTimeout = Poco::Timespan(5, 0);  /// a new connection's first request byte must come within it
+		std::size_t maxConnectionsPerAddress = 256;  /// open connections one client address may hold; 0: no cap
+		std::vector<std::string> connectionLimitExempt = {"127.0.0.1", "::1"};  /// addresses without that cap, besides settings.trusted_proxies
 	};
 
 	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router);
@@ -47,13 +55,16 @@ public:
 	~Gateway();
 
 	void start();
-		/// Listens on the config's server.host and server.port (0: any free port).
+		/// Listens on the config's server.host and server.port (0: any free port). Throws
+		/// Poco::Net::NetException saying which address when it cannot, e.g. when another
+		/// process listens there already.
 
 	Poco::UInt16 port() const;
 
 	bool stop(Poco::Timespan drain);
-		/// Stops accepting, lets requests in flight finish for up to `drain`, then cuts
-		/// the rest. True if all had finished by themselves.
+		/// Stops accepting and closes the listening socket (new clients are refused at
+		/// once), lets requests in flight finish for up to `drain`, then cuts the rest.
+		/// True if all had finished by themselves.
 
 	bool draining() const;
 		/// True once stop() has begun.
@@ -69,6 +80,13 @@ public:
 	CooldownTracker& cooldowns();
 	RequestRateLimiter& rateLimiter();
 	ClientDeadlines& deadlines();
+	BodyMemoryBudget& bodyBudget();
+	ConnectionsPerAddress& connectionsPerAddress();
+
+	const std::string& viaMarker() const;
+		/// This gateway's name in the Via header of the requests it sends upstream,
+		/// `aiload-<16 hex digits>`, random for each Gateway: a request that comes back
+		/// with it has gone round in a loop (see HeaderForwarding::addVia()).
 
 	void requestStarted();
 	void requestFinished();
@@ -84,9 +102,14 @@ private:
 	CooldownTracker _cooldowns;
 	RequestRateLimiter _rateLimiter;
 	ClientDeadlines _deadlines;
+	BodyMemoryBudget _bodyBudget;
+	ConnectionsPerAddress _connectionsPerAddress;
+	const std::string _viaMarker;
 	Poco::ThreadPool _threads;
 	Poco::SharedPtr<GatewayRequestHandlerFactory> _handlers;
 	std::unique_ptr<Poco::Net::TCPServer> _server;
+	Poco::Net::ServerSocket _listener;  /// the server's socket, closed by stop() before the drain
+	Poco::UInt16 _port = 0;
 
 	std::mutex _inFlightMutex;
 	std::condition_variable _idle;

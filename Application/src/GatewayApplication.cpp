@@ -5,9 +5,12 @@
 #include "Gateway.h"
 #include "StrategyChain.h"
 #include <Poco/File.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Path.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <sys/resource.h>
@@ -148,10 +151,26 @@ int GatewayApplication::main(const std::vector<std::string>&)
 	settings.receiveTimeout = Poco::Timespan(config().getInt("aiload.server.receiveTimeout", 30), 0);
 	settings.sendTimeout = Poco::Timespan(config().getInt("aiload.server.sendTimeout", 30), 0);
 	settings.requestTimeout = Poco::Timespan(config().getInt("aiload.server.requestTimeout", 30), 0);
+	settings.firstByteTimeout = Poco::Timespan(config().getInt("aiload.server.firstByteTimeout", 5), 0);
+	settings.maxBodyMemory = static_cast<std::size_t>(std::max(1, config().getInt("aiload.server.maxBodyMemoryMb", 256))) * 1024 * 1024;
 	settings.upstreamIdleTimeout = Poco::Timespan(config().getInt("aiload.upstream.idleTimeout", 15), 0);
 	settings.maxIdlePerHost = static_cast<std::size_t>(config().getInt("aiload.upstream.maxIdlePerHost", 64));
 	settings.extraCaLocation = config().getString("aiload.tls.caLocation", "");
 	if (!settings.extraCaLocation.empty()) settings.extraCaLocation = resolve(settings.extraCaLocation);
+	settings.maxConnectionsPerAddress = static_cast<std::size_t>(std::max(0, config().getInt("aiload.server.maxConnectionsPerAddress", 256)));
+	settings.connectionLimitExempt.clear();
+	const Poco::StringTokenizer exempt(config().getString("aiload.server.connectionLimitExempt", "127.0.0.1, ::1"), ",",
+		Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+	for (const auto& address : exempt)
+	{
+		Poco::Net::IPAddress parsed;
+		if (!Poco::Net::IPAddress::tryParse(address, parsed))
+		{
+			std::cerr << "aiload.server.connectionLimitExempt: \"" << address << "\" is not an IP address" << std::endl;
+			return EXIT_CONFIG;
+		}
+		settings.connectionLimitExempt.push_back(address);
+	}
 
 	std::unique_ptr<Gateway> gateway;
 	try
@@ -164,7 +183,16 @@ int GatewayApplication::main(const std::vector<std::string>&)
 		std::cerr << configPath << ": " << exc.message() << std::endl;
 		return EXIT_CONFIG;
 	}
-	gateway->start();
+	try
+	{
+		gateway->start();
+	}
+	catch (Poco::Exception& exc)
+	{
+		// Most often the port is taken: say so, rather than a stack of POCO's words.
+		std::cerr << exc.message() << std::endl;
+		return EXIT_UNAVAILABLE;
+	}
 	logger().information("AILoad %s listening on %s:%hu with %z upstreams (config %s)", std::string(AILOAD_VERSION),
 		loaded.config->serverHost, gateway->port(), loaded.config->upstreams.size(), configPath);
 

@@ -1,40 +1,21 @@
 #include "GatewayConnection.h"
 
+#include "BusyConnectionFilter.h"
 #include "ErrorResponse.h"
+#include "FramingError.h"
+#include "GatewayRequest.h"
+#include "HttpHeadParser.h"
 #include <Poco/Delegate.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
-#include <Poco/Net/NetException.h>
-#include <cerrno>
 #include <memory>
-#include <poll.h>
 
 using Poco::Net::HTTPResponse;
-using Poco::Net::HTTPServerSession;
 
 namespace AILoad {
 
 namespace {
-
-class ServerSession final: public HTTPServerSession
-	/// HTTPServerSession, telling whether a pipelined request already sits in its buffer.
-{
-public:
-	using HTTPServerSession::HTTPServerSession;
-
-	bool nextRequestArrives(Poco::Timespan timeout)
-	{
-		if (buffered() > 0) return true;
-		pollfd client{static_cast<int>(socket().impl()->sockfd()), POLLIN, 0};
-		int rc;
-		do rc = ::poll(&client, 1, static_cast<int>(timeout.totalMilliseconds()));
-		while (rc < 0 && errno == EINTR);
-		return rc > 0;  // readable, closed or cut off: reading the head tells which
-	}
-};
-
 
 void shutDown(Poco::Net::StreamSocket& socket)
 {
@@ -50,12 +31,14 @@ void shutDown(Poco::Net::StreamSocket& socket)
 } // namespace
 
 
-GatewayConnection::GatewayConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-	GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines):
+GatewayConnection::GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Poco::Net::HTTPServerParams::Ptr params,
+	GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout):
 	TCPServerConnection(socket),
+	_ticket(std::move(ticket)),
 	_params(std::move(params)),
 	_handlers(std::move(handlers)),
-	_deadlines(deadlines)
+	_deadlines(deadlines),
+	_firstByteTimeout(firstByteTimeout)
 {
 	_handlers->connectionsStopping += Poco::delegate(this, &GatewayConnection::onStopping);
 	_deadlines.expectRequest(socket);
@@ -71,9 +54,11 @@ GatewayConnection::~GatewayConnection()
 
 void GatewayConnection::run()
 {
-	ServerSession session(socket(), _params);
+	if (!_ticket) return BusyConnectionFilter::refuseTooManyConnections(socket());
+	ClientSession session(socket(), _params);
+	// A connection that sends nothing soon is closed: idle sockets must not pile up.
 	bool first = true;
-	while (!_stopped && session.nextRequestArrives(first ? _params->getTimeout() : _params->getKeepAliveTimeout()))
+	while (!_stopped && session.nextRequestArrives(first ? _firstByteTimeout : _params->getKeepAliveTimeout()))
 	{
 		first = false;
 		Poco::FastMutex::ScopedLock lock(_serving);
@@ -82,36 +67,31 @@ void GatewayConnection::run()
 }
 
 
-bool GatewayConnection::serve(HTTPServerSession& session)
+bool GatewayConnection::serve(ClientSession& session)
 {
 	Poco::Net::HTTPServerResponseImpl response(session);
-	std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
+	std::unique_ptr<GatewayRequest> request;
 	try
 	{
-		request = std::make_unique<Poco::Net::HTTPServerRequestImpl>(response, session, _params);
+		const std::string head = HttpHeadParser::readHead([&session] { return session.nextByte(); }, true);
+		if (head.empty()) return false;  // the client closed the connection between requests
+		request = std::make_unique<GatewayRequest>(session, response, _params, head);
 	}
-	catch (Poco::Net::NoMessageException&)
+	catch (FramingError& error)
 	{
-		return false;  // the client closed the connection between requests
-	}
-	catch (Poco::Net::MessageException& exc)
-	{
-		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request is not valid HTTP/1.1: " + exc.message() + ".", "invalid_request_error", "invalid_http");
-	}
-	catch (Poco::SyntaxException&)
-	{
-		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request's Content-Length is not a number.", "invalid_request_error", "invalid_http");
+		if (_stopped) return false;  // cut off by a shutdown, not malformed
+		// Whatever follows a head that breaks the rules cannot be trusted to be a next
+		// request: answer, then close.
+		if (error.status() == HTTPResponse::HTTP_VERSION_NOT_SUPPORTED)
+			return refuse(session, HTTPResponse::HTTP_VERSION_NOT_SUPPORTED, "The gateway speaks HTTP/1.1 and HTTP/1.0.", "invalid_request_error", "invalid_http");
+		if (error.status() == HTTPResponse::HTTP_NOT_IMPLEMENTED)
+			return refuse(session, HTTPResponse::HTTP_NOT_IMPLEMENTED, "The request's Transfer-Encoding is not supported: only \"chunked\" is.", "invalid_request_error", "unsupported_transfer_encoding");
+		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request is not valid HTTP/1.1: " + error.message() + ".", "invalid_request_error", "invalid_http");
 	}
 	catch (Poco::Exception&)
 	{
 		return false;  // the connection failed or timed out while the head came in
 	}
-	// POCO takes any "HTTP/x.y" and any signed number.
-	const std::string& version = request->getVersion();
-	if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0)
-		return refuse(session, HTTPResponse::HTTP_VERSION_NOT_SUPPORTED, "The gateway speaks HTTP/1.1 and HTTP/1.0.", "invalid_request_error", "invalid_http");
-	if (request->hasContentLength() && request->getContentLength64() < 0)
-		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request's Content-Length is negative.", "invalid_request_error", "invalid_http");
 
 	response.setDate(Poco::Timestamp());
 	response.setVersion(request->getVersion());
@@ -120,7 +100,6 @@ bool GatewayConnection::serve(HTTPServerSession& session)
 	try
 	{
 		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_handlers->createRequestHandler(*request));
-		if (request->getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK) response.sendContinue();
 		handler->handleRequest(*request, response);
 	}
 	catch (Poco::Exception& exc)
@@ -133,11 +112,12 @@ bool GatewayConnection::serve(HTTPServerSession& session)
 			return refuse(session, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "The gateway failed to handle the request.", "server_error", "internal_error");
 		return false;
 	}
-	return response.getKeepAlive();  // set above from the params and the request; a handler may clear it
+	// A body left unread would be taken for the next request.
+	return response.getKeepAlive() && request->bodyComplete();  // a handler may have cleared keep-alive
 }
 
 
-bool GatewayConnection::refuse(HTTPServerSession& session, HTTPResponse::HTTPStatus status, const std::string& message,
+bool GatewayConnection::refuse(ClientSession& session, HTTPResponse::HTTPStatus status, const std::string& message,
 	const std::string& type, const std::string& code)
 {
 	// A response of its own: the one being built may point to a request that failed to construct.
@@ -158,8 +138,20 @@ bool GatewayConnection::refuse(HTTPServerSession& session, HTTPResponse::HTTPSta
 void GatewayConnection::onStopping(const bool& abortCurrent)
 {
 	// Ends the connection: at once when aborting, else once the request being handled is done.
+	// An abort shuts only the receiving side: every wait of the handler watches it and ends,
+	// and the client can still be told that the gateway is shutting down.
 	_stopped = true;
-	if (abortCurrent) return shutDown(socket());
+	if (abortCurrent)
+	{
+		try
+		{
+			socket().shutdownReceive();
+		}
+		catch (Poco::Exception&)
+		{
+		}
+		return;
+	}
 	Poco::FastMutex::ScopedLock lock(_serving);
 	shutDown(socket());
 }

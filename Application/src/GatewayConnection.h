@@ -2,11 +2,12 @@
 #define AILoad_GatewayConnection_INCLUDED
 
 #include "ClientDeadlines.h"
+#include "ClientSession.h"
+#include "ConnectionsPerAddress.h"
 #include "GatewayRequestHandlerFactory.h"
 #include <Poco/Mutex.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/TCPServerConnection.h>
 #include <atomic>
 
@@ -18,32 +19,35 @@ class GatewayConnection final: public Poco::Net::TCPServerConnection
 	/// ways:
 	/// - a request deadline from the moment the connection is accepted until it closes
 	///   (see ClientDeadlines);
-	/// - it waits for the next request with one poll(2). POCO 1.11's Socket::poll(), which
-	///   HTTPServerSession::hasMoreRequests() uses, creates, fills, waits on and closes an
-	///   epoll set each time: four system calls per request instead of one;
-	/// - a request head it cannot parse gets an error in the OpenAI shape (POCO's is an
-	///   empty 400, and a Content-Length that is not a number got no answer at all).
+	/// - it waits for the next request with one poll(2) (see ClientSession);
+	/// - requests are read strictly (HttpHeadParser, BodyFraming: see docs/reliability.md),
+	///   and one that breaks the rules gets an error in the OpenAI shape, then the
+	///   connection closes (POCO's parser is lenient, and its 400 is empty).
 	/// There is no cap on the requests per connection (HTTPServerParams' maxKeepAliveRequests
 	/// is not used).
 {
 public:
-	GatewayConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-		GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines);
+	GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Poco::Net::HTTPServerParams::Ptr params,
+		GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout);
+		/// Without a ticket (its address holds too many connections), it answers 503
+		/// `too_many_connections` and closes.
 	~GatewayConnection() override;
 
 	void run() override;
 
 private:
-	bool serve(Poco::Net::HTTPServerSession& session);
+	bool serve(ClientSession& session);
 		/// Reads one request and answers it; true if the connection can carry another.
-	static bool refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
+	static bool refuse(ClientSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
 		const std::string& message, const std::string& type, const std::string& code);
 		/// Answers with an error and Connection: close; false.
 	void onStopping(const bool& abortCurrent);
 
+	ConnectionsPerAddress::Ticket _ticket;  /// given back when the connection is gone
 	Poco::Net::HTTPServerParams::Ptr _params;
 	GatewayRequestHandlerFactory::Ptr _handlers;
 	ClientDeadlines& _deadlines;
+	const Poco::Timespan _firstByteTimeout;
 	std::atomic<bool> _stopped{false};
 	Poco::FastMutex _serving;  /// held while a request is handled: a graceful stop waits for it
 };

@@ -2,6 +2,7 @@
 #define AILoad_GatewayConnectionFactory_INCLUDED
 
 #include "ClientDeadlines.h"
+#include "ConnectionsPerAddress.h"
 #include "GatewayRequestHandlerFactory.h"
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
@@ -10,11 +11,12 @@ namespace AILoad {
 
 class GatewayConnectionFactory final: public Poco::Net::TCPServerConnectionFactory
 	/// Makes a GatewayConnection for each accepted socket (POCO's HTTPServer would make a
-	/// plain HTTPServerConnection: no request deadline, four system calls per keep-alive wait).
+	/// plain HTTPServerConnection: no request deadline, four system calls per keep-alive wait),
+	/// counted against its address's connection cap.
 {
 public:
 	GatewayConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, GatewayRequestHandlerFactory::Ptr handlers,
-		ClientDeadlines& deadlines, Poco::Timespan sendTimeout);
+		ClientDeadlines& deadlines, Poco::Timespan sendTimeout, Poco::Timespan firstByteTimeout, ConnectionsPerAddress& perAddress);
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override;
 
@@ -23,6 +25,8 @@ private:
 	GatewayRequestHandlerFactory::Ptr _handlers;
 	ClientDeadlines& _deadlines;
 	Poco::Timespan _sendTimeout;
+	Poco::Timespan _firstByteTimeout;
+	ConnectionsPerAddress& _perAddress;
 };
 
 } // namespace AILoad

@@ -38,6 +38,50 @@ std::vector<std::string> connectionTokens(const Poco::Net::NameValueCollection& 
 	return tokens;
 }
 
+
+bool neverFromClient(const std::string& name)
+{
+	// What upstream account is used, and as whom, is the model's config alone: a client
+	// must not reach another organisation, project or key through the gateway's upstream.
+	static const char* const names[] = {"Authorization", "Proxy-Authorization", "Cookie", "Cookie2",
+		"OpenAI-Organization", "OpenAI-Project", "api-key", "x-api-key", "x-goog-api-key", "x-goog-user-project",
+		"Host", "Content-Length", "Expect"};
+	for (const char* dropped : names)
+	{
+		if (Poco::icompare(name, dropped) == 0) return true;
+	}
+	return Poco::icompare(name, 0, 9, "X-AILoad-") == 0;
+}
+
+
+std::vector<std::string> viaEntries(const Poco::Net::NameValueCollection& headers)
+{
+	// Entries are comma-separated; a comment in parentheses may hold a comma of its own.
+	// An entry whose comment is never closed is left out: passed on, it would swallow the
+	// entries after it, this gateway's own included, and hide a loop.
+	std::vector<std::string> entries;
+	for (const auto& header : headers)
+	{
+		if (Poco::icompare(header.first, "Via") != 0) continue;
+		std::string entry;
+		int depth = 0;
+		for (char c : header.second + ",")
+		{
+			if (c == '(') ++depth;
+			else if (c == ')' && depth > 0) --depth;
+			if (c != ',' || depth > 0)
+			{
+				entry += c;
+				continue;
+			}
+			Poco::trimInPlace(entry);
+			if (!entry.empty()) entries.push_back(entry);  // the list syntax allows empty elements
+			entry.clear();
+		}
+	}
+	return entries;
+}
+
 } // namespace
 
 
@@ -47,13 +91,33 @@ void HeaderForwarding::copyRequestHeaders(const Poco::Net::HTTPRequest& from, Po
 	for (const auto& header : from)
 	{
 		const std::string& name = header.first;
-		if (isHopByHop(name, connection)) continue;
-		if (Poco::icompare(name, "Authorization") == 0 || Poco::icompare(name, "Host") == 0
-			|| Poco::icompare(name, "Content-Length") == 0 || Poco::icompare(name, "Expect") == 0
-			|| Poco::icompare(name, 0, 9, "X-AILoad-") == 0)
-			continue;
+		if (isHopByHop(name, connection) || neverFromClient(name)) continue;
 		to.add(name, header.second);
 	}
+}
+
+
+void HeaderForwarding::addVia(const Poco::Net::HTTPRequest& from, Poco::Net::HTTPRequest& to, const std::string& marker)
+{
+	std::string via;
+	for (const auto& entry : viaEntries(from)) via += entry + ", ";
+	const std::string& version = from.getVersion();
+	const std::string protocol = version.compare(0, 5, "HTTP/") == 0 ? version.substr(5) : std::string("1.1");
+	to.erase("Via");
+	to.set("Via", via + protocol + " " + marker);
+}
+
+
+std::vector<std::string> HeaderForwarding::viaReceivedBy(const Poco::Net::NameValueCollection& headers)
+{
+	std::vector<std::string> hops;
+	for (const auto& entry : viaEntries(headers))
+	{
+		// received-protocol RWS received-by [ RWS comment ]
+		const std::size_t by = entry.find_first_not_of(" \t", entry.find_first_of(" \t"));
+		hops.push_back(by == std::string::npos ? std::string() : entry.substr(by, entry.find_first_of(" \t(", by) - by));
+	}
+	return hops;
 }
 
 
@@ -66,18 +130,6 @@ void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, 
 		if (isHopByHop(header.first, connection) || Poco::icompare(header.first, "Content-Length") == 0) continue;
 		to.add(header.first, header.second);
 	}
-}
-
-
-bool HeaderForwarding::hasUnsafeValue(const Poco::Net::NameValueCollection& headers)
-{
-	static const std::string unsafe("\r\n\0", 3);
-	for (const auto& header : headers)
-	{
-		if (header.first.find_first_of(unsafe) != std::string::npos || header.second.find_first_of(unsafe) != std::string::npos)
-			return true;
-	}
-	return false;
 }
 
 } // namespace AILoad

@@ -62,8 +62,10 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 	}
 	std::ostringstream text;
 	health.stringify(text);
+	const std::string body = text.str();
 	response.setContentType("application/json");
-	response.sendBuffer(text.str().data(), text.str().size());
+	response.setContentLength(static_cast<std::streamsize>(body.size()));
+	response.send().write(body.data(), static_cast<std::streamsize>(body.size()));  // not sendBuffer(): see GatewayRequest
 }
 
 } // namespace AILoad

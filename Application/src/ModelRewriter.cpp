@@ -1,37 +1,56 @@
 #include "ModelRewriter.h"
 
 #include <Poco/JSONString.h>
+#include <sstream>
 
 namespace AILoad {
 
-std::string ModelRewriter::rewrite(std::string_view body, const JsonScanner::Result& scanned, const std::string& model)
+std::size_t ModelRewriter::Splice::size() const
 {
-	const std::string quoted = Poco::toJSON(model, Poco::JSON_WRAP_STRINGS);
-	std::string out;
-	out.reserve(body.size() + quoted.size());
+	std::size_t total = (spans.size() - 1) * replacement.size();
+	for (const auto& span : spans) total += span.second;
+	return total;
+}
 
-	bool replaced = false;
+
+void ModelRewriter::Splice::writeTo(std::ostream& out, std::string_view body) const
+{
+	for (std::size_t i = 0; i < spans.size(); ++i)
+	{
+		if (i > 0) out.write(replacement.data(), static_cast<std::streamsize>(replacement.size()));
+		out.write(body.data() + spans[i].first, static_cast<std::streamsize>(spans[i].second));
+	}
+}
+
+
+ModelRewriter::Splice ModelRewriter::splice(std::string_view body, const JsonScanner::Result& scanned, const std::string& model)
+{
+	Splice splice;
+	splice.replacement = Poco::toJSON(model, Poco::JSON_WRAP_STRINGS);
 	std::size_t copied = 0;
 	for (const auto& member : scanned.members)
 	{
 		if (!member.hasKey("model")) continue;
-		out.append(body, copied, member.valueBegin - copied);
-		out += quoted;
+		splice.spans.emplace_back(copied, member.valueBegin - copied);
 		copied = member.valueEnd;
-		replaced = true;
 	}
-	if (replaced)
+	if (!splice.spans.empty())
 	{
-		out.append(body, copied, std::string_view::npos);
-		return out;
+		splice.spans.emplace_back(copied, body.size() - copied);
+		return splice;
 	}
-
 	const std::size_t brace = body.find('{') + 1;
-	out.append(body, 0, brace);
-	out += "\"model\":" + quoted;
-	if (!scanned.members.empty()) out += ',';
-	out.append(body, brace, std::string_view::npos);
-	return out;
+	splice.replacement = "\"model\":" + splice.replacement + (scanned.members.empty() ? "" : ",");
+	splice.spans = {{0, brace}, {brace, body.size() - brace}};
+	return splice;
+}
+
+
+std::string ModelRewriter::rewrite(std::string_view body, const JsonScanner::Result& scanned, const std::string& model)
+{
+	std::ostringstream out;
+	splice(body, scanned, model).writeTo(out, body);
+	return out.str();
 }
 
 } // namespace AILoad

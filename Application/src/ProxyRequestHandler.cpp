@@ -5,7 +5,9 @@
 #include "ClientAddress.h"
 #include "ClientWatch.h"
 #include "ErrorResponse.h"
+#include "FramingError.h"
 #include "Gateway.h"
+#include "GatewayRequest.h"
 #include "HeaderForwarding.h"
 #include "JsonScanner.h"
 #include "ModelRewriter.h"
@@ -13,7 +15,6 @@
 #include "UpstreamPool.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
@@ -60,14 +61,18 @@ ProxyRequestHandler::~ProxyRequestHandler()
 void ProxyRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response)
 {
 	const GatewayConfig::Ptr config = _gateway.config();
+	GatewayRequest& clientRequest = GatewayRequest::of(request);
 
 	if (!AuthToken::authorizes(request, config->authToken))
-		return refuseUnread(request.stream(), response, HTTPResponse::HTTP_UNAUTHORIZED, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.", "invalid_api_key");
+	{
+		refuseUnread(clientRequest, response, HTTPResponse::HTTP_UNAUTHORIZED, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.", "invalid_request_error", "invalid_api_key");
+		return;
+	}
 
 	std::string body;
-	if (!readBody(request, response, config->maxBodyBytes, body)) return;
-	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-	_gateway.deadlines().requestRead(serverRequest.socket());
+	BodyMemoryBudget::Reservation bodyMemory(_gateway.bodyBudget());
+	if (!readBody(clientRequest, response, config->maxBodyBytes, bodyMemory, body)) return;
+	_gateway.deadlines().requestRead(clientRequest.socket());
 
 	const JsonScanner::Result json = JsonScanner::scan(body);
 	if (!json.valid)
@@ -108,76 +113,82 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerRe
 	std::vector<const UpstreamConfig*> ordered = _gateway.router().order(ready, route);
 	ordered.insert(ordered.end(), coolingDown.begin(), coolingDown.end());
 
-	ClientWatch client(serverRequest.socket());
+	ClientWatch client(clientRequest.socket());
 	Failures failures;
 	for (const UpstreamConfig* upstream : ordered)
 	{
 		if (static_cast<int>(failures.tried.size()) >= config->maxAttempts) break;
 		if (!_gateway.rateLimiter().tryAcquire(*upstream)) continue;  // reached its limit meanwhile
-		if (attempt(*upstream, *config, request, response, ModelRewriter::rewrite(body, json, upstream->model), route, client, failures) == Attempt::Answered)
+		const ModelRewriter::Splice upstreamBody = ModelRewriter::splice(body, json, upstream->model);
+		if (attempt(*upstream, *config, clientRequest, response, body, upstreamBody, route, client, failures) == Attempt::Answered)
 			return;
 	}
 	sendExhausted(response, failures, candidates);
 }
 
 
-bool ProxyRequestHandler::readBody(HTTPServerRequest& request, HTTPServerResponse& response, std::size_t limit, std::string& body)
+bool ProxyRequestHandler::readBody(GatewayRequest& request, HTTPServerResponse& response, std::size_t limit,
+	BodyMemoryBudget::Reservation& bodyMemory, std::string& body)
 {
 	const std::string tooLarge = "The request body is larger than the gateway's limit of " + std::to_string(limit) + " bytes (settings.max_body_mb).";
+	const std::string tooMany = "The gateway holds as many request bodies as it may (aiload.server.maxBodyMemoryMb); retry shortly.";
+	const BodyFraming& framing = request.framing();
+	if (framing.kind == BodyFraming::Kind::Length)
+	{
+		if (framing.length > limit)
+			return refuseUnread(request, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "invalid_request_error", "request_too_large");
+		if (!bodyMemory.grow(framing.length))
+			return refuseUnread(request, response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, tooMany, "server_error", "overloaded");
+	}
+	// Everything the head could decide is decided: now the client may send the body.
+	if (request.getExpectContinue()) response.sendContinue();
+
 	std::istream& in = request.stream();
-	if (request.hasContentLength())
+	if (framing.kind == BodyFraming::Kind::Length)
 	{
-		const Poco::Int64 length = request.getContentLength64();
-		if (static_cast<Poco::UInt64>(length) > limit)  // never negative: GatewayConnection refuses that
-		{
-			refuseUnread(in, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "request_too_large");
-			return false;
-		}
-		body.resize(static_cast<std::size_t>(length));
-		in.read(&body[0], length);
-		if (in.gcount() != length)
-		{
-			response.setKeepAlive(false);
-			ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body ended before its Content-Length.", "invalid_request_error", "incomplete_body");
-			return false;
-		}
-		return true;
+		body.resize(framing.length);
+		in.read(&body[0], static_cast<std::streamsize>(framing.length));
 	}
-	// A chunked body. POCO 1.11 takes a malformed chunk header for the end of the body, so
-	// what follows it cannot be trusted to be the next request: answer, then close.
+	else
+	{
+		char buffer[16384];
+		while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
+		{
+			const auto n = static_cast<std::size_t>(in.gcount());
+			if (body.size() + n > limit)
+				return refuseUnread(request, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "invalid_request_error", "request_too_large");
+			if (!bodyMemory.grow(n))
+				return refuseUnread(request, response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, tooMany, "server_error", "overloaded");
+			body.append(buffer, n);
+		}
+	}
+	if (request.bodyComplete()) return true;
 	response.setKeepAlive(false);
-	char buffer[16384];
-	while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
-	{
-		body.append(buffer, static_cast<std::size_t>(in.gcount()));
-		if (body.size() > limit)
-		{
-			refuseUnread(in, response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, tooLarge, "request_too_large");
-			return false;
-		}
-	}
-	if (in.bad())
-	{
-		ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body could not be read to its end.", "invalid_request_error", "incomplete_body");
-		return false;
-	}
-	return true;
+	if (request.bodyMalformed())
+		ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body breaks the chunked framing: " + request.bodyError() + ".", "invalid_request_error", "invalid_http");
+	else
+		ErrorResponse::send(response, HTTPResponse::HTTP_BAD_REQUEST, "The request body could not be read to its end: " + request.bodyError() + ".", "invalid_request_error", "incomplete_body");
+	return false;
 }
 
 
-void ProxyRequestHandler::refuseUnread(std::istream& body, HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& message, const std::string& code)
+bool ProxyRequestHandler::refuseUnread(GatewayRequest& request, HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+	const std::string& message, const std::string& type, const std::string& code)
 {
 	response.setKeepAlive(false);  // the unread body must not be taken for the next request
-	ErrorResponse::send(response, status, message, "invalid_request_error", code);
+	if (status == HTTPResponse::HTTP_SERVICE_UNAVAILABLE) response.set("Retry-After", "1");
+	ErrorResponse::send(response, status, message, type, code);
 	// Closing with unread bytes makes the kernel send a reset, which can destroy the answer
-	// before the client reads it. Discard (not keep) a bounded part of the rest first.
-	body.ignore(4 * 1024 * 1024);
+	// before the client reads it. Discard (not keep) a bounded part of the rest first; a
+	// client that asked for 100-continue sends nothing more, so there is nothing to wait for.
+	if (!request.getExpectContinue()) request.stream().ignore(4 * 1024 * 1024);
+	return false;
 }
 
 
 ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& upstream, const GatewayConfig& config,
-	HTTPServerRequest& request, HTTPServerResponse& response, const std::string& body, const RouteRequest& route,
-	ClientWatch& client, Failures& failures)
+	GatewayRequest& request, HTTPServerResponse& response, const std::string& body, const ModelRewriter::Splice& upstreamBody,
+	const RouteRequest& route, ClientWatch& client, Failures& failures)
 {
 	static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
 	std::string uri = upstream.endpointPathAndQuery(_pathAfterV1);
@@ -188,8 +199,9 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 	HeaderForwarding::copyRequestHeaders(request, upstreamRequest);
 	if (!upstream.apiKey.empty()) upstreamRequest.set("Authorization", "Bearer " + upstream.apiKey);
 	for (const auto& header : upstream.headers) upstreamRequest.set(header.first, header.second);
+	HeaderForwarding::addVia(request, upstreamRequest, _gateway.viaMarker());  // after the model's headers: none removes it
 	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
-	upstreamRequest.setContentLength(static_cast<std::streamsize>(body.size()));
+	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(upstreamBody.size()));
 
 	std::unique_ptr<UpstreamSession> session = _gateway.upstreams().acquire(upstream, config);
 	HTTPResponse upstreamResponse;
@@ -198,14 +210,25 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 	std::string failure;
 	try
 	{
-		if (!exchange(session, upstream, config, upstreamRequest, body, client, upstreamResponse))
-			return Attempt::Answered;  // the client left: nobody is there to answer
+		if (!exchange(session, upstream, config, upstreamRequest, body, upstreamBody, client, upstreamResponse))
+		{
+			// The client left, or a shutdown that ran out of time cut it off: then it may
+			// still read why.
+			response.setKeepAlive(false);
+			if (_gateway.draining())
+				ErrorResponse::send(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "The gateway is shutting down.", "server_error", "shutting_down");
+			return Attempt::Answered;
+		}
 		result.status = upstreamResponse.getStatus();
 	}
 	catch (Poco::TimeoutException&)
 	{
 		result.timedOut = true;
 		failure = "timed out";
+	}
+	catch (FramingError& error)
+	{
+		failure = "malformed answer: " + error.message();
 	}
 	catch (Poco::Exception& exc)
 	{
@@ -241,8 +264,7 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 		return Attempt::Failed;
 	}
 
-	auto& serverRequest = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-	ResponseRelay relay(*session, client, serverRequest.socket(), config.readTimeout);
+	ResponseRelay relay(*session, client, request.socket(), config.readTimeout, [this] { return _gateway.draining(); });
 	const ResponseRelay::Outcome outcome = relay.relay(upstreamResponse, response, upstream, [&] {
 		if (session->reusable(upstreamResponse)) _gateway.upstreams().release(upstream, std::move(session));
 	});
@@ -259,13 +281,16 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(const UpstreamConfig& 
 
 
 bool ProxyRequestHandler::exchange(std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream, const GatewayConfig& config,
-	Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, ClientWatch& client, HTTPResponse& upstreamResponse)
+	Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, const ModelRewriter::Splice& upstreamBody, ClientWatch& client,
+	HTTPResponse& upstreamResponse)
 {
 	for (;;)
 	{
 		try
 		{
-			session->sendRequest(upstreamRequest).write(body.data(), static_cast<std::streamsize>(body.size())).flush();
+			std::ostream& out = session->sendRequest(upstreamRequest);
+			upstreamBody.writeTo(out, body);
+			out.flush();
 			switch (session->waitForData(config.readTimeout, client))
 			{
 			case UpstreamSession::Wait::ClientGone:
@@ -275,12 +300,16 @@ bool ProxyRequestHandler::exchange(std::unique_ptr<UpstreamSession>& session, co
 			case UpstreamSession::Wait::Ready:
 				break;
 			}
-			session->receiveResponse(upstreamResponse);
+			session->receiveHead(upstreamResponse);
 			return true;
 		}
 		catch (Poco::TimeoutException&)
 		{
 			throw;  // the upstream may be working on it: never sent twice
+		}
+		catch (FramingError&)
+		{
+			throw;  // it answered, badly
 		}
 		catch (Poco::Exception&)
 		{

@@ -1,7 +1,10 @@
 #ifndef AILoad_ProxyRequestHandler_INCLUDED
 #define AILoad_ProxyRequestHandler_INCLUDED
 
+#include "BodyMemoryBudget.h"
 #include "GatewayConfig.h"
+#include "GatewayRequest.h"
+#include "ModelRewriter.h"
 #include "UpstreamRouter.h"
 #include "UpstreamSession.h"
 #include <Poco/Net/HTTPRequest.h>
@@ -37,13 +40,18 @@ private:
 
 	enum class Attempt { Answered, Failed };
 
-	bool readBody(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t limit, std::string& body);
-	void refuseUnread(std::istream& body, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& message, const std::string& code);
-		/// Answers an error without reading the body, and closes the connection.
-	Attempt attempt(const UpstreamConfig& upstream, const GatewayConfig& config, Poco::Net::HTTPServerRequest& request,
-		Poco::Net::HTTPServerResponse& response, const std::string& body, const RouteRequest& route, ClientWatch& client, Failures& failures);
+	bool readBody(GatewayRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t limit,
+		BodyMemoryBudget::Reservation& bodyMemory, std::string& body);
+		/// Reads the body into `body`, or answers why not (false).
+	bool refuseUnread(GatewayRequest& request, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+		const std::string& message, const std::string& type, const std::string& code);
+		/// Answers an error without reading the body, and closes the connection; false.
+	Attempt attempt(const UpstreamConfig& upstream, const GatewayConfig& config, GatewayRequest& request,
+		Poco::Net::HTTPServerResponse& response, const std::string& body, const ModelRewriter::Splice& upstreamBody,
+		const RouteRequest& route, ClientWatch& client, Failures& failures);
 	bool exchange(std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream, const GatewayConfig& config,
-		Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, ClientWatch& client, Poco::Net::HTTPResponse& upstreamResponse);
+		Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, const ModelRewriter::Splice& upstreamBody,
+		ClientWatch& client, Poco::Net::HTTPResponse& upstreamResponse);
 		/// Sends the request and reads the answer's head; false if the client left meanwhile.
 		/// Throws on failure. A dead pooled connection is replaced by a fresh one, once.
 	void sendExhausted(Poco::Net::HTTPServerResponse& response, const Failures& failures, const std::vector<const UpstreamConfig*>& candidates);

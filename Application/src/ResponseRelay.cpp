@@ -6,11 +6,13 @@
 
 namespace AILoad {
 
-ResponseRelay::ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout):
+ResponseRelay::ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout,
+	std::function<bool()> gatewayStopping):
 	_upstream(upstream),
 	_client(client),
 	_clientSocket(clientSocket),
-	_readTimeout(readTimeout)
+	_readTimeout(readTimeout),
+	_gatewayStopping(std::move(gatewayStopping))
 {
 }
 
@@ -31,12 +33,11 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 	else
 		response.setKeepAlive(false);  // an HTTP/1.0 client reads to the end of the connection
 
-	_upstream.beginBody(upstreamResponse);
 	std::ostream& out = response.send();
 	// A stream's head goes out at once. A Content-Length answer's head stays in the stream's
 	// buffer and leaves with the first piece of the body: one write and one packet, not two.
 	if (!fixedLength) out.flush();
-	if (!out) return Outcome::ClientGone;
+	if (!out) return clientGone(out, eventStream, response);
 
 	char buffer[16384];
 	for (;;)
@@ -46,7 +47,7 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 			switch (_upstream.waitForData(_readTimeout, _client))
 			{
 			case UpstreamSession::Wait::ClientGone:
-				return Outcome::ClientGone;
+				return clientGone(out, eventStream, response);
 			case UpstreamSession::Wait::TimedOut:
 				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");
 				return Outcome::UpstreamTimedOut;
@@ -63,7 +64,7 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 			upstreamDone();
 			out.write(buffer, n);
 			out.flush();
-			return out ? Outcome::Complete : Outcome::ClientGone;
+			return out ? Outcome::Complete : clientGone(out, eventStream, response);
 		}
 		if (n == 0)
 		{
@@ -77,21 +78,42 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");
 				return Outcome::UpstreamTimedOut;
 			}
-			breakOff(out, eventStream, "upstream " + upstreamConfig.name + " broke off the response", "upstream_disconnected");
+			breakOff(out, eventStream, "upstream " + upstreamConfig.name + (_upstream.malformed() ? " sent a malformed body" : " broke off the response"), "upstream_disconnected");
 			return Outcome::UpstreamBroke;
 		}
 		out.write(buffer, n);
 		out.flush();
-		if (!out) return Outcome::ClientGone;
+		if (!out) return clientGone(out, eventStream, response);
 	}
 }
 
 
-void ResponseRelay::breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code)
+ResponseRelay::Outcome ResponseRelay::clientGone(std::ostream& out, bool eventStream, Poco::Net::HTTPServerResponse& response)
+{
+	response.setKeepAlive(false);
+	if (_gatewayStopping())
+	{
+		breakOff(out, eventStream, "The gateway is shutting down.", "shutting_down", "server_error");
+		return Outcome::ClientGone;
+	}
+	try
+	{
+		// Also keeps the response stream's close from waiting a send timeout more to
+		// write a terminator nobody reads.
+		_clientSocket.shutdown();
+	}
+	catch (Poco::Exception&)
+	{
+	}
+	return Outcome::ClientGone;
+}
+
+
+void ResponseRelay::breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code, const std::string& type)
 {
 	if (eventStream)
 	{
-		out << "data: " << ErrorResponse::body(message, "upstream_error", code) << "\n\n";
+		out << "data: " << ErrorResponse::body(message, type, code) << "\n\n";
 		out.flush();
 	}
 	// Cutting the connection keeps POCO from writing the chunked terminator when the

@@ -21,7 +21,9 @@ class ResponseRelay
 public:
 	enum class Outcome { Complete, UpstreamBroke, UpstreamTimedOut, ClientGone };
 
-	ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout);
+	ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout,
+		std::function<bool()> gatewayStopping);
+		/// `gatewayStopping` tells a client cut off by a shutdown from one that left.
 
 	Outcome relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response,
 		const UpstreamConfig& upstreamConfig, const std::function<void()>& upstreamDone);
@@ -29,12 +31,17 @@ public:
 		/// its last piece goes to the client; the relay does not use the session after it.
 
 private:
-	void breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code);
+	void breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code, const std::string& type = "upstream_error");
+	Outcome clientGone(std::ostream& out, bool eventStream, Poco::Net::HTTPServerResponse& response);
+		/// Ends the client's connection: a client that stopped reading or left gets no
+		/// chunked terminator and no next request on it. One cut off by a shutdown is told
+		/// why first.
 
 	UpstreamSession& _upstream;
 	ClientWatch& _client;
 	Poco::Net::StreamSocket _clientSocket;
 	Poco::Timespan _readTimeout;
+	std::function<bool()> _gatewayStopping;
 };
 
 } // namespace AILoad

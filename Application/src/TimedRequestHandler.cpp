@@ -1,7 +1,6 @@
 #include "TimedRequestHandler.h"
 
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/StreamSocket.h>
+#include "GatewayRequest.h"
 
 namespace AILoad {
 
@@ -16,7 +15,7 @@ TimedRequestHandler::TimedRequestHandler(Poco::Net::HTTPRequestHandler* handler,
 void TimedRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
 {
 	_handler->handleRequest(request, response);
-	_deadlines.expectRequest(static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket(), _keepAliveTimeout);
+	_deadlines.expectRequest(GatewayRequest::of(request).socket(), _keepAliveTimeout);
 }
 
 } // namespace AILoad

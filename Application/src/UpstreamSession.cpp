@@ -1,9 +1,11 @@
 #include "UpstreamSession.h"
 
+#include "FramingError.h"
+#include "HttpHeadParser.h"
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureStreamSocket.h>
-#include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
-#include <cctype>
+#include <algorithm>
 #include <cerrno>
 #include <poll.h>
 
@@ -55,7 +57,7 @@ void UpstreamSession::connect(const Poco::Net::SocketAddress& address)
 
 bool UpstreamSession::reusable(const HTTPResponse& response) const
 {
-	return _complete && _framing != Framing::UntilClose && response.getKeepAlive() && getKeepAlive() && connected();
+	return _complete && _framing.kind != BodyFraming::Kind::UntilClose && response.getKeepAlive() && getKeepAlive() && connected();
 }
 
 
@@ -93,8 +95,7 @@ bool UpstreamSession::resumedTls() const
 
 UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, ClientWatch& client)
 {
-	if (buffered() > 0) return Wait::Ready;
-	if (_tls && socket().available() > 0) return Wait::Ready;  // bytes already decrypted by OpenSSL
+	if (hasBufferedBytes()) return Wait::Ready;
 
 	const Poco::Timestamp start;
 	for (;;)
@@ -114,88 +115,99 @@ UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, Clien
 }
 
 
-void UpstreamSession::beginBody(const HTTPResponse& response)
+void UpstreamSession::receiveHead(HTTPResponse& response)
 {
-	_complete = false;
-	_ended = false;
-	_timedOut = false;
-	const int status = response.getStatus();
-	if (status == HTTPResponse::HTTP_NO_CONTENT || status == HTTPResponse::HTTP_NOT_MODIFIED || status < 200)
-		_framing = Framing::None;
-	else if (response.getChunkedTransferEncoding())
-		_framing = Framing::Chunked;
-	else if (response.hasContentLength())
-		_framing = Framing::Length;
-	else
-		_framing = Framing::UntilClose;
-	_remaining = _framing == Framing::Length ? response.getContentLength64() : 0;
-	if (_framing == Framing::None || (_framing == Framing::Length && _remaining == 0))
+	const HttpHeadParser::ByteSource next = [this] { return get(); };
+	for (;;)
 	{
-		_ended = true;
-		_complete = true;
+		const std::string head = HttpHeadParser::readHead(next, false);
+		if (head.empty()) throw Poco::Net::NoMessageException("the upstream closed the connection without an answer");
+		response.clear();
+		HttpHeadParser::parseResponse(head, response);
+		const int status = response.getStatus();
+		if (status == HTTPResponse::HTTP_SWITCHING_PROTOCOLS) throw FramingError("101 Switching Protocols to a request that asked for no upgrade", 502);
+		if (status >= 200) break;
 	}
+	_framing = BodyFraming::ofResponse(response);
+	_remaining = _framing.length;
+	_chunks = ChunkedBodyDecoder();
+	_timedOut = false;
+	_malformed = false;
+	_complete = _framing.kind == BodyFraming::Kind::None || (_framing.kind == BodyFraming::Kind::Length && _remaining == 0);
+	_ended = _complete;
 }
 
 
 int UpstreamSession::readBody(char* buffer, int size)
 {
 	if (_ended) return 0;
+	if (_complete) return end(true);
 	try
 	{
-		if (_framing == Framing::Chunked && _remaining == 0)
+		int n = 0;
+		if (_framing.kind == BodyFraming::Kind::Chunked)
 		{
-			// The CRLF that ends the previous chunk often arrives alone. Once it is consumed,
-			// return rather than block, so that the wait for the next chunk goes through
-			// waitForData() (which also watches the client). The first peek() may read from
-			// the socket: the caller only calls after waitForData() said bytes are there.
-			for (int c = peek(); c == '\r' || c == '\n'; c = peek())
+			// Framing bytes are taken as long as they are buffered; once none are, return
+			// rather than block, so that the wait for more goes through waitForData() (which
+			// also watches the client). The caller only calls after waitForData() said bytes
+			// are there, so the first read from the socket does not block.
+			bool mayRead = true;
+			while (!_chunks.inData())
 			{
-				get();
-				if (buffered() == 0 && !(_tls && socket().available() > 0)) return NEED_MORE;
-			}
-			if (!readChunkHeader()) { _ended = true; return 0; }
-			if (_remaining == 0)
-			{
-				// Last chunk: skip any trailers up to the empty line.
-				while (peek() != '\r' && peek() != '\n' && peek() != std::char_traits<char>::eof())
+				if (_chunks.done()) return end(true);
+				if (!hasBufferedBytes())
 				{
-					if (!skipLine()) { _ended = true; return 0; }
+					if (!mayRead) return NEED_MORE;
+					mayRead = false;
 				}
-				_complete = skipLine();
-				_ended = true;
-				return 0;
+				const int c = get();
+				if (c == std::char_traits<char>::eof()) return end(false);
+				_chunks.feed(static_cast<char>(c));
 			}
+			n = read(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_chunks.dataLeft(), size)));
+			if (n <= 0) return end(false);
+			_chunks.dataRead(static_cast<std::size_t>(n));
+			// Take the framing after this piece if it is already here: it may say the body is
+			// complete, and then the connection can go back to the pool before the client
+			// has the last piece.
+			while (!_chunks.inData() && !_chunks.done() && hasBufferedBytes()) _chunks.feed(static_cast<char>(get()));
+			_complete = _chunks.done();
+			return n;
 		}
-		int wanted = size;
-		if (_framing != Framing::UntilClose && _remaining < wanted) wanted = static_cast<int>(_remaining);
-		const int n = read(buffer, wanted);
-		if (n <= 0)
-		{
-			_ended = true;
-			_complete = _framing == Framing::UntilClose;
-			return 0;
-		}
-		if (_framing != Framing::UntilClose) _remaining -= n;
-		if (_framing == Framing::Length && _remaining == 0)
-		{
-			_ended = true;
-			_complete = true;
-		}
-		// The CRLF after a chunk's data is skipped by the next readChunkHeader(), so that
-		// a piece is handed on without waiting for bytes that may still be in flight.
+		const bool bounded = _framing.kind == BodyFraming::Kind::Length;
+		n = read(buffer, bounded ? static_cast<std::streamsize>(std::min<Poco::UInt64>(_remaining, size)) : size);
+		if (n <= 0) return end(!bounded);  // the end of an until-close body is its only end
+		if (bounded && (_remaining -= n) == 0) _complete = true;
 		return n;
+	}
+	catch (FramingError&)
+	{
+		_malformed = true;
+		return end(false);
 	}
 	catch (Poco::TimeoutException&)
 	{
-		_ended = true;
 		_timedOut = true;
-		return 0;
+		return end(false);
 	}
 	catch (Poco::Exception&)
 	{
-		_ended = true;  // reset mid-body: a broken end
-		return 0;
+		return end(false);  // reset mid-body: a broken end
 	}
+}
+
+
+int UpstreamSession::end(bool complete)
+{
+	_ended = true;
+	_complete = complete;
+	return 0;
+}
+
+
+bool UpstreamSession::hasBufferedBytes()
+{
+	return buffered() > 0 || (_tls && socket().available() > 0);  // for TLS: bytes OpenSSL already decrypted
 }
 
 
@@ -205,35 +217,16 @@ bool UpstreamSession::bodyComplete() const
 }
 
 
+bool UpstreamSession::malformed() const
+{
+	return _malformed;
+}
+
+
 bool UpstreamSession::timedOut() const
 {
 	return _timedOut;
 }
 
-
-bool UpstreamSession::readChunkHeader()
-{
-	std::string size;
-	int c = get();
-	while (c == '\r' || c == '\n') c = get();
-	while (c != std::char_traits<char>::eof() && std::isxdigit(c) && size.size() < 16)
-	{
-		size += static_cast<char>(c);
-		c = get();
-	}
-	while (c != std::char_traits<char>::eof() && c != '\n') c = get();  // chunk extensions
-	Poco::UInt64 length = 0;
-	if (c == std::char_traits<char>::eof() || !Poco::NumberParser::tryParseHex64(size, length)) return false;
-	_remaining = static_cast<Poco::Int64>(length);
-	return true;
-}
-
-
-bool UpstreamSession::skipLine()
-{
-	int c = get();
-	while (c != std::char_traits<char>::eof() && c != '\n') c = get();
-	return c == '\n';
-}
 
 } // namespace AILoad

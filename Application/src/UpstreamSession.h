@@ -1,6 +1,8 @@
 #ifndef AILoad_UpstreamSession_INCLUDED
 #define AILoad_UpstreamSession_INCLUDED
 
+#include "BodyFraming.h"
+#include "ChunkedBodyDecoder.h"
 #include "ClientWatch.h"
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -15,8 +17,8 @@ class UpstreamSession final: public Poco::Net::HTTPClientSession
 	/// itself instead of through POCO's body streams.
 	///
 	/// Why not HTTPChunkedInputStream: in POCO 1.11 a chunked body cut off by the upstream
-	/// reads as a normal end, and the SPEC requires the client to be able to tell the two
-	/// apart. Reading here also hands over whatever bytes have arrived at once (no 4 KiB
+	/// reads as a normal end, and the client must be able to tell the two apart
+	/// (docs/reliability.md). Its chunk sizes are not bounded either. Reading here also hands over whatever bytes have arrived at once (no 4 KiB
 	/// buffering of SSE events), and lets waits watch the client's socket too.
 {
 public:
@@ -31,8 +33,12 @@ public:
 		/// Waits until response bytes can be read without blocking, the timeout passes,
 		/// or the client goes away.
 
-	void beginBody(const Poco::Net::HTTPResponse& response);
-		/// Call after receiveResponse(): how the body is framed.
+	void receiveHead(Poco::Net::HTTPResponse& response);
+		/// Reads the answer's head strictly (HttpHeadParser, BodyFraming), instead of POCO's
+		/// lenient receiveResponse(). Interim 1xx answers are read and dropped: they are
+		/// never the answer, and leaving the real one unread would hand it to the next
+		/// request on this connection. Throws FramingError for a malformed answer or a
+		/// 101, Poco::Net::NoMessageException when the connection ends before a head.
 
 	static const int NEED_MORE = -1;
 
@@ -43,6 +49,9 @@ public:
 
 	bool bodyComplete() const;
 		/// The body ended as its framing says (Content-Length reached, chunked terminator read).
+
+	bool malformed() const;
+		/// The body ended because it broke the framing rules.
 
 	bool timedOut() const;
 		/// The body ended because a read from the upstream timed out.
@@ -65,17 +74,18 @@ protected:
 	void connect(const Poco::Net::SocketAddress& address) override;
 
 private:
-	enum class Framing { None, Length, Chunked, UntilClose };
-
-	bool readChunkHeader();
-	bool skipLine();
+	bool hasBufferedBytes();
+		/// Bytes can be read without waiting.
+	int end(bool complete);
 
 	Poco::Net::Context::Ptr _tls;
-	Framing _framing = Framing::None;
-	Poco::Int64 _remaining = 0;   /// bytes left in the body (Length) or the current chunk (Chunked)
+	BodyFraming _framing;
+	Poco::UInt64 _remaining = 0;   /// bytes left in a Length body
+	ChunkedBodyDecoder _chunks;
 	bool _complete = false;
 	bool _ended = false;
 	bool _timedOut = false;
+	bool _malformed = false;
 	bool _reused = false;
 	bool _resumedTls = false;
 	Poco::Net::Session::Ptr _tlsSession;

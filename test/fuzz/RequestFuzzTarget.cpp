@@ -1,25 +1,26 @@
-// The fuzz target for what the gateway parses from untrusted bytes: request heads and
-// header checks, JSON bodies and the model rewrite, and config files. Built as a libFuzzer
-// binary with clang (scripts/fuzz.sh), and with a plain main that replays the seed corpus
-// as an ordinary CTest test (FuzzCorpusMain.cpp).
+// The fuzz target for what the gateway parses from a client's untrusted bytes: request heads
+// read strictly (HttpHeadParser), the body's framing and the chunked coding, the path's
+// normalisation, header forwarding, JSON bodies and the model rewrite, and config files.
+// Built as a libFuzzer binary with clang (scripts/fuzz.sh), and with a plain main that
+// replays the seed corpus as an ordinary CTest test (FuzzCorpusMain.cpp).
 #include "ConfigLoader.h"
+#include "FramingError.h"
 #include "HeaderForwarding.h"
+#include "HttpFuzzSupport.h"
 #include "JsonScanner.h"
 #include "ModelRewriter.h"
+#include "RequestPath.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/String.h>
+#include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <sstream>
 #include <string>
+#include <string_view>
+
+using AILoad::Fuzz::check;
 
 namespace {
-
-void check(bool condition)
-{
-	if (!condition) std::abort();  // an invariant broke: libFuzzer records the input
-}
-
 
 void fuzzBody(const std::string& text)
 {
@@ -46,22 +47,106 @@ void fuzzBody(const std::string& text)
 }
 
 
-void fuzzHead(const std::string& text)
+bool isUpperHex(char c)
 {
-	Poco::Net::HTTPRequest request;
-	std::istringstream in(text);
-	try
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+}
+
+
+void fuzzPath(std::string_view path)
+{
+	std::string normalised;
+	std::string error;
+	if (!AILoad::RequestPath::normalise(path, normalised, error))
 	{
-		request.read(in);
-	}
-	catch (Poco::Exception&)
-	{
+		check(!error.empty());
 		return;
 	}
-	if (AILoad::HeaderForwarding::hasUnsafeValue(request)) return;
+	// Nothing that could lead an upstream outside its API base gets through.
+	check(normalised.size() <= path.size());
+	check(normalised.find('\\') == std::string::npos);
+	const std::string upper = Poco::toUpper(normalised);
+	check(upper.find("%2F") == std::string::npos && upper.find("%5C") == std::string::npos && upper.find("%00") == std::string::npos);
+	for (std::size_t start = 0; start <= normalised.size();)
+	{
+		std::size_t end = normalised.find('/', start);
+		if (end == std::string::npos) end = normalised.size();
+		const std::string_view segment(normalised.data() + start, end - start);
+		check(segment != "." && segment != "..");
+		start = end + 1;
+	}
+	for (std::size_t i = normalised.find('%'); i != std::string::npos; i = normalised.find('%', i + 1))
+	{
+		check(i + 2 < normalised.size() && isUpperHex(normalised[i + 1]) && isUpperHex(normalised[i + 2]));
+	}
+	// Normal means normal: a second pass changes nothing (routing and the upstream agree).
+	std::string again;
+	check(AILoad::RequestPath::normalise(normalised, again, error) && again == normalised);
+}
+
+
+void checkRequest(const Poco::Net::HTTPRequest& request)
+{
+	AILoad::Fuzz::checkFields(request);
+	const std::string& method = request.getMethod();
+	check(!method.empty() && std::all_of(method.begin(), method.end(), [](char c) { return AILoad::Fuzz::isTokenChar(static_cast<unsigned char>(c)); }));
+	const std::string& uri = request.getURI();
+	check(!uri.empty() && uri.front() == '/');
+	check(std::all_of(uri.begin(), uri.end(), [](char c) { const auto u = static_cast<unsigned char>(c); return u > 0x20 && u < 0x7f; }));
+	int hosts = 0;
+	for (const auto& field : request)
+	{
+		if (Poco::icompare(field.first, "Host") == 0) ++hosts;
+	}
+	check(hosts == 1 || (hosts == 0 && request.getVersion() == "HTTP/1.0"));
+}
+
+
+void fuzzForwarding(const Poco::Net::HTTPRequest& request)
+{
 	Poco::Net::HTTPRequest upstream;
 	AILoad::HeaderForwarding::copyRequestHeaders(request, upstream);
-	check(!upstream.has("Authorization") && !upstream.has("Host"));
+	check(!upstream.has("Authorization") && !upstream.has("Host") && !upstream.has("Content-Length") && !upstream.has("Transfer-Encoding"));
+	AILoad::HeaderForwarding::addVia(request, upstream, "aiload-fuzz");
+	check(!AILoad::Fuzz::hasControlChar(upstream.get("Via")));
+	AILoad::HeaderForwarding::viaReceivedBy(request);
+}
+
+
+void fuzzRequests(const std::string& text)
+{
+	AILoad::Fuzz::ByteCursor in(text);
+	// Request after request, as on a keep-alive connection, until one breaks the rules or
+	// the input ends.
+	for (std::size_t requests = 0; requests < 4; ++requests)
+	{
+		std::string body;
+		try
+		{
+			const std::string head = AILoad::Fuzz::readHead(in, true);
+			if (head.empty()) return;
+			Poco::Net::HTTPRequest request;
+			AILoad::HttpHeadParser::parseRequest(head, request);
+			checkRequest(request);
+			const std::string& uri = request.getURI();
+			fuzzPath(std::string_view(uri).substr(0, uri.find('?')));
+			fuzzForwarding(request);
+			const AILoad::BodyFraming framing = AILoad::BodyFraming::ofRequest(request);
+			AILoad::Fuzz::checkFraming(framing, request);
+			check(framing.kind != AILoad::BodyFraming::Kind::UntilClose);  // only answers end with the connection
+			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 7 * requests)) return;  // cut off: the connection ends
+		}
+		catch (AILoad::FramingError& error)
+		{
+			check(error.status() == 400 || error.status() == 501 || error.status() == 505);
+			return;  // answered, then the connection is closed
+		}
+		catch (Poco::Exception&)
+		{
+			return;
+		}
+		if (!body.empty() && body != text) fuzzBody(body);
+	}
 }
 
 } // namespace
@@ -71,7 +156,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
 	const std::string text(reinterpret_cast<const char*>(data), size);
 	fuzzBody(text);
-	fuzzHead(text);
+	fuzzRequests(text);
+	fuzzPath(text);
 	AILoad::ConfigLoader::parse(text, "fuzz.json");
 	return 0;
 }

@@ -1,0 +1,179 @@
+#include "HttpHeadParser.h"
+
+#include "FramingError.h"
+#include <Poco/String.h>
+#include <algorithm>
+#include <cctype>
+
+namespace AILoad {
+
+namespace {
+
+bool isTokenChar(unsigned char c)
+{
+	// RFC 9110 section 5.6.2: tchar.
+	static const std::string_view punctuation("!#$%&'*+-.^_`|~");
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || punctuation.find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+
+bool isFieldValueChar(unsigned char c)
+{
+	// VCHAR, obs-text, SP and HTAB: no other control character (NUL, CR, LF, DEL ...).
+	return c == ' ' || c == '\t' || (c > 0x20 && c != 0x7f);
+}
+
+
+std::string_view line(std::string_view head, std::size_t pos, std::size_t& next)
+{
+	// readHead() guarantees every line ends in CRLF.
+	const std::size_t end = head.find("\r\n", pos);
+	next = end + 2;
+	return head.substr(pos, end - pos);
+}
+
+
+std::string_view parseVersion(std::string_view version, int status)
+{
+	if (version.size() != 8 || version.compare(0, 5, "HTTP/") != 0 || version[6] != '.'
+		|| !std::isdigit(static_cast<unsigned char>(version[5])) || !std::isdigit(static_cast<unsigned char>(version[7])))
+		throw FramingError("malformed HTTP version", status);
+	if (version != "HTTP/1.1" && version != "HTTP/1.0")
+		throw FramingError("HTTP version " + std::string(version.substr(5)) + " is not supported", status == 400 ? 505 : status);
+	return version;
+}
+
+} // namespace
+
+
+std::string HttpHeadParser::readHead(const ByteSource& next, bool skipLeadingEmptyLines)
+{
+	static const int eof = std::char_traits<char>::eof();
+	std::string head;
+	int c = next();
+	for (int skipped = 0; skipLeadingEmptyLines && (c == '\r' || c == '\n') && skipped < 8; ++skipped)
+	{
+		if (c == '\r' && next() != '\n') throw FramingError("a bare CR before the request line");
+		c = next();
+	}
+	if (c == eof) return head;
+	for (;;)
+	{
+		if (c == eof) throw FramingError("the head ended before its empty line");
+		if (head.size() >= MAX_HEAD) throw FramingError("the head is larger than " + std::to_string(MAX_HEAD / 1024) + " KiB");
+		if (c == '\n') throw FramingError("a line ends in LF without CR");
+		head += static_cast<char>(c);
+		if (c == '\r')
+		{
+			if ((c = next()) != '\n') throw FramingError("a bare CR in the head");
+			head += '\n';
+			const std::size_t size = head.size();
+			if (size >= 4 && head.compare(size - 4, 4, "\r\n\r\n") == 0) return head;
+			if (size == 2) throw FramingError("the head is empty");
+		}
+		c = next();
+	}
+}
+
+
+void HttpHeadParser::parseRequest(std::string_view head, Poco::Net::HTTPRequest& request)
+{
+	std::size_t pos = 0;
+	const std::string_view requestLine = line(head, 0, pos);
+	const std::size_t firstSpace = requestLine.find(' ');
+	const std::size_t secondSpace = firstSpace == std::string_view::npos ? firstSpace : requestLine.find(' ', firstSpace + 1);
+	if (secondSpace == std::string_view::npos || requestLine.find(' ', secondSpace + 1) != std::string_view::npos)
+		throw FramingError("the request line is not METHOD SP target SP version");
+	const std::string_view method = requestLine.substr(0, firstSpace);
+	const std::string_view target = requestLine.substr(firstSpace + 1, secondSpace - firstSpace - 1);
+	const std::string_view version = parseVersion(requestLine.substr(secondSpace + 1), 400);
+	if (method.empty()) throw FramingError("the method is empty");
+	for (unsigned char c : method)
+	{
+		if (!isTokenChar(c)) throw FramingError("the method is not a token");
+	}
+	if (target.empty() || target.front() != '/') throw FramingError("the request target must be a path (origin-form)");
+	for (unsigned char c : target)
+	{
+		if (c <= 0x20 || c >= 0x7f) throw FramingError("the request target holds a character that must be percent-encoded");
+	}
+	request.setMethod(std::string(method));
+	request.setURI(std::string(target));
+	request.setVersion(std::string(version));
+
+	parseFields(head, pos, request, 400);
+	const std::size_t hosts = std::count_if(request.begin(), request.end(), [](const auto& field) { return Poco::icompare(field.first, "Host") == 0; });
+	if (hosts > 1 || (hosts == 0 && version == "HTTP/1.1"))
+		throw FramingError(hosts > 1 ? "more than one Host header" : "an HTTP/1.1 request needs a Host header");
+}
+
+
+void HttpHeadParser::parseResponse(std::string_view head, Poco::Net::HTTPResponse& response)
+{
+	std::size_t pos = 0;
+	const std::string_view statusLine = line(head, 0, pos);
+	// HTTP-version SP 3DIGIT [SP reason-phrase]; the SP before an empty reason is often left out.
+	if (statusLine.size() < 12 || statusLine[8] != ' ' || (statusLine.size() > 12 && statusLine[12] != ' '))
+		throw FramingError("the status line is not version SP status SP reason", 502);
+	const std::string_view version = parseVersion(statusLine.substr(0, 8), 502);
+	int status = 0;
+	for (std::size_t i = 9; i < 12; ++i)
+	{
+		if (!std::isdigit(static_cast<unsigned char>(statusLine[i]))) throw FramingError("the status is not three digits", 502);
+		status = status * 10 + (statusLine[i] - '0');
+	}
+	if (status < 100 || status > 599) throw FramingError("status " + std::to_string(status) + " is out of range", 502);
+	const std::string_view reason = statusLine.size() > 12 ? statusLine.substr(13) : std::string_view();
+	for (unsigned char c : reason)
+	{
+		if (!isFieldValueChar(c)) throw FramingError("the reason phrase holds a control character", 502);
+	}
+	response.setVersion(std::string(version));
+	if (status <= 511)
+	{
+		response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+		response.setReason(std::string(reason));
+	}
+	else
+	{
+		// POCO's HTTPStatus enum ends at 511: a larger value in it is undefined behaviour.
+		// The 5xx codes above (Cloudflare's 520-526, 598, 599) all mean the same to a client
+		// and to failover: the upstream side failed.
+		response.setStatus(Poco::Net::HTTPResponse::HTTP_BAD_GATEWAY);
+		response.setReason("upstream status " + std::to_string(status) + (reason.empty() ? "" : " " + std::string(reason)));
+	}
+	parseFields(head, pos, response, 502);
+}
+
+
+void HttpHeadParser::parseFields(std::string_view head, std::size_t pos, Poco::Net::HTTPMessage& message, int errorStatus)
+{
+	std::size_t fields = 0;
+	for (;;)
+	{
+		std::size_t next = 0;
+		const std::string_view field = line(head, pos, next);
+		pos = next;
+		if (field.empty()) return;
+		if (++fields > MAX_FIELDS) throw FramingError("more than " + std::to_string(MAX_FIELDS) + " header fields", errorStatus);
+		if (field.front() == ' ' || field.front() == '\t') throw FramingError("a folded header line (obs-fold)", errorStatus);
+		const std::size_t colon = field.find(':');
+		if (colon == std::string_view::npos) throw FramingError("a header line without a colon", errorStatus);
+		const std::string_view name = field.substr(0, colon);
+		if (name.empty()) throw FramingError("a header with an empty name", errorStatus);
+		for (unsigned char c : name)
+		{
+			if (!isTokenChar(c)) throw FramingError(c == ' ' || c == '\t' ? "whitespace between a header name and its colon" : "a header name that is not a token", errorStatus);
+		}
+		std::string_view value = field.substr(colon + 1);
+		for (unsigned char c : value)
+		{
+			if (!isFieldValueChar(c)) throw FramingError("the value of " + std::string(name) + " holds a control character", errorStatus);
+		}
+		while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+		while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+		message.add(std::string(name), std::string(value));
+	}
+}
+
+} // namespace AILoad

@@ -1,0 +1,84 @@
+#include "RequestBody.h"
+
+#include "FramingError.h"
+#include <algorithm>
+
+namespace AILoad {
+
+RequestBody::RequestBody(ClientSession& session, const BodyFraming& framing):
+	Poco::BufferedStreamBuf(16384, std::ios::in),
+	_session(session),
+	_kind(framing.kind),
+	_remaining(framing.length)
+{
+}
+
+
+bool RequestBody::complete() const
+{
+	switch (_kind)
+	{
+	case BodyFraming::Kind::Length: return _remaining == 0;
+	case BodyFraming::Kind::Chunked: return _chunks.done();
+	default: return true;  // a request without Content-Length or Transfer-Encoding has none
+	}
+}
+
+
+const std::string& RequestBody::error() const
+{
+	return _error;
+}
+
+
+bool RequestBody::malformed() const
+{
+	return _malformed;
+}
+
+
+int RequestBody::readFromDevice(char* buffer, std::streamsize length)
+{
+	if (!_error.empty()) return -1;
+	try
+	{
+		if (_kind == BodyFraming::Kind::Length)
+		{
+			if (_remaining == 0) return 0;
+			const int n = _session.readSome(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_remaining, length)));
+			if (n <= 0) return fail("the connection ended before the body's Content-Length");
+			_remaining -= n;
+			return n;
+		}
+		if (_kind != BodyFraming::Kind::Chunked) return 0;
+		while (!_chunks.inData())
+		{
+			if (_chunks.done()) return 0;
+			const int c = _session.nextByte();
+			if (c == std::char_traits<char>::eof()) return fail("the connection ended inside the chunked body");
+			_chunks.feed(static_cast<char>(c));
+		}
+		const int n = _session.readSome(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_chunks.dataLeft(), length)));
+		if (n <= 0) return fail("the connection ended inside the chunked body");
+		_chunks.dataRead(static_cast<std::size_t>(n));
+		return n;
+	}
+	catch (FramingError& error)
+	{
+		return fail(error.message(), true);
+	}
+	catch (Poco::Exception& error)
+	{
+		return fail("the body could not be read: " + error.message());
+	}
+}
+
+
+int RequestBody::fail(const std::string& why, bool malformed)
+{
+	_error = why;
+	_malformed = malformed;
+	return -1;  // the stream ends here, before complete()
+}
+
+} // namespace AILoad

@@ -1,0 +1,43 @@
+#ifndef AILoad_RequestBody_INCLUDED
+#define AILoad_RequestBody_INCLUDED
+
+#include "BodyFraming.h"
+#include "ChunkedBodyDecoder.h"
+#include "ClientSession.h"
+#include <Poco/BufferedStreamBuf.h>
+#include <string>
+
+namespace AILoad {
+
+class RequestBody final: public Poco::BufferedStreamBuf
+	/// The body of a client's request as its framing delimits it, and not a byte more: what
+	/// follows is the next request on the connection. A framing error or a connection that
+	/// ends early ends the stream before complete(); error() says why.
+{
+public:
+	RequestBody(ClientSession& session, const BodyFraming& framing);
+
+	bool complete() const;
+		/// Read to its end, as framed.
+	const std::string& error() const;
+		/// Why the body could not be read to its end, or "".
+	bool malformed() const;
+		/// It broke the framing rules (rather than the connection ending early).
+
+protected:
+	int readFromDevice(char* buffer, std::streamsize length) override;
+
+private:
+	int fail(const std::string& why, bool malformed = false);
+
+	ClientSession& _session;
+	const BodyFraming::Kind _kind;
+	Poco::UInt64 _remaining;  /// of a Length body
+	ChunkedBodyDecoder _chunks;
+	std::string _error;
+	bool _malformed = false;
+};
+
+} // namespace AILoad
+
+#endif

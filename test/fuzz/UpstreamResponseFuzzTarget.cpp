@@ -1,0 +1,89 @@
+// The fuzz target for what the gateway parses from an upstream's answer: heads read strictly
+// (HttpHeadParser) past interim 1xx answers as UpstreamSession::receiveHead() does, the
+// body's framing, and the chunked coding read as UpstreamSession::readBody() reads it.
+// An upstream is a peer like any other: whatever it sends must not crash the gateway, make
+// it read past what arrived, or yield a length that is negative or wrapped.
+// Built as the libFuzzer binary aiload-fuzz-upstream with clang (scripts/fuzz.sh), and with
+// a plain main that replays test/fuzz/corpus-upstream as a CTest test (FuzzCorpusMain.cpp).
+#include "FramingError.h"
+#include "HeaderForwarding.h"
+#include "HttpFuzzSupport.h"
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+using AILoad::Fuzz::check;
+
+namespace {
+
+bool receiveHead(AILoad::Fuzz::ByteCursor& in, Poco::Net::HTTPResponse& response)
+	/// As UpstreamSession::receiveHead(): false when the upstream closed without an answer.
+{
+	for (;;)
+	{
+		const std::string head = AILoad::Fuzz::readHead(in, false);
+		if (head.empty()) return false;
+		response.clear();
+		AILoad::HttpHeadParser::parseResponse(head, response);
+		AILoad::Fuzz::checkFields(response);
+		const int status = response.getStatus();
+		check(status >= 100 && status <= 599);
+		check(!AILoad::Fuzz::hasControlChar(response.getReason()));
+		if (status == Poco::Net::HTTPResponse::HTTP_SWITCHING_PROTOCOLS) throw AILoad::FramingError("101 Switching Protocols to a request that asked for no upgrade", 502);
+		if (status >= 200) return true;
+	}
+}
+
+
+void checkForwarding(const Poco::Net::HTTPResponse& response)
+{
+	// The gateway frames the body it relays itself: the upstream's framing never crosses.
+	Poco::Net::HTTPResponse client;
+	AILoad::HeaderForwarding::copyResponseHeaders(response, client);
+	check(!client.has("Content-Length") && !client.has("Transfer-Encoding") && !client.has("Connection"));
+}
+
+} // namespace
+
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+	AILoad::Fuzz::ByteCursor in(std::string_view(reinterpret_cast<const char*>(data), size));
+	// Answer after answer, as on a pooled connection, until one breaks the rules, ends with
+	// the connection or is cut off.
+	for (std::size_t answers = 0; answers < 4; ++answers)
+	{
+		AILoad::BodyFraming framing;
+		try
+		{
+			Poco::Net::HTTPResponse response;
+			if (!receiveHead(in, response)) return 0;
+			checkForwarding(response);
+			framing = AILoad::BodyFraming::ofResponse(response);
+			AILoad::Fuzz::checkFraming(framing, response);
+			const int status = response.getStatus();
+			if (status == 204 || status == 304) check(framing.kind == AILoad::BodyFraming::Kind::None);
+		}
+		catch (AILoad::FramingError&)
+		{
+			return 0;  // a malformed answer: the attempt fails and the connection is dropped
+		}
+		catch (Poco::Exception&)
+		{
+			return 0;
+		}
+		try
+		{
+			std::string body;
+			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 5 * answers)) return 0;  // cut off
+		}
+		catch (AILoad::FramingError&)
+		{
+			return 0;  // the session marks the answer malformed and drops the connection
+		}
+		if (framing.kind == AILoad::BodyFraming::Kind::UntilClose) return 0;
+	}
+	return 0;
+}
