@@ -368,6 +368,26 @@ void ResilienceTest::testEverythingBusyGivesHonestRetryAfter()
 }
 
 
+void ResilienceTest::testSilentConnectionIsClosed()
+{
+	MockUpstream a("a");
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.firstByteTimeout = Poco::Timespan(1, 0);
+	GatewayFixture gateway(config(entries({&a})), settings);
+
+	// A connection that never sends a byte holds a thread; it is closed, without an answer,
+	// long before the request timeout (30 s).
+	Poco::Net::StreamSocket silent(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const Poco::Timestamp start;
+	std::string received;
+	CPPUNIT_ASSERT(!TestClient::receiveUntil(silent, "HTTP/1.1", received, Poco::Timespan(5, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::string(), received);
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(start.elapsed()), start.elapsed() < 3000000);
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+}
+
+
 void ResilienceTest::testSlowRequestHeadGets408()
 {
 	MockUpstream a("a");

@@ -20,6 +20,7 @@ class ResilienceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRequestsPerDayLimit);
 	CPPUNIT_TEST(testStateSurvivesReload);
 	CPPUNIT_TEST(testEverythingBusyGivesHonestRetryAfter);
+	CPPUNIT_TEST(testSilentConnectionIsClosed);
 	CPPUNIT_TEST(testSlowRequestHeadGets408);
 	CPPUNIT_TEST(testSlowRequestBodyGets408);
 	CPPUNIT_TEST(testClientThatStopsReadingIsCutOff);
@@ -42,6 +43,7 @@ public:
 	void testRequestsPerDayLimit();
 	void testStateSurvivesReload();
 	void testEverythingBusyGivesHonestRetryAfter();
+	void testSilentConnectionIsClosed();
 	void testSlowRequestHeadGets408();
 	void testSlowRequestBodyGets408();
 	void testClientThatStopsReadingIsCutOff();
