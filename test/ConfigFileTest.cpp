@@ -20,11 +20,14 @@
 #include <cppunit/TestAssert.h>
 #include <cppunit/TestCaller.h>
 #include <cppunit/TestSuite.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <algorithm>
 #include <regex>
 #include <set>
 #include <sys/stat.h>
 #include <vector>
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigFileTest);
 
 
 using AILoad::AuthToken;

@@ -12,10 +12,13 @@
 #include <cppunit/TestAssert.h>
 #include <cppunit/TestCaller.h>
 #include <cppunit/TestSuite.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ConfigLoaderTest);
 
 
 using AILoad::ConfigLoader;
@@ -443,7 +446,7 @@ void ConfigLoaderTest::testHeaderWithCrLf()
 void ConfigLoaderTest::testProblemsStayOneLine()
 {
 	// The path quotes the user's key; a key with a line break must not split the line
-	// (SPEC: one line per problem).
+	// (docs/configuration.md, "Validation": one line per problem).
 	ConfigLoader::Result result = parse(models(entry("\"headers\":{\"X-A\\r\\nB\":\"v\"}")));
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(lines(result.problems), std::size_t(1), result.problems.size());
 	CPPUNIT_ASSERT_MESSAGE(result.problems[0], result.problems[0].find_first_of("\r\n") == std::string::npos);
@@ -471,7 +474,7 @@ void ConfigLoaderTest::testModelsMissingOrEmpty()
 
 void ConfigLoaderTest::testSecretsNotInProblems()
 {
-	// SPEC section 8: keys never appear in error messages, not even a malformed one.
+	// Keys never appear in error messages, not even a malformed one (docs/reliability.md, "Secrets").
 	const ConfigLoader::Result result = parse(models(entry("\"api_key\":\"sk-secret-value\\n\""), "\"auth_token\":[\"sk-token-value\"]"));
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(lines(result.problems), std::size_t(2), result.problems.size());
 	for (const auto& problem: result.problems)

@@ -15,7 +15,7 @@
 
 class ConfigLoaderTest: public CppUnit::TestFixture
 	/// Tests AILoad::ConfigLoader::parse(): the original config.json loads unchanged with
-	/// the SPEC section 2 defaults, base_url forms, names, and that every problem is reported
+	/// the defaults of docs/configuration.md ("data/config.json"), base_url forms, names, and that every problem is reported
 	/// on its own line naming the file and the JSON path (or line:column for syntax errors).
 {
 public:

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <memory>
 
+CPPUNIT_TEST_SUITE_REGISTRATION(ConformanceTest);
+
 using namespace AILoad::Test;
 
 namespace {
@@ -176,7 +178,6 @@ Exchange collect(Poco::Net::StreamSocket& socket, Poco::Timespan timeout, std::s
 	exchange.bytes = std::move(received);
 	const Poco::Timestamp start;
 	Poco::Timespan deadline = timeout;
-	char buffer[65536];
 	for (;;)
 	{
 		if (exchange.answeredAfter < 0)
@@ -192,23 +193,13 @@ Exchange collect(Poco::Net::StreamSocket& socket, Poco::Timespan timeout, std::s
 				}
 			}
 		}
-		const Poco::Timespan left = deadline - start.elapsed();
-		if (left <= 0 || !socket.poll(left, Poco::Net::Socket::SELECT_READ)) break;
-		int n = 0;
-		try
-		{
-			n = socket.receiveBytes(buffer, sizeof(buffer));
-		}
-		catch (Poco::Exception&)
-		{
-			n = 0;
-		}
-		if (n <= 0)
+		const int n = TestClient::receiveSome(socket, exchange.bytes, deadline - start.elapsed());
+		if (n < 0) break;
+		if (n == 0)
 		{
 			exchange.closed = true;
 			break;
 		}
-		exchange.bytes.append(buffer, static_cast<std::size_t>(n));
 	}
 	exchange.responses = parseResponses(exchange.bytes, exchange.closed);
 	return exchange;

@@ -1,6 +1,8 @@
 #include "GroupStrategyTest.h"
 
+#include "CandidateSet.h"
 #include "GatewayFixture.h"
+#include "GroupStrategy.h"
 #include "MockUpstream.h"
 #include "UpstreamTally.h"
 #include <memory>
@@ -110,4 +112,25 @@ void GroupStrategyTest::testGroupsShareEvenlyWhateverTheirSize()
 	const std::map<std::string, int> counts = UpstreamTally(gateway.client()).count(120);
 	CPPUNIT_ASSERT_EQUAL(60, counts.at("small"));
 	for (int i = 1; i <= 5; ++i) CPPUNIT_ASSERT_EQUAL(12, counts.at("big" + std::to_string(i)));
+}
+
+
+void GroupStrategyTest::testGroupsForgottenOnReload()
+{
+	CandidateSet set;
+	set.add("a", 1, {"g1"});
+	set.add("b", 1, {"g2"});
+	AILoad::GroupStrategy strategy;
+	strategy.configure(AILoad::StrategyConfig());
+	AILoad::RequestContext request;
+	request.requestedModel = "auto";
+	AILoad::CandidateOrder order = set.order();
+	strategy.order(order, request);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
+
+	// Kept through the next reload; gone once a whole config passed without them.
+	strategy.configure(AILoad::StrategyConfig());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
+	strategy.configure(AILoad::StrategyConfig());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), strategy.size());
 }

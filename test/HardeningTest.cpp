@@ -1,5 +1,6 @@
 #include "HardeningTest.h"
 
+#include "AiloadProcess.h"
 #include "ConfigFile.h"
 #include "ConfigLoader.h"
 #include "ConnectionsPerAddress.h"
@@ -7,9 +8,8 @@
 #include "HeaderForwarding.h"
 #include "MockUpstream.h"
 #include "StrategyChain.h"
+#include "TempDirectory.h"
 #include <Poco/Exception.h>
-#include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -18,12 +18,8 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/Path.h>
-#include <Poco/Pipe.h>
-#include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
-#include <Poco/TemporaryFile.h>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -35,12 +31,7 @@
 #include <thread>
 #include <unistd.h>
 
-#ifndef AILOAD_BINARY
-#error "AILOAD_BINARY must name the aiload executable"
-#endif
-#ifndef AILOAD_SOURCE_DIR
-#error "AILOAD_SOURCE_DIR must name the source tree"
-#endif
+CPPUNIT_TEST_SUITE_REGISTRATION(HardeningTest);
 
 using namespace AILoad::Test;
 using AILoad::ConnectionsPerAddress;
@@ -100,176 +91,19 @@ std::string errorCode(const HttpAnswer& answer)
 }
 
 
-class TempDirectory
-	/// A fresh folder, removed with everything in it.
-{
-public:
-	TempDirectory():
-		_path(Poco::TemporaryFile::tempName())
-	{
-		Poco::File(_path).createDirectories();
-	}
-
-	~TempDirectory()
-	{
-		try
-		{
-			Poco::File(_path).remove(true);
-		}
-		catch (Poco::Exception&)
-		{
-		}
-	}
-
-	std::string file(const std::string& name) const
-	{
-		return Poco::Path(_path).makeDirectory().append(name).toString();
-	}
-
-	const std::string& path() const
-	{
-		return _path;
-	}
-
-private:
-	std::string _path;
-};
-
-
-void writeFile(const std::string& path, const std::string& text)
-{
-	Poco::FileOutputStream out(path);
-	out << text;
-	out.close();
-	::chmod(path.c_str(), 0600);
-}
-
-
-class RunningAiload
-	/// The aiload binary, its stdout and stderr read into one text by a thread. The
-	/// destructor kills it if it still runs.
-{
-public:
-	RunningAiload(const std::vector<std::string>& options, const std::string& directory)
-	{
-		std::vector<std::string> args{"--properties=" + std::string(AILOAD_SOURCE_DIR) + "/etc/aiload.properties"};
-		args.insert(args.end(), options.begin(), options.end());
-		_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(AILOAD_BINARY, args, directory, nullptr, &_output, &_output)));
-		_reader = std::thread([this]
-		{
-			char buffer[4096];
-			for (;;)
-			{
-				int n = 0;
-				try
-				{
-					n = _output.readBytes(buffer, sizeof(buffer));
-				}
-				catch (Poco::Exception&)
-				{
-				}
-				std::lock_guard<std::mutex> lock(_mutex);
-				if (n <= 0) break;
-				_text.append(buffer, static_cast<std::size_t>(n));
-			}
-		});
-	}
-
-	~RunningAiload()
-	{
-		if (!_exited)
-		{
-			try
-			{
-				Poco::Process::kill(*_handle);
-				_handle->wait();
-			}
-			catch (Poco::Exception&)
-			{
-			}
-		}
-		_reader.join();
-	}
-
-	RunningAiload(const RunningAiload&) = delete;
-	RunningAiload& operator = (const RunningAiload&) = delete;
-
-	void signal(int number)
-	{
-		CPPUNIT_ASSERT_MESSAGE("aiload exited already:\n" + output(), !_exited);
-		CPPUNIT_ASSERT_EQUAL(0, ::kill(_handle->id(), number));
-	}
-
-	bool waitForExit(Poco::Timespan timeout)
-		/// True if it ended in time; exitCode() is then its code.
-	{
-		return _exited || waitUntil([this]
-		{
-			const int code = _handle->tryWait();
-			if (code == -1) return false;
-			_exited = true;
-			_exitCode = code;
-			return true;
-		}, timeout);
-	}
-
-	int exitCode() const
-	{
-		return _exitCode;
-	}
-
-	std::string output() const
-	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		return _text;
-	}
-
-	bool healthy(Poco::UInt16 port, Poco::Timespan timeout)
-		/// Polls GET /health until it is 200, the process ends or the time is up.
-	{
-		return waitUntil([&]
-		{
-			if (waitForExit(0)) return true;
-			try
-			{
-				Poco::Net::HTTPClientSession session("127.0.0.1", port);
-				session.setTimeout(Poco::Timespan(1, 0));
-				Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/health", Poco::Net::HTTPMessage::HTTP_1_1);
-				session.sendRequest(request);
-				Poco::Net::HTTPResponse response;
-				session.receiveResponse(response);
-				return response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK;
-			}
-			catch (Poco::Exception&)
-			{
-				return false;
-			}
-		}, timeout) && !_exited;
-	}
-
-private:
-	Poco::Pipe _output;  // stdout and stderr both
-	std::unique_ptr<Poco::ProcessHandle> _handle;
-	std::thread _reader;
-	mutable std::mutex _mutex;
-	std::string _text;
-	bool _exited = false;
-	int _exitCode = -1;
-};
-
-
-Poco::UInt16 freePort()
-	/// A port nothing listens on right now: the kernel picks it, and it is released again.
-{
-	Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-	return socket.address().port();
-}
-
-
 std::string appConfig(Poco::UInt16 port, const std::string& models)
 {
 	return "{\"auth_token\": \"" + appToken + "\", \"models\": [" + models + "],"
 		" \"server\": {\"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) + "}, \"settings\": {\"timeout\": 30}}";
+}
+
+
+std::vector<std::string> withConfig(const std::string& configPath, const std::vector<std::string>& options = {})
+	/// The shipped properties file, with aiload.config overridden.
+{
+	std::vector<std::string> args{"--properties=" + AiloadProcess::shippedProperties(), "-Daiload.config=" + configPath};
+	args.insert(args.end(), options.begin(), options.end());
+	return args;
 }
 
 
@@ -283,36 +117,6 @@ Poco::Net::StreamSocket connectFrom(const std::string& source, Poco::UInt16 port
 }
 
 
-std::string readToEnd(Poco::Net::StreamSocket& socket, Poco::Timespan timeout, bool& closed)
-	/// Everything the server sends until it closes the connection (closed) or the time is up.
-{
-	std::string received;
-	closed = false;
-	const Poco::Timestamp start;
-	char buffer[4096];
-	for (;;)
-	{
-		const Poco::Timespan left = timeout - start.elapsed();
-		if (left <= 0 || !socket.poll(left, Poco::Net::Socket::SELECT_READ)) return received;
-		int n = 0;
-		try
-		{
-			n = socket.receiveBytes(buffer, sizeof(buffer));
-		}
-		catch (Poco::Exception&)
-		{
-			n = 0;
-		}
-		if (n <= 0)
-		{
-			closed = true;
-			return received;
-		}
-		received.append(buffer, static_cast<std::size_t>(n));
-	}
-}
-
-
 std::string healthFrom(const std::string& source, Poco::UInt16 port)
 	/// The raw answer to GET /health sent from `source`.
 {
@@ -320,7 +124,7 @@ std::string healthFrom(const std::string& source, Poco::UInt16 port)
 	const std::string request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
 	socket.sendBytes(request.data(), static_cast<int>(request.size()));
 	bool closed = false;
-	return readToEnd(socket, Poco::Timespan(5, 0), closed);
+	return TestClient::readToEnd(socket, Poco::Timespan(5, 0), closed);
 }
 
 
@@ -390,14 +194,13 @@ void HardeningTest::testSecondProcessOnSamePortExits()
 	MockUpstream a("a");
 	a.start();
 	TempDirectory directory;
-	const Poco::UInt16 port = freePort();
-	const std::string configPath = directory.file("config.json");
-	writeFile(configPath, appConfig(port, GatewayFixture::modelEntry("a", a.apiBase())));
+	const Poco::UInt16 port = AiloadProcess::freePort();
+	const std::string configPath = directory.write("config.json", appConfig(port, GatewayFixture::modelEntry("a", a.apiBase())));
 
-	RunningAiload first({"-Daiload.config=" + configPath}, directory.path());
+	AiloadProcess first(withConfig(configPath), directory.path());
 	CPPUNIT_ASSERT_MESSAGE("the first aiload did not serve:\n" + first.output(), first.healthy(port, Poco::Timespan(15, 0)));
 
-	RunningAiload second({"-Daiload.config=" + configPath}, directory.path());
+	AiloadProcess second(withConfig(configPath), directory.path());
 	CPPUNIT_ASSERT_MESSAGE("a second aiload kept running on the same port:\n" + second.output(), second.waitForExit(Poco::Timespan(15, 0)));
 	CPPUNIT_ASSERT_MESSAGE(second.output(), second.exitCode() != 0);
 	CPPUNIT_ASSERT_MESSAGE(second.output(), contains(second.output(),
@@ -529,13 +332,12 @@ void HardeningTest::testBaseUrlPointingAtItselfGets508()
 void HardeningTest::testCheckConfigWarnsAboutSelfLoop()
 {
 	TempDirectory directory;
-	const Poco::UInt16 port = freePort();
-	const std::string configPath = directory.file("config.json");
-	writeFile(configPath, appConfig(port, GatewayFixture::modelEntry("self", "http://127.0.0.1:" + std::to_string(port) + "/v1")
+	const Poco::UInt16 port = AiloadProcess::freePort();
+	const std::string configPath = directory.write("config.json", appConfig(port, GatewayFixture::modelEntry("self", "http://127.0.0.1:" + std::to_string(port) + "/v1")
 		+ "," + GatewayFixture::modelEntry("other", "http://127.0.0.1:" + std::to_string(port == 9 ? 10 : 9) + "/v1")
 		+ "," + GatewayFixture::modelEntry("local", "http://localhost:" + std::to_string(port) + "/v1/chat/completions")));
 
-	RunningAiload check({"-Daiload.config=" + configPath, "--check-config"}, directory.path());
+	AiloadProcess check(withConfig(configPath, {"--check-config"}), directory.path());
 	CPPUNIT_ASSERT_MESSAGE(check.output(), check.waitForExit(Poco::Timespan(20, 0)));
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(check.output(), 0, check.exitCode());
 	const std::string output = check.output();
@@ -626,7 +428,7 @@ void HardeningTest::testConnectionCapPerAddress()
 	const Poco::Timestamp start;
 	Poco::Net::StreamSocket fourth = connectFrom("127.0.0.1", gateway.port());
 	bool closed = false;
-	const std::string refused = readToEnd(fourth, Poco::Timespan(5, 0), closed);
+	const std::string refused = TestClient::readToEnd(fourth, Poco::Timespan(5, 0), closed);
 	CPPUNIT_ASSERT_MESSAGE(std::to_string(start.elapsed()), start.elapsed() < 2000000);
 	CPPUNIT_ASSERT_MESSAGE(refused, closed);
 	CPPUNIT_ASSERT_MESSAGE(refused, refused.compare(0, 13, "HTTP/1.1 503 ") == 0);
@@ -748,9 +550,8 @@ void HardeningTest::testConfigFifoIsRefused()
 
 	// A directory is no config either; a regular file through a symbolic link is.
 	CPPUNIT_ASSERT_EQUAL(directory.path() + ": is not a regular file (it is a directory)", AILoad::ConfigLoader::load(directory.path()).problems.at(0));
-	const std::string real = directory.file("real.json");
 	const std::string link = directory.file("link.json");
-	writeFile(real, config(GatewayFixture::modelEntry("a", "http://127.0.0.1:9/v1")));
+	const std::string real = directory.write("real.json", config(GatewayFixture::modelEntry("a", "http://127.0.0.1:9/v1")));
 	CPPUNIT_ASSERT_EQUAL(0, ::symlink(real.c_str(), link.c_str()));
 	CPPUNIT_ASSERT(AILoad::ConfigLoader::load(link).config);
 }
@@ -761,10 +562,9 @@ void HardeningTest::testFifoConfigReloadThenSigterm()
 	MockUpstream a("a");
 	a.start();
 	TempDirectory directory;
-	const Poco::UInt16 port = freePort();
-	const std::string configPath = directory.file("config.json");
-	writeFile(configPath, appConfig(port, GatewayFixture::modelEntry("a", a.apiBase())));
-	RunningAiload gateway({"-Daiload.config=" + configPath}, directory.path());
+	const Poco::UInt16 port = AiloadProcess::freePort();
+	const std::string configPath = directory.write("config.json", appConfig(port, GatewayFixture::modelEntry("a", a.apiBase())));
+	AiloadProcess gateway(withConfig(configPath), directory.path());
 	CPPUNIT_ASSERT_MESSAGE("aiload did not serve:\n" + gateway.output(), gateway.healthy(port, Poco::Timespan(15, 0)));
 
 	CPPUNIT_ASSERT_EQUAL(0, ::unlink(configPath.c_str()));

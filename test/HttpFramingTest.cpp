@@ -8,8 +8,11 @@
 #include <cppunit/TestAssert.h>
 #include <cppunit/TestCaller.h>
 #include <cppunit/TestSuite.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <string>
 #include <vector>
+
+CPPUNIT_TEST_SUITE_REGISTRATION(HttpFramingTest);
 
 using namespace AILoad;
 using Poco::Net::HTTPRequest;

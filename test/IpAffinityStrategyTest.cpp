@@ -4,13 +4,14 @@
 #include "GatewayFixture.h"
 #include "IpAffinityStrategy.h"
 #include "MockUpstream.h"
+#include "RoundRobinStrategy.h"
 #include "UpstreamTally.h"
+#include "AILoad/ManualClock.h"
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Thread.h>
-#include <Poco/Timestamp.h>
 #include <malloc.h>
 #include <map>
+#include <memory>
 #include <set>
 
 using namespace AILoad::Test;
@@ -97,22 +98,40 @@ void IpAffinityStrategyTest::testKeysStickAndSpread()
 
 void IpAffinityStrategyTest::testKeyPlacedAfreshAfterTtl()
 {
-	MockUpstream a("a"), b("b");
-	a.start();
-	b.start();
-	GatewayFixture gateway("{\"auth_token\": \"x\", \"models\": [" + GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase())
-		+ "], \"settings\": {\"ip_affinity_ttl\": 1}}");
-	UpstreamTally tally(gateway.client());
+	// The default chain's last two links, called directly on a clock the test moves.
+	AILoad::ManualClock clock;
+	AILoad::RoundRobinStrategy roundRobin;
+	AILoad::IpAffinityStrategy strategy(clock);
+	AILoad::StrategyConfig config;
+	config.name = "ip-affinity";
+	config.affinityTtl = Poco::Timespan(10, 0);
+	strategy.configure(config);
+	CandidateSet set;
+	for (const char* name : {"a", "b"}) set.add(name);
+	AILoad::RequestContext request;
+	request.requestedModel = "auto";
+	request.affinityKey = "k";
+	auto send = [&]
+	{
+		AILoad::CandidateOrder order = set.order();
+		roundRobin.order(order, request);
+		strategy.order(order, request);
+		return order.candidates.front()->name();
+	};
 
 	// Round-robin alternates a, b, a, b ... whatever ip-affinity makes of its choice. The key
-	// is placed by the first pick (a) and stays for the next two (b, a) within its TTL.
-	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(std::string("a"), tally.send("auto", affinity("k")));
-	const Poco::Timestamp last;
-	Poco::Thread::sleep(1100);
-	CPPUNIT_ASSERT(last.elapsed() >= 1000000);
-	// The TTL has run out since the key's last request: it takes round-robin's pick (b) anew.
-	CPPUNIT_ASSERT_EQUAL(std::string("b"), tally.send("auto", affinity("k")));
-	CPPUNIT_ASSERT_EQUAL(std::string("b"), tally.send("auto", affinity("k")));
+	// is placed by the first pick (a) and stays for the next two (b, a), each within the TTL
+	// of the one before.
+	for (int i = 0; i < 3; ++i)
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("a"), send());
+		clock.advance(Poco::Timespan(9, 0));
+	}
+	// The TTL runs out since the key's last request: it takes round-robin's pick (b) anew.
+	clock.advance(Poco::Timespan(1, 0));
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), send());
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), send());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), strategy.size());
 }
 
 
@@ -144,7 +163,10 @@ void IpAffinityStrategyTest::testKeyPlacedAfreshWhenUpstreamGone()
 void IpAffinityStrategyTest::testKeyPlacedAfreshWhenUpstreamCoolsDown()
 {
 	ThreeUpstreams mocks;
-	GatewayFixture gateway(mocks.config());
+	const auto clock = std::make_shared<AILoad::ManualClock>();
+	AILoad::Gateway::ServerSettings settings;
+	settings.clock = clock;
+	GatewayFixture gateway(mocks.config(), settings);
 	UpstreamTally tally(gateway.client());
 	// Round-robin places four new keys on a, b, c, a.
 	for (const char* key : {"k1", "k2", "k3", "k4"}) tally.send("auto", affinity(key));
@@ -168,8 +190,7 @@ void IpAffinityStrategyTest::testKeyPlacedAfreshWhenUpstreamCoolsDown()
 	CPPUNIT_ASSERT_EQUAL(aRequests, mocks.a.requestCount());
 
 	// ... and stays there once a is back.
-	const Poco::Timestamp deadline = Poco::Timestamp() + 5 * Poco::Timespan::SECONDS;
-	while (upstreamState(gateway, "a") != "up" && Poco::Timestamp() < deadline) Poco::Thread::sleep(50);
+	clock->advance(Poco::Timespan(1, 0));
 	CPPUNIT_ASSERT_EQUAL(std::string("up"), upstreamState(gateway, "a"));
 	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(moved, tally.send("auto", affinity("k1")));
 }
@@ -209,7 +230,8 @@ void IpAffinityStrategyTest::testMemoryStaysBounded()
 	for (const char* name : {"a", "b", "c"}) set.add(name);
 	AILoad::StrategyConfig config;
 	config.name = "ip-affinity";
-	config.options = new Poco::JSON::Object;
+	Poco::JSON::Object::Ptr options = new Poco::JSON::Object;
+	config.options = AILoad::StrategyOptions(options, "settings.strategy_options.ip-affinity");
 	config.affinityTtl = Poco::Timespan(300, 0);
 
 	const std::size_t heapBefore = heapInUse();
@@ -234,8 +256,47 @@ void IpAffinityStrategyTest::testMemoryStaysBounded()
 		CPPUNIT_ASSERT_MESSAGE(std::to_string(heapAfter - heapBefore) + " bytes for " + std::to_string(cap) + " keys", heapAfter - heapBefore <= cap * 200);
 
 		// A smaller limit takes effect at once.
-		config.options->set("max_keys", 1000);
+		options->set("max_keys", 1000);
 		strategy.configure(config);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1000), strategy.size());
 	}
+}
+
+
+void IpAffinityStrategyTest::testUpstreamNamesForgottenOnReload()
+{
+	AILoad::ManualClock clock;
+	AILoad::IpAffinityStrategy strategy(clock);
+	AILoad::StrategyConfig config;
+	config.name = "ip-affinity";
+	config.affinityTtl = Poco::Timespan(10, 0);
+	strategy.configure(config);
+	AILoad::RequestContext request;
+	request.requestedModel = "auto";
+	auto place = [&](const std::string& key, const std::string& upstream)
+	{
+		CandidateSet set;
+		set.add(upstream);
+		AILoad::CandidateOrder order = set.order();
+		request.affinityKey = key;
+		strategy.order(order, request);
+	};
+
+	// Keys on a and b expire; a reload forgets a and b, and keeps c, which a key points to.
+	place("k1", "a");
+	place("k2", "b");
+	clock.advance(Poco::Timespan(10, 0));
+	place("k3", "c");
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), strategy.upstreamsKnown());
+	strategy.configure(config);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), strategy.size());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), strategy.upstreamsKnown());
+
+	// k3 still finds c, renumbered, among other candidates.
+	CandidateSet set;
+	for (const char* name : {"a", "b", "c"}) set.add(name);
+	AILoad::CandidateOrder order = set.order();
+	request.affinityKey = "k3";
+	strategy.order(order, request);
+	CPPUNIT_ASSERT_EQUAL(std::string("c"), order.candidates.front()->name());
 }

@@ -5,9 +5,10 @@
 
 class IpAffinityStrategyTest: public CppUnit::TestFixture
 	/// The `ip-affinity` strategy plugin in the default chain, through the gateway and mock
-	/// upstreams: keys stick and spread, are placed afresh after their TTL and when their
-	/// upstream is gone or cooling down, forwarded addresses count only from trusted proxies;
-	/// and, called directly, its memory stays bounded under a million keys.
+	/// upstreams: keys stick and spread, are placed afresh when their upstream is gone or
+	/// cooling down, forwarded addresses count only from trusted proxies;
+	/// and, called directly on a ManualClock, keys expire after their TTL, memory stays
+	/// bounded under a million keys, and a reload forgets the upstream names no key points to.
 {
 	CPPUNIT_TEST_SUITE(IpAffinityStrategyTest);
 	CPPUNIT_TEST(testKeysStickAndSpread);
@@ -16,6 +17,7 @@ class IpAffinityStrategyTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testKeyPlacedAfreshWhenUpstreamCoolsDown);
 	CPPUNIT_TEST(testForwardedAddressOnlyFromTrustedProxies);
 	CPPUNIT_TEST(testMemoryStaysBounded);
+	CPPUNIT_TEST(testUpstreamNamesForgottenOnReload);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -25,6 +27,7 @@ public:
 	void testKeyPlacedAfreshWhenUpstreamCoolsDown();
 	void testForwardedAddressOnlyFromTrustedProxies();
 	void testMemoryStaysBounded();
+	void testUpstreamNamesForgottenOnReload();
 };
 
 #endif

@@ -11,7 +11,10 @@
 #include <cppunit/TestAssert.h>
 #include <cppunit/TestCaller.h>
 #include <cppunit/TestSuite.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <string>
+
+CPPUNIT_TEST_SUITE_REGISTRATION(JsonScannerTest);
 
 
 using AILoad::JsonScanner;

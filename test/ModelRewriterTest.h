@@ -15,7 +15,7 @@
 
 class ModelRewriterTest: public CppUnit::TestFixture
 	/// Tests AILoad::ModelRewriter: the body sent upstream must be the client's bytes with
-	/// only the top-level "model" value replaced (SPEC section 3), so every case compares
+	/// only the top-level "model" value replaced (docs/api.md, "What goes upstream"), so every case compares
 	/// the whole expected text byte for byte.
 {
 public:

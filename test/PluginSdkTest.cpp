@@ -52,6 +52,14 @@ void PluginSdkTest::testThirdPartyPluginBuildsAndRoutes()
 	const ChildProcess::Result check = ChildProcess::run(inside(prefix, "bin/aiload"), {"--check-config", "-Daiload.config=" + configPath}, work.path(), Poco::Timespan(20, 0));
 	CPPUNIT_ASSERT_MESSAGE(check.describe("aiload --check-config"), check.exitCode == 0 && check.output.find("config OK") != std::string::npos);
 
+	// Its options go through the SDK's getters: a wrong one is named by its JSON path.
+	Poco::FileOutputStream(configPath) << "{\"auth_token\": \"sk-plugin-sdk-test-0123456789abcdefghijklmn\", \"models\": ["
+		"{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {\"strategy\": [\"latency\"],"
+		" \"strategy_options\": {\"latency\": {\"alpha\": 2}}}}";
+	const ChildProcess::Result refused = ChildProcess::run(inside(prefix, "bin/aiload"), {"--check-config", "-Daiload.config=" + configPath}, work.path(), Poco::Timespan(20, 0));
+	CPPUNIT_ASSERT_MESSAGE(refused.describe("aiload --check-config"), refused.exitCode == 1
+		&& refused.output.find(configPath + ": settings.strategy_options.latency.alpha: expected a number from 0.01 to 1") != std::string::npos);
+
 	// And it routes: the upstream that answers sooner gets nearly every request.
 	MockUpstream fast("fast"), slow("slow");
 	MockBehaviour sluggish;

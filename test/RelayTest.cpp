@@ -7,6 +7,8 @@
 #include <Poco/JSON/Parser.h>
 #include <map>
 
+CPPUNIT_TEST_SUITE_REGISTRATION(RelayTest);
+
 using namespace AILoad::Test;
 using Poco::JSON::Object;
 

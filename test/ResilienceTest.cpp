@@ -1,7 +1,6 @@
 #include "ResilienceTest.h"
 
 #include "CapturingChannel.h"
-#include "CooldownTracker.h"
 #include "GatewayFixture.h"
 #include "MockUpstream.h"
 #include <Poco/DateTimeFormat.h>
@@ -11,10 +10,13 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
+#include "AILoad/ManualClock.h"
+#include <memory>
 #include <thread>
 
+CPPUNIT_TEST_SUITE_REGISTRATION(ResilienceTest);
+
 using namespace AILoad::Test;
-using AILoad::CooldownTracker;
 using Poco::JSON::Object;
 
 namespace {
@@ -111,7 +113,7 @@ void ResilienceTest::testFailoverOnConnectTimeout()
 	const Poco::Timestamp::TimeDiff took = start.elapsed();
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), answer.header("X-AILoad-Upstream"));
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 2000000);
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 5000000);  // far from the default connect_timeout (10 s) and the system's (minutes)
 	const HttpAnswer only = gateway.client().post(chat, R"({"model":"hanging"})");
 	CPPUNIT_ASSERT_EQUAL(504, only.status);
 	CPPUNIT_ASSERT(only.body.find("hanging (timed out)") != std::string::npos);
@@ -169,15 +171,17 @@ void ResilienceTest::testRetryAfterCooldowns()
 	MockUpstream a("a"), b("b");
 	a.start();
 	b.start();
-	GatewayFixture gateway(config(entries({&a, &b})));
+	// On a clock that stands still, the seconds left are exact however long the requests take.
+	AILoad::Gateway::ServerSettings settings;
+	settings.clock = std::make_shared<AILoad::ManualClock>();
+	GatewayFixture gateway(config(entries({&a, &b})), settings);
 
 	a.setBehaviour(answering(429, {{"Retry-After", "120"}}));
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	Object::Ptr state = upstreamHealth(gateway, "a");
 	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), state->getValue<std::string>("state"));
 	CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), state->getValue<std::string>("reason"));
-	const int left = state->getValue<int>("seconds_left");
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(left), left > 110 && left <= 120);
+	CPPUNIT_ASSERT_EQUAL(120, state->getValue<int>("seconds_left"));
 	// While it cools down, everything goes to b.
 	for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(std::string("b"), gateway.client().post(chat, "{}").header("X-AILoad-Upstream"));
 	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
@@ -185,16 +189,15 @@ void ResilienceTest::testRetryAfterCooldowns()
 
 	// Retry-After as an HTTP date, and none at all (30 s).
 	MockUpstream c("c"), d("d"), e("e");
-	const std::string inNinety = Poco::DateTimeFormatter::format(Poco::Timestamp() + Poco::Timespan(90, 0).totalMicroseconds(), Poco::DateTimeFormat::HTTP_FORMAT);
+	const std::string inNinety = Poco::DateTimeFormatter::format(settings.clock->now() + Poco::Timespan(90, 0).totalMicroseconds(), Poco::DateTimeFormat::HTTP_FORMAT);
 	c.setBehaviour(answering(429, {{"Retry-After", inNinety}}));
 	d.setBehaviour(answering(429));
 	for (MockUpstream* mock : {&c, &d, &e}) mock->start();
-	GatewayFixture second(config(entries({&c, &d, &e}), "\"max_attempts\": 3"));
+	GatewayFixture second(config(entries({&c, &d, &e}), "\"max_attempts\": 3"), settings);
 	CPPUNIT_ASSERT_EQUAL(200, second.client().post(chat, "{}").status);
 	const int dateLeft = upstreamHealth(second, "c")->getValue<int>("seconds_left");
-	const int defaultLeft = upstreamHealth(second, "d")->getValue<int>("seconds_left");
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(dateLeft), dateLeft > 80 && dateLeft <= 91);
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(defaultLeft), defaultLeft > 25 && defaultLeft <= 30);
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(dateLeft), dateLeft == 89 || dateLeft == 90);  // an HTTP date has whole seconds
+	CPPUNIT_ASSERT_EQUAL(30, upstreamHealth(second, "d")->getValue<int>("seconds_left"));
 }
 
 
@@ -230,7 +233,9 @@ void ResilienceTest::testThreeFailuresInARowCoolDown()
 	a.start();
 	b.start();
 	// Without ip-affinity, which would move this one client to b after a failed.
-	GatewayFixture gateway(config(entries({&a, &b}), "\"ip_affinity\": false"));
+	AILoad::Gateway::ServerSettings settings;
+	settings.clock = std::make_shared<AILoad::ManualClock>();
+	GatewayFixture gateway(config(entries({&a, &b}), "\"ip_affinity\": false"), settings);
 	// Round-robin alternates the first choice: requests 1 and 3 start with a.
 	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.requestCount());
@@ -241,36 +246,7 @@ void ResilienceTest::testThreeFailuresInARowCoolDown()
 	Object::Ptr state = upstreamHealth(gateway, "a");
 	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), state->getValue<std::string>("state"));
 	CPPUNIT_ASSERT_EQUAL(std::string("failing"), state->getValue<std::string>("reason"));
-	CPPUNIT_ASSERT(state->getValue<int>("seconds_left") <= 10 && state->getValue<int>("seconds_left") >= 9);
-}
-
-
-void ResilienceTest::testCooldownDurations()
-{
-	CooldownTracker tracker;
-	const auto seconds = [&](const std::string& name) { return (tracker.remaining(name).totalMicroseconds() + 999999) / 1000000; };
-	for (int i = 1; i <= 2; ++i) tracker.failed("x");
-	CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), seconds("x"));
-	const Poco::Int64 expected[] = {10, 20, 40, 80, 160, 300, 300};
-	for (Poco::Int64 duration : expected)
-	{
-		tracker.failed("x");
-		CPPUNIT_ASSERT_EQUAL(duration, seconds("x"));
-	}
-	tracker.succeeded("x");
-	tracker.failed("x");
-	CPPUNIT_ASSERT_EQUAL(0, tracker.state("x").consecutiveFailures - 1);
-
-	const Poco::Timestamp now;
-	CPPUNIT_ASSERT_EQUAL(7, CooldownTracker::parseRetryAfter("7", now).totalSeconds());
-	CPPUNIT_ASSERT_EQUAL(3600, CooldownTracker::parseRetryAfter("86400", now).totalSeconds());
-	CPPUNIT_ASSERT(CooldownTracker::parseRetryAfter("", now) < 0);
-	CPPUNIT_ASSERT(CooldownTracker::parseRetryAfter("soon", now) < 0);
-	const std::string date = Poco::DateTimeFormatter::format(now + Poco::Timespan(45, 0).totalMicroseconds(), Poco::DateTimeFormat::HTTP_FORMAT);
-	const Poco::Timespan parsed = CooldownTracker::parseRetryAfter(date, now);
-	CPPUNIT_ASSERT(parsed > Poco::Timespan(44, 0) && parsed <= Poco::Timespan(45, 0));
-	tracker.rateLimited("y", Poco::Timespan(100000, 0));
-	CPPUNIT_ASSERT_EQUAL(Poco::Int64(3600), seconds("y"));
+	CPPUNIT_ASSERT_EQUAL(10, state->getValue<int>("seconds_left"));
 }
 
 
@@ -310,7 +286,7 @@ void ResilienceTest::testRequestsPerDayLimit()
 
 void ResilienceTest::testStateSurvivesReload()
 {
-	// SPEC 7: a reload drops no request in flight, and the cooldowns and rpm/rpd counters of
+	// docs/configuration.md, "Reload": a reload drops no request in flight, and the cooldowns and rpm/rpd counters of
 	// upstreams that keep their name carry over.
 	MockUpstream a("a"), b("b");
 	a.setBehaviour(answering(429, {{"Retry-After", "60"}}));
@@ -493,7 +469,7 @@ void ResilienceTest::testBusyServerAnswers503()
 	const Poco::Timestamp start;
 	const std::string raw = TestClient::joined(gateway.client().raw(gateway.client().rawRequest(chat, "{}"), Poco::Timespan(5, 0)));
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(raw, std::string("HTTP/1.1 503"), raw.substr(0, 12));
-	CPPUNIT_ASSERT(start.elapsed() < 1000000);
+	CPPUNIT_ASSERT(start.elapsed() < 4000000);  // not left queued behind the held threads (raw() gives up after 5 s)
 
 	for (auto& holder : holders) holder.close();
 	a.setBehaviour(MockBehaviour());

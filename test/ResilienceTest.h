@@ -15,7 +15,6 @@ class ResilienceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRetryAfterCooldowns);
 	CPPUNIT_TEST(testBadKeyCooldownIsLogged);
 	CPPUNIT_TEST(testThreeFailuresInARowCoolDown);
-	CPPUNIT_TEST(testCooldownDurations);
 	CPPUNIT_TEST(testRequestsPerMinuteLimit);
 	CPPUNIT_TEST(testRequestsPerDayLimit);
 	CPPUNIT_TEST(testStateSurvivesReload);
@@ -38,7 +37,6 @@ public:
 	void testRetryAfterCooldowns();
 	void testBadKeyCooldownIsLogged();
 	void testThreeFailuresInARowCoolDown();
-	void testCooldownDurations();
 	void testRequestsPerMinuteLimit();
 	void testRequestsPerDayLimit();
 	void testStateSurvivesReload();

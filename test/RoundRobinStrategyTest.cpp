@@ -90,3 +90,30 @@ void RoundRobinStrategyTest::testSequenceIsSmooth()
 	strategy.order(order, AILoad::RequestContext());
 	CPPUNIT_ASSERT_EQUAL(std::string("a"), order.candidates[2]->name());
 }
+
+
+void RoundRobinStrategyTest::testUpstreamsForgottenOnReload()
+{
+	CandidateSet all, fewer;
+	for (const char* name : {"a", "b", "c"}) all.add(name);
+	for (const char* name : {"a", "b"}) fewer.add(name);
+	AILoad::RoundRobinStrategy strategy;
+	strategy.configure(AILoad::StrategyConfig());
+	for (int i = 0; i < 3; ++i)
+	{
+		AILoad::CandidateOrder order = all.order();
+		strategy.order(order, AILoad::RequestContext());
+	}
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), strategy.size());
+
+	// A reload keeps what was offered since the one before; c, not offered for a whole
+	// config (it has gone), is forgotten at the next.
+	strategy.configure(AILoad::StrategyConfig());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), strategy.size());
+	AILoad::CandidateOrder order = fewer.order();
+	strategy.order(order, AILoad::RequestContext());
+	strategy.configure(AILoad::StrategyConfig());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
+	strategy.configure(AILoad::StrategyConfig());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), strategy.size());
+}

@@ -5,13 +5,15 @@
 
 class RoundRobinStrategyTest: public CppUnit::TestFixture
 	/// The `round-robin` strategy plugin: smooth weighted round-robin by models[].weight,
-	/// through the gateway and mock upstreams, and its sequence called directly.
+	/// through the gateway and mock upstreams, and, called directly, its sequence and
+	/// the upstreams a reload forgets.
 {
 	CPPUNIT_TEST_SUITE(RoundRobinStrategyTest);
 	CPPUNIT_TEST(testEqualWeightsSpreadEvenly);
 	CPPUNIT_TEST(testWeightsGiveTheirShare);
 	CPPUNIT_TEST(testWeightZeroIsOnlyFailover);
 	CPPUNIT_TEST(testSequenceIsSmooth);
+	CPPUNIT_TEST(testUpstreamsForgottenOnReload);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -19,6 +21,7 @@ public:
 	void testWeightsGiveTheirShare();
 	void testWeightZeroIsOnlyFailover();
 	void testSequenceIsSmooth();
+	void testUpstreamsForgottenOnReload();
 };
 
 #endif

@@ -1,6 +1,8 @@
 #include "StrategyPluginTest.h"
 
+#include "AILoad/StrategySignature.h"
 #include "CandidateSet.h"
+#include "CapturingChannel.h"
 #include "ChildProcess.h"
 #include "GatewayFixture.h"
 #include "MockUpstream.h"
@@ -9,8 +11,12 @@
 #include "UpstreamTally.h"
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
 #include <Poco/TemporaryFile.h>
+#include <algorithm>
 #include <dlfcn.h>
+#include <functional>
 #include <sys/stat.h>
 
 using namespace AILoad::Test;
@@ -118,6 +124,27 @@ void StrategyPluginTest::testPluginOfAnotherApiVersionStopsStartup()
 }
 
 
+void StrategyPluginTest::testPluginOfAnotherAbiStopsStartup()
+{
+	// Same API version, but libstdc++'s old ABI (test/CMakeLists.txt): only the signature shows it.
+	const std::string file = Poco::Path(Poco::Path::forDirectory(AILOAD_TEST_PLUGIN_DIR), "other-abi.so").toString();
+	const std::string own = AILoad::StrategySignature::build().str();
+	CPPUNIT_ASSERT_MESSAGE(own, contains(own, "aiload-strategy " + std::to_string(AILOAD_STRATEGY_API_VERSION) + "; POCO ")
+		&& contains(own, "; Itanium C++ ABI; libstdc++ cxx11-abi"));
+	std::string theirs = own;
+	theirs.replace(theirs.find("cxx11-abi"), 9, "old-abi");
+	const std::string reason = file + ": built for \"" + theirs + "\" but this AILoad is \"" + own + "\"";
+	const std::string message = messageOf(config("\"strategy\": [\"other-abi\"]"), AILOAD_TEST_PLUGIN_DIR);
+	CPPUNIT_ASSERT_MESSAGE(message, contains(message, "settings.strategy[0] \"other-abi\": " + reason));
+	CPPUNIT_ASSERT(!loaded(file));
+
+	const StartDirectory directory(config("\"strategy\": [\"other-abi\"]"));
+	const ChildProcess::Result result = directory.run({"-Daiload.plugins.path=" AILOAD_TEST_PLUGIN_DIR});
+	CPPUNIT_ASSERT_MESSAGE(result.describe("aiload"), !result.killed && result.exitCode != 0);
+	CPPUNIT_ASSERT_MESSAGE(result.output, contains(result.output, reason));
+}
+
+
 void StrategyPluginTest::testBrokenPluginRefused()
 {
 	Poco::TemporaryFile folder;
@@ -148,11 +175,72 @@ void StrategyPluginTest::testBrokenPluginRefused()
 void StrategyPluginTest::testRefusedOptionsStopStartup()
 {
 	std::string message = messageOf(config("\"strategy_options\": {\"ip-affinity\": {\"max_keys\": \"many\"}}"));
-	CPPUNIT_ASSERT_MESSAGE(message, contains(message, "settings.strategy_options.ip-affinity: max_keys: expected an integer"));
+	CPPUNIT_ASSERT_MESSAGE(message, contains(message, "settings.strategy_options.ip-affinity.max_keys: expected an integer from 1 to 100000000"));
 	message = messageOf(config("\"strategy_options\": {\"group\": 5}"));
 	CPPUNIT_ASSERT_MESSAGE(message, contains(message, "settings.strategy_options.group: expected an object"));
 	message = messageOf(config("\"strategy\": [\"round-robin\", \"round-robin\"]"));
 	CPPUNIT_ASSERT_MESSAGE(message, contains(message, "settings.strategy[1] \"round-robin\": named twice"));
+}
+
+
+void StrategyPluginTest::testOptionGettersNameThePath()
+{
+	Poco::JSON::Object::Ptr object = Poco::JSON::Parser().parse("{\"n\": 5.0, \"x\": 0.5, \"s\": \"b\", \"b\": true, \"l\": [\"p\", \"q\"],"
+		" \"bad\": \"many\", \"empty\": [\"\"]}").extract<Poco::JSON::Object::Ptr>();
+	const AILoad::StrategyOptions options(object, "settings.strategy_options.mine");
+	auto refusal = [](const std::function<void()>& get)
+	{
+		try
+		{
+			get();
+		}
+		catch (Poco::InvalidArgumentException& exc)
+		{
+			return exc.message();
+		}
+		return std::string();
+	};
+
+	CPPUNIT_ASSERT_EQUAL(5, options.getInt("n", 1, 0, 10));
+	CPPUNIT_ASSERT_EQUAL(7, options.getInt("absent", 7, 0, 10));
+	CPPUNIT_ASSERT_EQUAL(0.5, options.getDouble("x", 1, 0, 1));
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), options.getString("s", "a"));
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), options.getString("s", "a", {"a", "b"}));
+	CPPUNIT_ASSERT(options.getBool("b", false));
+	CPPUNIT_ASSERT((options.getStringList("l", {}) == std::vector<std::string>{"p", "q"}));
+
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.x: expected an integer from 0 to 10"), refusal([&] { options.getInt("x", 1, 0, 10); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.n: expected an integer from 6 to 10"), refusal([&] { options.getInt("n", 6, 6, 10); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.bad: expected a number from 0.01 to 1"), refusal([&] { options.getDouble("bad", 1, 0.01, 1); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.n: expected a number from 10 to 3600000"), refusal([&] { options.getDouble("n", 1, 10, 3600000); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.n: expected true or false"), refusal([&] { options.getBool("n", false); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.n: expected a string"), refusal([&] { options.getString("n", ""); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.bad: expected \"a\", \"b\" or \"c\""), refusal([&] { options.getString("bad", "a", {"a", "b", "c"}); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.empty: expected an array of non-empty strings"), refusal([&] { options.getStringList("empty", {}); }));
+	CPPUNIT_ASSERT_EQUAL(std::string("settings.strategy_options.mine.n: expected less than x"), refusal([&] { options.refuse("n", "expected less than x"); }));
+
+	// Every key was asked for but one, which is unknown to the strategy; reading the object
+	// itself leaves the keys to the strategy.
+	object->set("typo", 1);
+	CPPUNIT_ASSERT((options.unknownKeys() == std::vector<std::string>{"typo"}));
+	options.object();
+	CPPUNIT_ASSERT(options.unknownKeys().empty());
+	CPPUNIT_ASSERT((AILoad::StrategyOptions().unknownKeys().empty()));
+}
+
+
+void StrategyPluginTest::testUnknownOptionsWarned()
+{
+	// install() reaches only the loggers that exist (POCO keeps no root before the first).
+	Poco::Logger::get("AILoad.Strategy");
+	CapturingChannel::Ptr log = CapturingChannel::install();
+	const std::string message = messageOf(config("\"strategy_options\": {\"round-robin\": {\"weigth\": 1}, \"ip-affinity\": {\"max_keys\": 5}}"));
+	const std::vector<std::string> lines = log->lines();
+	log->uninstall();
+	CPPUNIT_ASSERT_EQUAL(std::string(), message);
+	const auto warnings = std::count_if(lines.begin(), lines.end(), [](const std::string& line) { return contains(line, "unknown key"); });
+	CPPUNIT_ASSERT_EQUAL(std::ptrdiff_t(1), static_cast<std::ptrdiff_t>(warnings));
+	CPPUNIT_ASSERT(std::find(lines.begin(), lines.end(), "AILoad.Strategy: settings.strategy_options.round-robin.weigth: unknown key, ignored") != lines.end());
 }
 
 

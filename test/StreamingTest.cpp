@@ -4,6 +4,8 @@
 #include "MockUpstream.h"
 #include <Poco/Net/StreamSocket.h>
 
+CPPUNIT_TEST_SUITE_REGISTRATION(StreamingTest);
+
 using namespace AILoad::Test;
 
 namespace {
@@ -61,7 +63,9 @@ void StreamingTest::testEventsArriveAsTheyAreSent()
 	CPPUNIT_ASSERT(raw.find("data: [DONE]") != std::string::npos);
 	CPPUNIT_ASSERT(endsCleanly(raw));
 
-	// Each event (6 tokens and [DONE]) must reach the client right after the mock flushed it.
+	// Each event (6 tokens and [DONE]) must reach the client before the mock sends the next
+	// one, 100 ms later: nothing is held back. (A condition, not a bound in microseconds: a
+	// busy machine delays the mock as much as the gateway.)
 	const std::vector<Poco::Timestamp> sent = a.eventSendTimes();
 	CPPUNIT_ASSERT_EQUAL(std::size_t(7), sent.size());
 	for (std::size_t i = 0; i < sent.size(); ++i)
@@ -75,8 +79,8 @@ void StreamingTest::testEventsArriveAsTheyAreSent()
 			if (seen.find(marker) != std::string::npos) { arrival = &piece; break; }
 		}
 		CPPUNIT_ASSERT_MESSAGE(marker, arrival != nullptr);
-		const Poco::Timestamp::TimeDiff delay = arrival->at - sent[i];
-		CPPUNIT_ASSERT_MESSAGE(marker + " arrived " + std::to_string(delay) + " us after it was sent", delay < 30000);
+		const Poco::Timestamp next = i + 1 < sent.size() ? sent[i + 1] : sent[i] + behaviour.sseInterval.totalMicroseconds();
+		CPPUNIT_ASSERT_MESSAGE(marker + " arrived " + std::to_string(arrival->at - sent[i]) + " us after it was sent, after the next one", arrival->at < next);
 	}
 }
 
@@ -95,12 +99,11 @@ void StreamingTest::testClientLeavingMidStreamReleasesUpstream()
 	std::string received;
 	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "tok1 ", received, Poco::Timespan(5, 0)));
 	socket.close();
-	const Poco::Timestamp closed;
 
-	Poco::Timestamp noticed;
-	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0), &noticed));
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(noticed - closed) + " us", noticed - closed < 1000000);
-	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(1, 0)));
+	// Long before the stream's 10 s would have ended: the upstream stops half-way at the latest.
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0)));
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(a.eventSendTimes().size()) + " events sent", a.eventSendTimes().size() < 50);
+	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(5, 0)));
 }
 
 
@@ -116,10 +119,8 @@ void StreamingTest::testClientLeavingBeforeTheAnswerReleasesUpstream()
 	Poco::Net::StreamSocket socket = openStream(gateway.port(), gateway.client().rawRequest(chat, streamBody));
 	CPPUNIT_ASSERT(a.waitForRequests(1, Poco::Timespan(5, 0)));
 	socket.close();
-	const Poco::Timestamp closed;
-	Poco::Timestamp noticed;
-	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0), &noticed));
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(noticed - closed) + " us", noticed - closed < 1000000);
+	// Within 5 s, long before the gateway would give up on the silent upstream (settings.timeout, 120 s).
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0)));
 }
 
 

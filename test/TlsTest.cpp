@@ -4,6 +4,8 @@
 #include "MockUpstream.h"
 #include "TestCertificates.h"
 
+CPPUNIT_TEST_SUITE_REGISTRATION(TlsTest);
+
 using namespace AILoad::Test;
 
 namespace {

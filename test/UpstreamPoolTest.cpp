@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+CPPUNIT_TEST_SUITE_REGISTRATION(UpstreamPoolTest);
+
 using namespace AILoad::Test;
 
 namespace {
@@ -92,7 +94,7 @@ void UpstreamPoolTest::testConnectionClosedByUpstreamIsNotUsed()
 	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(5, 0)));
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.connectionsAccepted());
-	CPPUNIT_ASSERT_EQUAL(0, gateway.gateway().cooldowns().state("a").consecutiveFailures);
+	CPPUNIT_ASSERT_EQUAL(0, gateway.gateway().upstreamStates().find("a")->consecutiveFailures());
 }
 
 

@@ -9,43 +9,39 @@
 #include "LatencyStrategy.h"
 
 #include "AILoad/StrategyPlugin.h"
-#include <Poco/Exception.h>
-#include <Poco/NumberFormatter.h>
+#include "AILoad/SystemClock.h"
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace AILoad {
 
-namespace {
-
-double number(const Poco::JSON::Object& options, const std::string& key, double fallback, double minimum, double maximum)
+LatencyStrategy::LatencyStrategy():
+	LatencyStrategy(SystemClock::instance(), [random = std::minstd_rand(std::random_device()())](std::size_t count) mutable
+	{
+		return std::uniform_int_distribution<std::size_t>(0, count - 1)(random);
+	})
 {
-	if (!options.has(key)) return fallback;
-	const Poco::Dynamic::Var value = options.get(key);
-	const double result = value.isNumeric() ? value.convert<double>() : std::nan("");
-	if (!(result >= minimum && result <= maximum))
-		throw Poco::InvalidArgumentException(key + ": expected a number from " + Poco::NumberFormatter::format(minimum) + " to " + Poco::NumberFormatter::format(maximum));
-	return result;
 }
 
-} // namespace
 
-
-LatencyStrategy::LatencyStrategy():
-	_random(std::random_device()())
+LatencyStrategy::LatencyStrategy(const Clock& clock, Draw draw):
+	_clock(clock),
+	_draw(std::move(draw))
 {
 }
 
 
 void LatencyStrategy::configure(const StrategyConfig& config)
 {
-	const double alpha = number(*config.options, "alpha", 0.3, 0.01, 1);
-	const double halfLife = number(*config.options, "half_life_s", 30, 0.1, 86400);
-	const double failure = number(*config.options, "failure_ms", 2000, 0, 3600000);
+	const double alpha = config.options.getDouble("alpha", 0.3, 0.01, 1);
+	const double halfLife = config.options.getDouble("half_life_s", 30, 0.1, 86400);
+	const double failure = config.options.getDouble("failure_ms", 2000, 0, 3600000);
 	std::lock_guard<std::mutex> lock(_mutex);
 	_alpha = alpha;
 	_halfLifeMicros = halfLife * 1e6;
 	_failureMicros = failure * 1e3;
+	forgetFadedAverages(_clock.now());
 }
 
 
@@ -53,11 +49,11 @@ void LatencyStrategy::order(CandidateOrder& order, const RequestContext&)
 {
 	const std::size_t tied = std::min(order.tied, order.candidates.size());
 	if (tied < 2) return;
-	const Poco::Timestamp now;
+	const Poco::Timestamp now = _clock.now();
 
 	std::lock_guard<std::mutex> lock(_mutex);
-	const std::size_t first = std::uniform_int_distribution<std::size_t>(0, tied - 1)(_random);
-	std::size_t second = std::uniform_int_distribution<std::size_t>(0, tied - 2)(_random);
+	const std::size_t first = _draw(tied);
+	std::size_t second = _draw(tied - 1);
 	if (second >= first) ++second;
 	const bool firstWins = score(order.candidates[first]->name(), now) <= score(order.candidates[second]->name(), now);
 	const std::size_t winner = firstWins ? first : second;
@@ -73,7 +69,7 @@ void LatencyStrategy::order(CandidateOrder& order, const RequestContext&)
 
 void LatencyStrategy::attemptFinished(const Candidate& upstream, const RequestContext&, const AttemptResult& result)
 {
-	const Poco::Timestamp now;
+	const Poco::Timestamp now = _clock.now();
 	double sample = static_cast<double>(result.timeToFirstByte.totalMicroseconds());
 
 	std::lock_guard<std::mutex> lock(_mutex);
@@ -86,6 +82,26 @@ void LatencyStrategy::attemptFinished(const Candidate& upstream, const RequestCo
 	}
 	found->second.micros = _alpha * sample + (1 - _alpha) * score(upstream.name(), now);
 	found->second.updated = now;
+}
+
+
+std::size_t LatencyStrategy::size() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _averages.size();
+}
+
+
+void LatencyStrategy::forgetFadedAverages(const Poco::Timestamp& now)
+{
+	// A reload is when upstreams come and go. An average that has decayed below a
+	// microsecond scores as an upstream never measured, so dropping it changes no order,
+	// and the averages of upstreams gone for a few half-lives do not pile up.
+	for (auto it = _averages.begin(); it != _averages.end();)
+	{
+		if (score(it->first, now) < 1) it = _averages.erase(it);
+		else ++it;
+	}
 }
 
 

@@ -1,10 +1,11 @@
 #ifndef AILoad_LatencyStrategy_INCLUDED
 #define AILoad_LatencyStrategy_INCLUDED
 
+#include "AILoad/Clock.h"
 #include "AILoad/Strategy.h"
 #include <Poco/Timestamp.h>
+#include <functional>
 #include <mutex>
-#include <random>
 #include <string>
 #include <unordered_map>
 
@@ -16,17 +17,30 @@ class LatencyStrategy final: public Strategy
 	/// second), so fast upstreams take most requests without all requests herding onto one.
 	///
 	/// Options (`settings.strategy_options.latency`):
-	///   - `alpha`: weight of a new sample in the moving average, from 0 to 1 (default 0.3);
+	///   - `alpha`: weight of a new sample in the moving average, from 0.01 to 1 (default 0.3);
 	///   - `half_life_s`: seconds in which an upstream's average halves while it gets no
 	///     requests, so that a slow one is tried again now and then (default 30);
 	///   - `failure_ms`: the sample a failed attempt counts as, at least (default 2000).
 {
 public:
+	using Draw = std::function<std::size_t(std::size_t count)>;
+		/// A random number from 0 to count - 1.
+
 	LatencyStrategy();
+		/// On the system's clock, drawing from a generator seeded by std::random_device:
+		/// what the plugin creates.
+
+	LatencyStrategy(const Clock& clock, Draw draw);
+		/// Averages decay on `clock` and pairs are drawn by `draw`, so that a test can drive
+		/// both; the clock must outlive the strategy. `draw` is called under the strategy's lock.
 
 	void configure(const StrategyConfig& config) override;
 	void order(CandidateOrder& order, const RequestContext& request) override;
 	void attemptFinished(const Candidate& upstream, const RequestContext& request, const AttemptResult& result) override;
+
+	std::size_t size() const;
+		/// The number of upstreams with an average. On each reload (configure()) those whose
+		/// average has decayed to nothing are forgotten.
 
 private:
 	struct Average
@@ -36,10 +50,13 @@ private:
 	};
 
 	double score(const std::string& upstream, const Poco::Timestamp& now) const;
+	void forgetFadedAverages(const Poco::Timestamp& now);
+
+	const Clock& _clock;
+	Draw _draw;
 
 	mutable std::mutex _mutex;
 	std::unordered_map<std::string, Average> _averages;  /// by upstream name
-	std::minstd_rand _random;
 	double _alpha = 0.3;
 	double _halfLifeMicros = 30e6;
 	double _failureMicros = 2e6;

@@ -22,7 +22,7 @@ function(aiload_add_strategy name)
   # keeps the exports to the plugin's entry points. Unresolved symbols are reported when the
   # plugin is linked, not when AILoad loads it.
   set(exports ${CMAKE_CURRENT_BINARY_DIR}/aiload-strategy-exports.map)
-  file(WRITE ${exports} "{\n  global: aiload_strategy_api_version; pocoBuildManifest*; pocoInitializeLibrary; pocoUninitializeLibrary;\n  local: *;\n};\n")
+  file(WRITE ${exports} "{\n  global: aiload_strategy_api_version; aiload_strategy_signature; pocoBuildManifest*; pocoInitializeLibrary; pocoUninitializeLibrary;\n  local: *;\n};\n")
   target_link_options(${target} PRIVATE -Wl,--version-script=${exports} -Wl,--no-undefined)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${exports})
 endfunction()

@@ -16,6 +16,7 @@ void GroupStrategy::configure(const StrategyConfig& config)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	_priority = config.groupPriority;
+	forgetGroupsNotOffered();
 }
 
 
@@ -71,7 +72,9 @@ void GroupStrategy::order(CandidateOrder& order, const RequestContext& request)
 	for (Band& band : bands)
 	{
 		if (anyWeighted && !band.weighted) continue;
-		long long& current = _currentWeight[band.group];
+		Share& share = _shares[band.group];
+		share.offered = true;
+		long long& current = share.currentWeight;
 		current += 1;
 		total += 1;
 		if (!best || current > *best)
@@ -88,6 +91,29 @@ void GroupStrategy::order(CandidateOrder& order, const RequestContext& request)
 		return std::find(chosen->members.begin(), chosen->members.end(), candidate) != chosen->members.end();
 	});
 	order.tied = chosen->members.size();
+}
+
+
+std::size_t GroupStrategy::size() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _shares.size();
+}
+
+
+void GroupStrategy::forgetGroupsNotOffered()
+{
+	// A reload is when groups come and go; those not offered for a whole config would
+	// otherwise stay for ever.
+	for (auto it = _shares.begin(); it != _shares.end();)
+	{
+		if (!it->second.offered) it = _shares.erase(it);
+		else
+		{
+			it->second.offered = false;
+			++it;
+		}
+	}
 }
 
 } // namespace AILoad

@@ -21,12 +21,25 @@ class GroupStrategy final: public Strategy
 {
 public:
 	void configure(const StrategyConfig& config) override;
+		/// Also forgets the groups not offered since the reload before (see RoundRobinStrategy).
+
 	void order(CandidateOrder& order, const RequestContext& request) override;
 
+	std::size_t size() const;
+		/// The number of groups with a current weight.
+
 private:
-	std::mutex _mutex;
+	struct Share
+	{
+		long long currentWeight = 0;
+		bool offered = true;        /// took part in an order() since the last configure()
+	};
+
+	void forgetGroupsNotOffered();
+
+	mutable std::mutex _mutex;
 	std::map<std::string, int> _priority;
-	std::unordered_map<std::string, long long> _currentWeight;  /// by group name: smooth round-robin over the groups
+	std::unordered_map<std::string, Share> _shares;  /// by group name: smooth round-robin over the groups
 };
 
 } // namespace AILoad

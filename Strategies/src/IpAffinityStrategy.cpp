@@ -6,12 +6,20 @@
 // gateway (cooling down, at its rate limit), takes the order it is given and is pinned anew.
 #include "IpAffinityStrategy.h"
 
-#include <Poco/Exception.h>
+#include "AILoad/SystemClock.h"
 #include <functional>
+#include <limits>
 
 namespace AILoad {
 
 IpAffinityStrategy::IpAffinityStrategy():
+	IpAffinityStrategy(SystemClock::instance())
+{
+}
+
+
+IpAffinityStrategy::IpAffinityStrategy(const Clock& clock):
+	_clock(clock),
 	_ttl(300, 0),
 	_maxKeys(DEFAULT_MAX_KEYS)
 {
@@ -20,18 +28,12 @@ IpAffinityStrategy::IpAffinityStrategy():
 
 void IpAffinityStrategy::configure(const StrategyConfig& config)
 {
-	std::size_t maxKeys = DEFAULT_MAX_KEYS;
-	if (config.options->has("max_keys"))
-	{
-		const Poco::Dynamic::Var value = config.options->get("max_keys");
-		if (!value.isInteger() || value.convert<Poco::Int64>() < 1)
-			throw Poco::InvalidArgumentException("max_keys: expected an integer of at least 1");
-		maxKeys = value.convert<std::size_t>();
-	}
+	const auto maxKeys = static_cast<std::size_t>(config.options.getInt("max_keys", static_cast<int>(DEFAULT_MAX_KEYS), 1, MAX_MAX_KEYS));
 	std::lock_guard<std::mutex> lock(_mutex);
 	_ttl = config.affinityTtl;
 	_maxKeys = maxKeys;
-	evict(Poco::Timestamp());
+	evict(_clock.now());
+	forgetUnpinnedUpstreams();
 }
 
 
@@ -39,7 +41,7 @@ void IpAffinityStrategy::order(CandidateOrder& order, const RequestContext& requ
 {
 	if (order.candidates.empty() || request.affinityKey.empty()) return;
 	const std::uint64_t key = keyOf(request);
-	const Poco::Timestamp now;
+	const Poco::Timestamp now = _clock.now();
 
 	std::lock_guard<std::mutex> lock(_mutex);
 	const Pins::iterator found = find(key, now);
@@ -67,7 +69,7 @@ void IpAffinityStrategy::attemptFinished(const Candidate& upstream, const Reques
 	// follows it.
 	if (!result.answered || request.affinityKey.empty()) return;
 	const std::uint64_t key = keyOf(request);
-	const Poco::Timestamp now;
+	const Poco::Timestamp now = _clock.now();
 
 	std::lock_guard<std::mutex> lock(_mutex);
 	const Pins::iterator found = find(key, now);
@@ -124,6 +126,38 @@ std::uint32_t IpAffinityStrategy::upstreamId(const std::string& name)
 	_upstreamNames.push_back(name);
 	_upstreamIds.emplace(name, id);
 	return id;
+}
+
+
+std::size_t IpAffinityStrategy::upstreamsKnown() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _upstreamNames.size();
+}
+
+
+void IpAffinityStrategy::forgetUnpinnedUpstreams()
+{
+	// Upstreams come and go with reloads, and their names would pile up here: keep only the
+	// names a key still points to, renumbered. A key pinned to an upstream that has gone
+	// keeps it until it expires or asks again (then it is placed afresh, as its upstream is
+	// not offered).
+	const std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();
+	std::vector<std::uint32_t> renumbered(_upstreamNames.size(), unused);
+	std::vector<std::string> names;
+	for (Pin& pin : _pins)
+	{
+		std::uint32_t& id = renumbered[pin.upstream];
+		if (id == unused)
+		{
+			id = static_cast<std::uint32_t>(names.size());
+			names.push_back(_upstreamNames[pin.upstream]);
+		}
+		pin.upstream = id;
+	}
+	_upstreamNames.swap(names);
+	_upstreamIds.clear();
+	for (std::uint32_t id = 0; id < _upstreamNames.size(); ++id) _upstreamIds.emplace(_upstreamNames[id], id);
 }
 
 

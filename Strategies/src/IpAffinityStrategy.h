@@ -1,6 +1,7 @@
 #ifndef AILoad_IpAffinityStrategy_INCLUDED
 #define AILoad_IpAffinityStrategy_INCLUDED
 
+#include "AILoad/Clock.h"
 #include "AILoad/Strategy.h"
 #include <Poco/Timestamp.h>
 #include <cstdint>
@@ -22,9 +23,14 @@ class IpAffinityStrategy final: public Strategy
 	///
 	/// Memory is bounded: at most `max_keys` keys (option, default 100000) are remembered, the
 	/// least recently seen are forgotten first, and an entry has a fixed size whatever the key.
+	/// On each reload (configure()) the upstream names no key points to are forgotten.
 {
 public:
 	IpAffinityStrategy();
+		/// On the system's clock: what the plugin creates.
+
+	explicit IpAffinityStrategy(const Clock& clock);
+		/// TTLs measured on `clock` (a test's ManualClock), which must outlive the strategy.
 
 	void configure(const StrategyConfig& config) override;
 	void order(CandidateOrder& order, const RequestContext& request) override;
@@ -33,7 +39,13 @@ public:
 	std::size_t size() const;
 		/// The number of keys remembered.
 
+	std::size_t upstreamsKnown() const;
+		/// The number of upstream names kept: those keys pointed to at the last reload, and
+		/// any pinned since.
+
 	static const std::size_t DEFAULT_MAX_KEYS = 100000;
+	static const int MAX_MAX_KEYS = 100000000;
+		/// The largest `max_keys` taken: about 10 GB of entries, far beyond any sensible limit.
 
 private:
 	struct Pin
@@ -49,6 +61,9 @@ private:
 	void pin(std::uint64_t key, const std::string& upstream, const Poco::Timestamp& now);
 	std::uint32_t upstreamId(const std::string& name);
 	void evict(const Poco::Timestamp& now);
+	void forgetUnpinnedUpstreams();
+
+	const Clock& _clock;
 
 	mutable std::mutex _mutex;
 	Pins _pins;

@@ -16,6 +16,23 @@
 
 namespace AILoad {
 
+void RoundRobinStrategy::configure(const StrategyConfig&)
+{
+	// A reload is when upstreams come and go; the names not offered for a whole config
+	// would otherwise stay for ever.
+	std::lock_guard<std::mutex> lock(_mutex);
+	for (auto it = _peers.begin(); it != _peers.end();)
+	{
+		if (!it->second.offered) it = _peers.erase(it);
+		else
+		{
+			it->second.offered = false;
+			++it;
+		}
+	}
+}
+
+
 void RoundRobinStrategy::order(CandidateOrder& order, const RequestContext&)
 {
 	const std::size_t tied = std::min(order.tied, order.candidates.size());
@@ -42,7 +59,9 @@ void RoundRobinStrategy::order(CandidateOrder& order, const RequestContext&)
 		{
 			const Candidate* candidate = order.candidates[i];
 			const int weight = weighted ? candidate->weight() : 1;
-			long long& current = _currentWeight[candidate->name()];
+			Peer& peer = _peers[candidate->name()];
+			peer.offered = true;
+			long long& current = peer.currentWeight;
 			if (weight > 0)
 			{
 				current += weight;
@@ -64,6 +83,13 @@ void RoundRobinStrategy::order(CandidateOrder& order, const RequestContext&)
 	});
 	for (std::size_t i = 0; i < tied; ++i) order.candidates[i] = scores[i].candidate;
 	order.tied = 1;
+}
+
+
+std::size_t RoundRobinStrategy::size() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _peers.size();
 }
 
 } // namespace AILoad

@@ -14,6 +14,8 @@
 #define AILoad_Test_MockUpstream_INCLUDED
 
 
+#include "MockBehaviour.h"
+#include "ReceivedRequest.h"
 #include "Poco/Net/Context.h"
 #include "Poco/Net/ServerSocket.h"
 #include "Poco/Timespan.h"
@@ -39,67 +41,6 @@ class SocketImpl;
 
 namespace AILoad {
 namespace Test {
-
-
-struct MockBehaviour
-	/// How the MockUpstream answers the requests it receives from now on.
-	/// A copy is taken when a request arrives, so changing it does not affect
-	/// requests already being answered.
-{
-	int status = 200;
-		/// Status of the answer.
-
-	std::string body;
-		/// If non-empty, sent verbatim (Content-Type application/json) instead of
-		/// the generated answer, also for "stream": true requests.
-
-	std::vector<std::pair<std::string, std::string>> headers;
-		/// Extra response headers added to every answer (e.g. Retry-After).
-
-	Poco::Timespan headDelay = 0;
-		/// Wait before sending the response head (the peer is watched meanwhile).
-
-	bool hang = false;
-		/// Never answer, until the client goes away or the mock stops.
-
-	int sseEvents = 3;
-		/// Number of content events for "stream": true requests, followed by "data: [DONE]".
-
-	Poco::Timespan sseInterval = 0;
-		/// Delay between two consecutive SSE events, [DONE] included. The first
-		/// event is sent right after the head.
-
-	int breakAfterEvents = -1;
-		/// >= 0: after that many content events, drop the connection abruptly
-		/// (no [DONE], no chunked terminator). For a plain answer: send the head
-		/// and half of the body, then drop.
-
-	bool chunkedPlain = false;
-		/// Plain (non-stream) answer with chunked transfer encoding instead of Content-Length.
-};
-
-
-struct ReceivedRequest
-	/// One request as the MockUpstream received it.
-{
-	std::string method;
-	std::string uri;
-		/// Path and query as received.
-	std::vector<std::pair<std::string, std::string>> headers;
-		/// In received order, names and values as received.
-	std::string body;
-		/// Raw body bytes.
-	std::size_t connectionId = 0;
-		/// Number of the TCP connection that carried it (1, 2, ... per mock), to check connection reuse.
-	Poco::Timestamp receivedAt;
-		/// When the body had been read completely.
-
-	std::string header(const std::string& name) const;
-		/// Returns the first header with that name (case-insensitive), or "" when absent.
-
-	bool hasHeader(const std::string& name) const;
-		/// Returns true if a header with that name (case-insensitive) was received.
-};
 
 
 class MockUpstream
@@ -195,7 +136,7 @@ private:
 	void bindSocket();
 		// Requires _lifecycleMutex.
 
-	// Called by MockConnection and MockRequestHandler (MockUpstream.cpp).
+	// Called by MockConnection and MockRequestHandler.
 	std::size_t connectionOpened(Poco::Net::SocketImpl* pSocket);
 	void connectionClosed(Poco::Net::SocketImpl* pSocket);
 	std::size_t connectionId(Poco::Net::SocketImpl* pSocket) const;

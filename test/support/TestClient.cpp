@@ -32,8 +32,15 @@ bool HttpAnswer::hasHeader(const std::string& name) const
 
 TestClient::TestClient(Poco::UInt16 port, std::string token):
 	_port(port),
-	_token(std::move(token))
+	_token(std::move(token)),
+	_timeout(30, 0)
 {
+}
+
+
+void TestClient::setTimeout(Poco::Timespan timeout)
+{
+	_timeout = timeout;
 }
 
 
@@ -52,7 +59,13 @@ HttpAnswer TestClient::get(const std::string& path, const Headers& headers) cons
 HttpAnswer TestClient::send(const std::string& method, const std::string& path, const std::string& body, const Headers& headers) const
 {
 	Poco::Net::HTTPClientSession session("127.0.0.1", _port);
-	session.setTimeout(Poco::Timespan(30, 0));
+	session.setTimeout(_timeout);
+	return send(session, method, path, body, headers);
+}
+
+
+HttpAnswer TestClient::send(Poco::Net::HTTPClientSession& session, const std::string& method, const std::string& path, const std::string& body, const Headers& headers) const
+{
 	Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
 	bool hasAuthorization = false;
 	for (const auto& header : headers)
@@ -83,22 +96,11 @@ std::vector<TimedPiece> TestClient::raw(const std::string& bytes, Poco::Timespan
 	socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
 	std::vector<TimedPiece> pieces;
 	const Poco::Timestamp start;
-	char buffer[65536];
-	for (;;)
+	std::string piece;
+	while (receiveSome(socket, piece, timeout - start.elapsed()) > 0)
 	{
-		const Poco::Timespan left = timeout - start.elapsed();
-		if (left <= 0 || !socket.poll(left, Poco::Net::Socket::SELECT_READ)) break;
-		int n = 0;
-		try
-		{
-			n = socket.receiveBytes(buffer, sizeof(buffer));
-		}
-		catch (Poco::Exception&)
-		{
-			break;  // reset by the server
-		}
-		if (n <= 0) break;
-		pieces.push_back({Poco::Timestamp(), std::string(buffer, static_cast<std::size_t>(n))});
+		pieces.push_back({Poco::Timestamp(), piece});
+		piece.clear();
 	}
 	return pieces;
 }
@@ -121,25 +123,43 @@ std::string TestClient::joined(const std::vector<TimedPiece>& pieces)
 	return all;
 }
 
+int TestClient::receiveSome(Poco::Net::StreamSocket& socket, std::string& received, Poco::Timespan timeout)
+{
+	if (timeout <= 0 || !socket.poll(timeout, Poco::Net::Socket::SELECT_READ)) return -1;
+	char buffer[65536];
+	int n = 0;
+	try
+	{
+		n = socket.receiveBytes(buffer, sizeof(buffer));
+	}
+	catch (Poco::Exception&)
+	{
+		return 0;  // reset by the peer
+	}
+	if (n > 0) received.append(buffer, static_cast<std::size_t>(n));
+	return n < 0 ? 0 : n;
+}
+
+
+std::string TestClient::readToEnd(Poco::Net::StreamSocket& socket, Poco::Timespan timeout, bool& closed)
+{
+	std::string received;
+	const Poco::Timestamp start;
+	int n = 0;
+	while ((n = receiveSome(socket, received, timeout - start.elapsed())) > 0)
+	{
+	}
+	closed = n == 0;
+	return received;
+}
+
+
 bool TestClient::receiveUntil(Poco::Net::StreamSocket& socket, const std::string& marker, std::string& received, Poco::Timespan timeout)
 {
 	const Poco::Timestamp start;
-	char buffer[4096];
 	while (received.find(marker) == std::string::npos)
 	{
-		const Poco::Timespan left = timeout - start.elapsed();
-		if (left <= 0 || !socket.poll(left, Poco::Net::Socket::SELECT_READ)) return false;
-		int n = 0;
-		try
-		{
-			n = socket.receiveBytes(buffer, sizeof(buffer));
-		}
-		catch (Poco::Exception&)
-		{
-			return false;
-		}
-		if (n <= 0) return received.find(marker) != std::string::npos;
-		received.append(buffer, static_cast<std::size_t>(n));
+		if (receiveSome(socket, received, timeout - start.elapsed()) <= 0) return false;
 	}
 	return true;
 }

@@ -1,6 +1,7 @@
 #ifndef AILoad_Test_TestClient_INCLUDED
 #define AILoad_Test_TestClient_INCLUDED
 
+#include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
@@ -40,9 +41,14 @@ class TestClient
 public:
 	explicit TestClient(Poco::UInt16 port, std::string token = "");
 
+	void setTimeout(Poco::Timespan timeout);
+		/// How long a request may wait for the server (30 s unless set).
+
 	HttpAnswer post(const std::string& path, const std::string& body, const Headers& headers = {}) const;
 	HttpAnswer get(const std::string& path, const Headers& headers = {}) const;
 	HttpAnswer send(const std::string& method, const std::string& path, const std::string& body, const Headers& headers) const;
+	HttpAnswer send(Poco::Net::HTTPClientSession& session, const std::string& method, const std::string& path, const std::string& body, const Headers& headers = {}) const;
+		/// On a session the caller keeps, so that requests can share one keep-alive connection.
 
 	std::vector<TimedPiece> raw(const std::string& bytes, Poco::Timespan timeout) const;
 		/// Sends the bytes as they are and records everything that comes back until the
@@ -53,6 +59,13 @@ public:
 
 	static std::string joined(const std::vector<TimedPiece>& pieces);
 
+	static int receiveSome(Poco::Net::StreamSocket& socket, std::string& received, Poco::Timespan timeout);
+		/// Waits up to `timeout` for bytes and appends what arrived to `received`: their
+		/// number, 0 if the peer closed or reset the connection, -1 if nothing came in time.
+
+	static std::string readToEnd(Poco::Net::StreamSocket& socket, Poco::Timespan timeout, bool& closed);
+		/// Everything the server sends until it closes the connection (closed) or the time is up.
+
 	static bool receiveUntil(Poco::Net::StreamSocket& socket, const std::string& marker, std::string& received, Poco::Timespan timeout);
 		/// Appends what arrives to `received` until it holds `marker` (true), or the peer
 		/// closes, fails or the time is up (false).
@@ -60,6 +73,7 @@ public:
 private:
 	Poco::UInt16 _port;
 	std::string _token;
+	Poco::Timespan _timeout;
 };
 
 } } // namespace AILoad::Test

@@ -124,7 +124,9 @@ std::vector<std::string> HeaderForwarding::viaReceivedBy(const Poco::Net::NameVa
 void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to)
 {
 	const std::vector<std::string> connection = connectionTokens(from);
-	if (from.has("Date")) to.erase("Date");  // the upstream's, rather than the one POCO put in first
+	// The upstream's Date and Server, rather than the ones the gateway put in first.
+	if (from.has("Date")) to.erase("Date");
+	if (from.has("Server")) to.erase("Server");
 	for (const auto& header : from)
 	{
 		if (isHopByHop(header.first, connection) || Poco::icompare(header.first, "Content-Length") == 0) continue;

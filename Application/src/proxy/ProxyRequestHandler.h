@@ -1,26 +1,24 @@
 #ifndef AILoad_ProxyRequestHandler_INCLUDED
 #define AILoad_ProxyRequestHandler_INCLUDED
 
+#include "ApiError.h"
 #include "BodyMemoryBudget.h"
-#include "GatewayConfig.h"
-#include "GatewayRequest.h"
 #include "ModelRewriter.h"
-#include "UpstreamRouter.h"
+#include "ProxiedRequest.h"
 #include "UpstreamSession.h"
 #include <Poco/Net/HTTPRequest.h>
-#include <memory>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace AILoad {
 
 class Gateway;
-class ClientWatch;
 
 class ProxyRequestHandler final: public Poco::Net::HTTPRequestHandler
-	/// POST /v1/...: the request path of the gateway, top to bottom:
+	/// POST /v1/...: the request path of the gateway, top to bottom (handleRequest()):
 	/// authenticate, read the body, resolve the candidates, order them, try them, relay.
 {
 public:
@@ -30,33 +28,24 @@ public:
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
 private:
-	struct Failures
-		/// What went wrong with the upstreams tried so far, for the final answer.
-	{
-		std::vector<std::string> tried;     /// "name (what happened)"
-		bool allRateLimited = true;         /// every upstream tried answered 429
-		bool lastTimedOut = false;
-	};
-
 	enum class Attempt { Answered, Failed };
 
-	bool readBody(GatewayRequest& request, Poco::Net::HTTPServerResponse& response, std::size_t limit,
-		BodyMemoryBudget::Reservation& bodyMemory, std::string& body);
-		/// Reads the body into `body`, or answers why not (false).
-	bool refuseUnread(GatewayRequest& request, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-		const std::string& message, const std::string& type, const std::string& code);
-		/// Answers an error without reading the body, and closes the connection; false.
-	Attempt attempt(const UpstreamConfig& upstream, const GatewayConfig& config, GatewayRequest& request,
-		Poco::Net::HTTPServerResponse& response, const std::string& body, const ModelRewriter::Splice& upstreamBody,
-		const RouteRequest& route, ClientWatch& client, Failures& failures);
-	bool exchange(std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream, const GatewayConfig& config,
-		Poco::Net::HTTPRequest& upstreamRequest, const std::string& body, const ModelRewriter::Splice& upstreamBody,
-		ClientWatch& client, Poco::Net::HTTPResponse& upstreamResponse);
+	bool readBody(ProxiedRequest& request, BodyMemoryBudget::Reservation& bodyMemory);
+		/// Reads the body into request.body, or answers why not (false).
+	bool route(ProxiedRequest& request);
+		/// Reads `model` and `stream` into request.route, or answers why not (false).
+	Attempt attempt(ProxiedRequest& request, const UpstreamConfig& upstream);
+		/// Sends the request to one upstream and, unless the answer calls for failover,
+		/// relays the answer.
+	bool exchange(ProxiedRequest& request, std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream,
+		Poco::Net::HTTPRequest& upstreamRequest, const ModelRewriter::Splice& upstreamBody, Poco::Net::HTTPResponse& upstreamResponse);
 		/// Sends the request and reads the answer's head; false if the client left meanwhile.
 		/// Throws on failure. A dead pooled connection is replaced by a fresh one, once.
-	void sendExhausted(Poco::Net::HTTPServerResponse& response, const Failures& failures, const std::vector<const UpstreamConfig*>& candidates);
-	void sendAllBusy(Poco::Net::HTTPServerResponse& response, const std::vector<const UpstreamConfig*>& candidates, const std::string& tried = "");
+	void sendExhausted(ProxiedRequest& request, const std::vector<const UpstreamConfig*>& candidates);
+	void sendAllBusy(ProxiedRequest& request, const std::vector<const UpstreamConfig*>& candidates, const std::string& tried = "");
 		/// 429 with a Retry-After that is the wait until the first candidate is free.
+	static bool refuse(ProxiedRequest& request, ApiError::Kind kind, const std::string& message);
+		/// Answers an error; false.
 
 	Gateway& _gateway;
 	std::string _pathAfterV1;

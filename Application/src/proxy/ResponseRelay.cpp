@@ -49,7 +49,7 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 			case UpstreamSession::Wait::ClientGone:
 				return clientGone(out, eventStream, response);
 			case UpstreamSession::Wait::TimedOut:
-				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");
+				breakOff(out, eventStream, ApiError::UpstreamTimeout, "upstream " + upstreamConfig.name + " sent nothing for too long");
 				return Outcome::UpstreamTimedOut;
 			case UpstreamSession::Wait::Ready:
 				break;
@@ -75,10 +75,10 @@ ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstr
 			}
 			if (_upstream.timedOut())
 			{
-				breakOff(out, eventStream, "upstream " + upstreamConfig.name + " sent nothing for too long", "upstream_timeout");
+				breakOff(out, eventStream, ApiError::UpstreamTimeout, "upstream " + upstreamConfig.name + " sent nothing for too long");
 				return Outcome::UpstreamTimedOut;
 			}
-			breakOff(out, eventStream, "upstream " + upstreamConfig.name + (_upstream.malformed() ? " sent a malformed body" : " broke off the response"), "upstream_disconnected");
+			breakOff(out, eventStream, ApiError::UpstreamDisconnected, "upstream " + upstreamConfig.name + (_upstream.malformed() ? " sent a malformed body" : " broke off the response"));
 			return Outcome::UpstreamBroke;
 		}
 		out.write(buffer, n);
@@ -93,7 +93,7 @@ ResponseRelay::Outcome ResponseRelay::clientGone(std::ostream& out, bool eventSt
 	response.setKeepAlive(false);
 	if (_gatewayStopping())
 	{
-		breakOff(out, eventStream, "The gateway is shutting down.", "shutting_down", "server_error");
+		breakOff(out, eventStream, ApiError::ShuttingDown, "The gateway is shutting down.");
 		return Outcome::ClientGone;
 	}
 	try
@@ -109,11 +109,11 @@ ResponseRelay::Outcome ResponseRelay::clientGone(std::ostream& out, bool eventSt
 }
 
 
-void ResponseRelay::breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code, const std::string& type)
+void ResponseRelay::breakOff(std::ostream& out, bool eventStream, ApiError::Kind kind, const std::string& message)
 {
 	if (eventStream)
 	{
-		out << "data: " << ErrorResponse::body(message, type, code) << "\n\n";
+		out << "data: " << ErrorResponse::body(kind, message) << "\n\n";
 		out.flush();
 	}
 	// Cutting the connection keeps POCO from writing the chunked terminator when the

@@ -1,6 +1,7 @@
 #ifndef AILoad_ResponseRelay_INCLUDED
 #define AILoad_ResponseRelay_INCLUDED
 
+#include "ApiError.h"
 #include "UpstreamConfig.h"
 #include "UpstreamSession.h"
 #include <Poco/Net/HTTPServerResponse.h>
@@ -31,7 +32,7 @@ public:
 		/// its last piece goes to the client; the relay does not use the session after it.
 
 private:
-	void breakOff(std::ostream& out, bool eventStream, const std::string& message, const std::string& code, const std::string& type = "upstream_error");
+	void breakOff(std::ostream& out, bool eventStream, ApiError::Kind kind, const std::string& message);
 	Outcome clientGone(std::ostream& out, bool eventStream, Poco::Net::HTTPServerResponse& response);
 		/// Ends the client's connection: a client that stopped reading or left gets no
 		/// chunked terminator and no next request on it. One cut off by a shutdown is told

@@ -22,6 +22,16 @@ bool sameCandidates(const CandidateOrder& order, const std::vector<Candidate>& v
 	return true;
 }
 
+
+std::string withPath(const std::string& message, const std::string& path)
+{
+	// The getters of StrategyOptions name the option's full path already; a message a
+	// strategy wrote itself gets the path of its options.
+	const bool named = message.compare(0, path.size(), path) == 0 && message.size() > path.size()
+		&& (message[path.size()] == '.' || message[path.size()] == ':');
+	return named ? message : path + ": " + message;
+}
+
 } // namespace
 
 
@@ -56,17 +66,23 @@ void StrategyChain::configure(const GatewayConfig& config)
 		{
 			throw Poco::LibraryLoadException(setting + exc.message());
 		}
+		const std::string optionsPath = "settings.strategy_options." + name;
 		try
 		{
-			fresh->configure(strategyConfig(name, config));
+			const StrategyConfig strategy = strategyConfig(name, config);
+			fresh->configure(strategy);
+			// As the config loader does with its own keys: a typo in an option name is not
+			// fatal, but must not pass silently either.
+			for (const std::string& key : strategy.options.unknownKeys())
+				Poco::Logger::get("AILoad.Strategy").warning("%s: unknown key, ignored", strategy.options.pathOf(key));
 		}
 		catch (Poco::Exception& exc)
 		{
-			throw Poco::InvalidArgumentException("settings.strategy_options." + name + ": " + exc.message());
+			throw Poco::InvalidArgumentException(withPath(exc.message(), optionsPath));
 		}
 		catch (std::exception& exc)
 		{
-			throw Poco::InvalidArgumentException("settings.strategy_options." + name + ": " + exc.what());
+			throw Poco::InvalidArgumentException(withPath(exc.what(), optionsPath));
 		}
 
 		// A strategy already running keeps its state; the fresh object only vouched for the options.
@@ -177,12 +193,13 @@ StrategyConfig StrategyChain::strategyConfig(const std::string& name, const Gate
 {
 	StrategyConfig strategy;
 	strategy.name = name;
+	Poco::JSON::Object::Ptr options;
 	if (config.strategyOptions && config.strategyOptions->has(name))
 	{
-		strategy.options = config.strategyOptions->getObject(name);
-		if (!strategy.options) throw Poco::InvalidArgumentException("expected an object");
+		options = config.strategyOptions->getObject(name);
+		if (!options) throw Poco::InvalidArgumentException("expected an object");
 	}
-	if (!strategy.options) strategy.options = new Poco::JSON::Object;
+	strategy.options = StrategyOptions(options, "settings.strategy_options." + name);
 	strategy.affinityTtl = Poco::Timespan(config.ipAffinityTtlSeconds, 0);
 	strategy.groupPriority = config.groupPriority;
 	return strategy;

@@ -12,7 +12,7 @@
 namespace AILoad {
 
 class StrategyChain final: public UpstreamRouter
-	/// The router of SPEC section 4: runs the strategy plugins named in `settings.strategy`,
+	/// The router (docs/plugins.md): runs the strategy plugins named in `settings.strategy`,
 	/// in that order, each on the order the one before produced. Strategies see read-only
 	/// views of the candidates (no keys).
 	///

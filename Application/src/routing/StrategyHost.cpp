@@ -23,7 +23,7 @@ Strategy::Ptr StrategyHost::create(const std::string& name)
 	if (!Poco::File(path).exists())
 		throw Poco::LibraryLoadException(path + ": no such file (the plugin folder is " + _pluginPath + ", property aiload.plugins.path)");
 
-	checkApiVersion(path);
+	checkCompatibility(path);
 	try
 	{
 		_loader->loadLibrary(path);
@@ -75,10 +75,10 @@ const std::string& StrategyHost::pluginPath() const
 }
 
 
-void StrategyHost::checkApiVersion(const std::string& path) const
+void StrategyHost::checkCompatibility(const std::string& path) const
 {
-	// Read with dlsym only: a plugin built for another version is refused before any call
-	// into it that depends on the layout of the SDK's types.
+	// Read with dlsym only: a plugin built for another version or C++ library is refused
+	// before any call into it that depends on the layout of the SDK's types.
 	Poco::SharedLibrary library;
 	try
 	{
@@ -94,10 +94,26 @@ void StrategyHost::checkApiVersion(const std::string& path) const
 		throw Poco::LibraryLoadException(path + ": not an AILoad strategy plugin (it exports no " AILOAD_STRATEGY_API_VERSION_SYMBOL "): build it with AILOAD_STRATEGY_PLUGIN()");
 	}
 	const int version = *static_cast<const int*>(library.getSymbol(AILOAD_STRATEGY_API_VERSION_SYMBOL));
-	library.unload();
+	// A plugin of another version may not export a signature at all (version 1 had none): the
+	// version is the plainer reason.
 	if (version != AILOAD_STRATEGY_API_VERSION)
+	{
+		library.unload();
 		throw Poco::LibraryLoadException(path + ": built for strategy API version " + std::to_string(version) + ", but this AILoad needs version "
 			+ std::to_string(AILOAD_STRATEGY_API_VERSION) + ": rebuild the plugin against this AILoad's SDK");
+	}
+	if (!library.hasSymbol(AILOAD_STRATEGY_SIGNATURE_SYMBOL))
+	{
+		library.unload();
+		throw Poco::LibraryLoadException(path + ": it exports no " AILOAD_STRATEGY_SIGNATURE_SYMBOL ": build it with AILOAD_STRATEGY_PLUGIN() of this AILoad's SDK");
+	}
+	const std::string signature = static_cast<const StrategySignature*>(library.getSymbol(AILOAD_STRATEGY_SIGNATURE_SYMBOL))->str();
+	library.unload();
+	const std::string own = StrategySignature::build().str();
+	if (signature != own)
+		throw Poco::LibraryLoadException(path + ": built for \"" + signature + "\" but this AILoad is \"" + own
+			+ "\": rebuild the plugin against this AILoad's SDK, with the same C++ library and POCO");
 }
+
 
 } // namespace AILoad

@@ -14,8 +14,10 @@ class StrategyHost final
 	///
 	/// The strategy `name` is the library `<folder>/<name>.so`. Before any of its code is
 	/// called through the Strategy interface, the library's API version (the symbol
-	/// `aiload_strategy_api_version`) must equal this build's AILOAD_STRATEGY_API_VERSION, and
-	/// its POCO manifest must export exactly one AILoad::Strategy class.
+	/// `aiload_strategy_api_version`) must equal this build's AILOAD_STRATEGY_API_VERSION, its
+	/// signature (`aiload_strategy_signature`: API version, POCO version, C++ ABI and library)
+	/// must equal this build's StrategySignature, and its POCO manifest must export exactly
+	/// one AILoad::Strategy class.
 	///
 	/// Every strategy holds a reference to its library (and to the class loader), so no
 	/// object outlives the code it runs on, whichever is destroyed first. Thread-safe.
@@ -35,7 +37,8 @@ public:
 private:
 	using Loader = Poco::ClassLoader<Strategy>;
 
-	void checkApiVersion(const std::string& path) const;
+	void checkCompatibility(const std::string& path) const;
+		/// Throws unless the library's API version and signature are this build's.
 
 	std::string _pluginPath;
 	std::shared_ptr<Loader> _loader;

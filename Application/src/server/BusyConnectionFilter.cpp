@@ -36,16 +36,14 @@ bool BusyConnectionFilter::accept(const Poco::Net::StreamSocket& socket)
 	// A connection holds its thread for its whole life (a stream for minutes), so one that
 	// finds every thread taken would wait in the queue as long: answer it now instead.
 	if (!_server || _server->currentConnections() + _server->queuedConnections() < _maxThreads) return true;
-	refuse(socket, "The gateway is at its connection limit; retry shortly.", "server_error", "overloaded");
+	refuse(socket, ApiError::Overloaded, "The gateway is at its connection limit; retry shortly.");
 	return false;
 }
 
 
-void BusyConnectionFilter::refuse(const Poco::Net::StreamSocket& socket, const std::string& message, const std::string& type, const std::string& code)
+void BusyConnectionFilter::refuse(const Poco::Net::StreamSocket& socket, ApiError::Kind kind, const std::string& message)
 {
-	const std::string body = ErrorResponse::body(message, type, code);
-	const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: "
-		+ std::to_string(body.size()) + "\r\n\r\n" + body;
+	const std::string answer = ErrorResponse::raw(kind, message);
 	try
 	{
 		// A fresh socket's send buffer is empty: this never blocks the accepting thread.
@@ -64,7 +62,7 @@ void BusyConnectionFilter::refuse(const Poco::Net::StreamSocket& socket, const s
 
 void BusyConnectionFilter::refuseTooManyConnections(const Poco::Net::StreamSocket& socket)
 {
-	refuse(socket, "Too many connections are open from your address; close idle ones and retry.", "rate_limit_error", "too_many_connections");
+	refuse(socket, ApiError::TooManyConnections, "Too many connections are open from your address; close idle ones and retry.");
 }
 
 } // namespace AILoad

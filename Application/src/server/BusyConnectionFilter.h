@@ -1,6 +1,7 @@
 #ifndef AILoad_BusyConnectionFilter_INCLUDED
 #define AILoad_BusyConnectionFilter_INCLUDED
 
+#include "ApiError.h"
 #include "ConnectionsPerAddress.h"
 #include <Poco/Net/TCPServer.h>
 #include <string>
@@ -20,9 +21,9 @@ public:
 
 	bool accept(const Poco::Net::StreamSocket& socket) override;
 
-	static void refuse(const Poco::Net::StreamSocket& socket, const std::string& message, const std::string& type, const std::string& code);
-		/// Sends a 503 with Retry-After: 1 and Connection: close, without blocking, and
-		/// ends the sending side. The caller closes the socket.
+	static void refuse(const Poco::Net::StreamSocket& socket, ApiError::Kind kind, const std::string& message);
+		/// Sends the error with Connection: close, without blocking, and ends the sending
+		/// side. The caller closes the socket.
 
 	static void refuseTooManyConnections(const Poco::Net::StreamSocket& socket);
 		/// refuse() with the answer to an address over its connection cap.

@@ -53,9 +53,7 @@ std::size_t ClientDeadlines::watched() const
 
 void ClientDeadlines::run()
 {
-	static const std::string body = ErrorResponse::body("The request was not received in time.", "invalid_request_error", "request_timeout");
-	static const std::string answer = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-		+ std::to_string(body.size()) + "\r\n\r\n" + body;
+	static const std::string answer = ErrorResponse::raw(ApiError::RequestTimeout, "The request was not received in time.");
 
 	std::unique_lock<std::mutex> lock(_mutex);
 	while (!_stopping)

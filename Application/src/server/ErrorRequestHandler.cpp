@@ -1,27 +1,23 @@
 #include "ErrorRequestHandler.h"
 
 #include "ErrorResponse.h"
-#include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
 namespace AILoad {
 
-ErrorRequestHandler::ErrorRequestHandler(Poco::Net::HTTPResponse::HTTPStatus status, std::string message, std::string code, std::string allow):
-	_status(status),
+ErrorRequestHandler::ErrorRequestHandler(ApiError::Kind kind, std::string message, std::string allow):
+	_kind(kind),
 	_message(std::move(message)),
-	_code(std::move(code)),
 	_allow(std::move(allow))
 {
 }
 
 
-void ErrorRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
+void ErrorRequestHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
 {
-	// The body was not read: close afterwards rather than parse it as the next request.
-	if (request.hasContentLength() ? request.getContentLength64() > 0 : request.getChunkedTransferEncoding())
-		response.setKeepAlive(false);
+	// A body it did not read closes the connection afterwards (GatewayConnection).
 	if (!_allow.empty()) response.set("Allow", _allow);
-	ErrorResponse::send(response, _status, _message, "invalid_request_error", _code);
+	ErrorResponse::send(response, _kind, _message);
 }
 
 } // namespace AILoad

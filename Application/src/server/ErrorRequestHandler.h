@@ -1,8 +1,8 @@
 #ifndef AILoad_ErrorRequestHandler_INCLUDED
 #define AILoad_ErrorRequestHandler_INCLUDED
 
+#include "ApiError.h"
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <string>
 
 namespace AILoad {
@@ -12,13 +12,13 @@ class ErrorRequestHandler final: public Poco::Net::HTTPRequestHandler
 	/// method, malformed header) with an OpenAI-shaped error.
 {
 public:
-	ErrorRequestHandler(Poco::Net::HTTPResponse::HTTPStatus status, std::string message, std::string code, std::string allow = "");
+	ErrorRequestHandler(ApiError::Kind kind, std::string message, std::string allow = "");
+		/// `allow`: the methods the path takes, for a 405.
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
 private:
-	Poco::Net::HTTPResponse::HTTPStatus _status;
+	ApiError::Kind _kind;
 	std::string _message;
-	std::string _code;
 	std::string _allow;
 };
 

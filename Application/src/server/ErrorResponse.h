@@ -1,20 +1,27 @@
 #ifndef AILoad_ErrorResponse_INCLUDED
 #define AILoad_ErrorResponse_INCLUDED
 
+#include "ApiError.h"
 #include <Poco/Net/HTTPServerResponse.h>
 #include <string>
 
 namespace AILoad {
 
 class ErrorResponse
-	/// Sends an error in the OpenAI shape: {"error": {"message", "type", "code"}}.
+	/// Writes an error of the catalogue (ApiError) in the OpenAI shape,
+	/// {"error": {"message", "type", "code"}}: the one way every error reply is written.
 {
 public:
-	static void send(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-		const std::string& message, const std::string& type, const std::string& code);
+	static void send(Poco::Net::HTTPServerResponse& response, ApiError::Kind kind, const std::string& message);
+		/// The status, the body and, for an error a client may soon retry, Retry-After: 1
+		/// (unless the response has one already).
 
-	static std::string body(const std::string& message, const std::string& type, const std::string& code);
+	static std::string body(ApiError::Kind kind, const std::string& message);
 		/// The JSON text of an error, also used inside an SSE `data:` event.
+
+	static std::string raw(ApiError::Kind kind, const std::string& message);
+		/// The whole answer as bytes, with Connection: close, for a connection that has no
+		/// response object (refused when accepted, or cut off by a deadline).
 };
 
 } // namespace AILoad

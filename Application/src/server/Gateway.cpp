@@ -3,6 +3,7 @@
 #include "BusyConnectionFilter.h"
 #include "GatewayConnectionFactory.h"
 #include "GatewayRequestHandlerFactory.h"
+#include "AILoad/SystemClock.h"
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/RandomStream.h>
@@ -34,6 +35,7 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_settings(settings),
 	_upstreams(settings.extraCaLocation, settings.upstreamIdleTimeout, settings.maxIdlePerHost),
 	_router(std::move(router)),
+	_upstreamStates(_settings.clock ? *_settings.clock : SystemClock::instance()),
 	_deadlines(settings.requestTimeout),
 	_bodyBudget(settings.maxBodyMemory),
 	_connectionsPerAddress(settings.maxConnectionsPerAddress, settings.connectionLimitExempt),
@@ -41,6 +43,7 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
 {
 	_router->configure(*_config);
+	_upstreamStates.sync(*_config);
 	_connectionsPerAddress.setTrustedProxies(_config->trustedProxies);
 }
 
@@ -79,7 +82,7 @@ void Gateway::start()
 	params->setServerName("AILoad");
 	// POCO's HTTPServer is a TCPServer with a connection factory of its own; building it
 	// from the parts lets each connection carry a request deadline.
-	_handlers = new GatewayRequestHandlerFactory(*this, _deadlines, _settings.keepAliveTimeout);
+	_handlers = new GatewayRequestHandlerFactory(*this);
 	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout, _settings.firstByteTimeout, _connectionsPerAddress);
 	_server = std::make_unique<Poco::Net::TCPServer>(connections, _threads, socket, params);
 	_listener = socket;
@@ -134,6 +137,7 @@ GatewayConfig::Ptr Gateway::config() const
 void Gateway::setConfig(GatewayConfig::Ptr config)
 {
 	_router->configure(*config);  // first: when it refuses the config, nothing changes
+	_upstreamStates.sync(*config);  // before the config: its requests find the states of its upstreams
 	_connectionsPerAddress.setTrustedProxies(config->trustedProxies);
 	std::lock_guard<std::mutex> lock(_configMutex);
 	_config = std::move(config);
@@ -149,12 +153,6 @@ UpstreamPool& Gateway::upstreams()
 UpstreamRouter& Gateway::router()
 {
 	return *_router;
-}
-
-
-ClientDeadlines& Gateway::deadlines()
-{
-	return _deadlines;
 }
 
 
@@ -176,15 +174,9 @@ const std::string& Gateway::viaMarker() const
 }
 
 
-CooldownTracker& Gateway::cooldowns()
+UpstreamRegistry& Gateway::upstreamStates()
 {
-	return _cooldowns;
-}
-
-
-RequestRateLimiter& Gateway::rateLimiter()
-{
-	return _rateLimiter;
+	return _upstreamStates;
 }
 
 

@@ -2,13 +2,13 @@
 #define AILoad_Gateway_INCLUDED
 
 #include "BodyMemoryBudget.h"
-#include "CooldownTracker.h"
 #include "GatewayConfig.h"
-#include "RequestRateLimiter.h"
 #include "UpstreamPool.h"
+#include "UpstreamRegistry.h"
 #include "UpstreamRouter.h"
 #include "ClientDeadlines.h"
 #include "ConnectionsPerAddress.h"
+#include "AILoad/Clock.h"
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
@@ -48,6 +48,7 @@ public:
 		Poco::Timespan firstByteTimeout = Poco::Timespan(5, 0);  /// a new connection's first request byte must come within it
 		std::size_t maxConnectionsPerAddress = 256;  /// open connections one client address may hold; 0: no cap
 		std::vector<std::string> connectionLimitExempt = {"127.0.0.1", "::1"};  /// addresses without that cap, besides settings.trusted_proxies
+		std::shared_ptr<const Clock> clock;  /// not a property: what cooldowns and rpm/rpd windows read (tests pass a ManualClock); none: the system's
 	};
 
 	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router);
@@ -77,9 +78,9 @@ public:
 
 	UpstreamPool& upstreams();
 	UpstreamRouter& router();
-	CooldownTracker& cooldowns();
-	RequestRateLimiter& rateLimiter();
-	ClientDeadlines& deadlines();
+	UpstreamRegistry& upstreamStates();
+		/// Each configured upstream's cooldown, rpm/rpd windows and counters, kept by name
+		/// across reloads.
 	BodyMemoryBudget& bodyBudget();
 	ConnectionsPerAddress& connectionsPerAddress();
 
@@ -99,8 +100,7 @@ private:
 	ServerSettings _settings;
 	UpstreamPool _upstreams;
 	std::unique_ptr<UpstreamRouter> _router;
-	CooldownTracker _cooldowns;
-	RequestRateLimiter _rateLimiter;
+	UpstreamRegistry _upstreamStates;
 	ClientDeadlines _deadlines;
 	BodyMemoryBudget _bodyBudget;
 	ConnectionsPerAddress _connectionsPerAddress;

@@ -75,7 +75,8 @@ bool GatewayConnection::serve(ClientSession& session)
 	{
 		const std::string head = HttpHeadParser::readHead([&session] { return session.nextByte(); }, true);
 		if (head.empty()) return false;  // the client closed the connection between requests
-		request = std::make_unique<GatewayRequest>(session, response, _params, head);
+		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
+		request = std::make_unique<GatewayRequest>(session, response, _params, head, [this] { _deadlines.requestRead(socket()); });
 	}
 	catch (FramingError& error)
 	{
@@ -83,10 +84,10 @@ bool GatewayConnection::serve(ClientSession& session)
 		// Whatever follows a head that breaks the rules cannot be trusted to be a next
 		// request: answer, then close.
 		if (error.status() == HTTPResponse::HTTP_VERSION_NOT_SUPPORTED)
-			return refuse(session, HTTPResponse::HTTP_VERSION_NOT_SUPPORTED, "The gateway speaks HTTP/1.1 and HTTP/1.0.", "invalid_request_error", "invalid_http");
+			return refuse(session, ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
 		if (error.status() == HTTPResponse::HTTP_NOT_IMPLEMENTED)
-			return refuse(session, HTTPResponse::HTTP_NOT_IMPLEMENTED, "The request's Transfer-Encoding is not supported: only \"chunked\" is.", "invalid_request_error", "unsupported_transfer_encoding");
-		return refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "The request is not valid HTTP/1.1: " + error.message() + ".", "invalid_request_error", "invalid_http");
+			return refuse(session, ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
+		return refuse(session, ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
 	}
 	catch (Poco::Exception&)
 	{
@@ -101,6 +102,7 @@ bool GatewayConnection::serve(ClientSession& session)
 	{
 		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_handlers->createRequestHandler(*request));
 		handler->handleRequest(*request, response);
+		_deadlines.expectRequest(socket(), _params->getKeepAliveTimeout());  // the next one
 	}
 	catch (Poco::Exception& exc)
 	{
@@ -109,16 +111,44 @@ bool GatewayConnection::serve(ClientSession& session)
 		static Poco::Logger& logger = Poco::Logger::get("AILoad.Connection");
 		logger.warning("request %s %s failed: %s", request->getMethod(), request->getURI(), exc.displayText());
 		if (!response.sent())
-			return refuse(session, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "The gateway failed to handle the request.", "server_error", "internal_error");
+			return refuse(session, ApiError::InternalError, "The gateway failed to handle the request.");
 		return false;
 	}
-	// A body left unread would be taken for the next request.
-	return response.getKeepAlive() && request->bodyComplete();  // a handler may have cleared keep-alive
+	if (request->bodyComplete()) return response.getKeepAlive();  // a handler may have cleared it
+	// A body left unread would be taken for the next request: close. A client that asked for
+	// 100-continue and did not get it sends nothing more.
+	if (!request->getExpectContinue()) lingerBeforeClose(session);
+	return false;
 }
 
 
-bool GatewayConnection::refuse(ClientSession& session, HTTPResponse::HTTPStatus status, const std::string& message,
-	const std::string& type, const std::string& code)
+void GatewayConnection::lingerBeforeClose(ClientSession& session)
+{
+	// Closing with unread bytes in the receive queue makes the kernel send a reset, which can
+	// destroy the answer before the client has read it. So end the sending side and discard
+	// what still comes, for a bounded time and amount (nginx's lingering close).
+	try
+	{
+		Poco::Net::StreamSocket& client = session.socket();
+		client.shutdownSend();
+		const Poco::Timestamp start;
+		std::size_t discarded = 0;
+		char buffer[16384];
+		while (discarded < 4 * 1024 * 1024 && start.elapsed() < 2000000
+			&& client.poll(Poco::Timespan(2, 0) - start.elapsed(), Poco::Net::Socket::SELECT_READ))
+		{
+			const int n = client.receiveBytes(buffer, sizeof(buffer));
+			if (n <= 0) break;
+			discarded += static_cast<std::size_t>(n);
+		}
+	}
+	catch (Poco::Exception&)
+	{
+	}
+}
+
+
+bool GatewayConnection::refuse(ClientSession& session, ApiError::Kind kind, const std::string& message)
 {
 	// A response of its own: the one being built may point to a request that failed to construct.
 	try
@@ -126,7 +156,7 @@ bool GatewayConnection::refuse(ClientSession& session, HTTPResponse::HTTPStatus 
 		Poco::Net::HTTPServerResponseImpl response(session);
 		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
 		response.setKeepAlive(false);
-		ErrorResponse::send(response, status, message, type, code);
+		ErrorResponse::send(response, kind, message);
 	}
 	catch (Poco::Exception&)
 	{

@@ -1,6 +1,7 @@
 #ifndef AILoad_GatewayConnection_INCLUDED
 #define AILoad_GatewayConnection_INCLUDED
 
+#include "ApiError.h"
 #include "ClientDeadlines.h"
 #include "ClientSession.h"
 #include "ConnectionsPerAddress.h"
@@ -38,8 +39,9 @@ public:
 private:
 	bool serve(ClientSession& session);
 		/// Reads one request and answers it; true if the connection can carry another.
-	static bool refuse(ClientSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
-		const std::string& message, const std::string& type, const std::string& code);
+	static bool refuse(ClientSession& session, ApiError::Kind kind, const std::string& message);
+	static void lingerBeforeClose(ClientSession& session);
+		/// Lets the client read the answer to a request whose body is left unread.
 		/// Answers with an error and Connection: close; false.
 	void onStopping(const bool& abortCurrent);
 

@@ -4,14 +4,15 @@
 
 namespace AILoad {
 
-GatewayRequest::GatewayRequest(ClientSession& session, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPServerParams::Ptr params, std::string_view head):
+GatewayRequest::GatewayRequest(ClientSession& session, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPServerParams::Ptr params,
+	std::string_view head, std::function<void()> bodyRead):
 	_session(session),
 	_response(response),
 	_params(std::move(params)),
 	_clientAddress(session.clientAddress()),
 	_serverAddress(session.serverAddress()),
 	_framing(parse(head, *this)),  // the base is built by now; the body needs its framing
-	_body(session, _framing),
+	_body(session, _framing, std::move(bodyRead)),
 	_stream(&_body)
 {
 }

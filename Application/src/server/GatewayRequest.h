@@ -20,8 +20,10 @@ class GatewayRequest final: public Poco::Net::HTTPServerRequest
 	/// is not POCO's own HTTPServerRequestImpl: write bodies through send().
 {
 public:
-	GatewayRequest(ClientSession& session, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPServerParams::Ptr params, std::string_view head);
-		/// Throws FramingError for a head or a framing that breaks the rules.
+	GatewayRequest(ClientSession& session, Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPServerParams::Ptr params,
+		std::string_view head, std::function<void()> bodyRead);
+		/// Throws FramingError for a head or a framing that breaks the rules. `bodyRead` is
+		/// called once the body has been read to its end, at once when there is none.
 
 	static GatewayRequest& of(Poco::Net::HTTPServerRequest& request);
 		/// Every request the gateway's handlers get is a GatewayRequest.

@@ -1,11 +1,9 @@
 #ifndef AILoad_GatewayRequestHandlerFactory_INCLUDED
 #define AILoad_GatewayRequestHandlerFactory_INCLUDED
 
-#include "ClientDeadlines.h"
 #include <Poco/BasicEvent.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/SharedPtr.h>
-#include <Poco/Timespan.h>
 
 namespace AILoad {
 
@@ -15,7 +13,7 @@ class GatewayRequestHandlerFactory final: public Poco::Net::HTTPRequestHandlerFa
 	/// Maps method and path to a handler; everything it cannot map gets a clear error.
 {
 public:
-	GatewayRequestHandlerFactory(Gateway& gateway, ClientDeadlines& deadlines, Poco::Timespan keepAliveTimeout);
+	explicit GatewayRequestHandlerFactory(Gateway& gateway);
 	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
 	using Ptr = Poco::SharedPtr<GatewayRequestHandlerFactory>;
@@ -29,11 +27,7 @@ public:
 		/// serverStopped is open to POCO's own connection class only.)
 
 private:
-	Poco::Net::HTTPRequestHandler* createHandler(const Poco::Net::HTTPServerRequest& request);
-
 	Gateway& _gateway;
-	ClientDeadlines& _deadlines;
-	Poco::Timespan _keepAliveTimeout;
 };
 
 } // namespace AILoad

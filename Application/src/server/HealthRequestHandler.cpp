@@ -39,23 +39,21 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 			Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
 			entry->set("name", upstream.name);
 			entry->set("model", upstream.model);
-			const CooldownTracker::State cooldown = _gateway.cooldowns().state(upstream.name);
-			const Poco::Timespan coolingFor = _gateway.cooldowns().remaining(upstream.name);
-			const Poco::Timespan limitedFor = _gateway.rateLimiter().waitTime(upstream);
+			const UpstreamState::Snapshot state = _gateway.upstreamStates().of(upstream.name)->snapshot(upstream);
 			if (!upstream.enabled) entry->set("state", "disabled");
-			else if (coolingFor > 0)
+			else if (state.coolingFor > 0)
 			{
 				entry->set("state", "cooling_down");
-				entry->set("reason", CooldownTracker::describe(cooldown.reason));
-				entry->set("seconds_left", secondsUp(coolingFor));
+				entry->set("reason", Cooldown::describe(state.cooldown));
+				entry->set("seconds_left", secondsUp(state.coolingFor));
 			}
-			else if (limitedFor > 0)
+			else if (state.limitedFor > 0)
 			{
 				entry->set("state", "at_limit");
-				entry->set("seconds_left", secondsUp(limitedFor));
+				entry->set("seconds_left", secondsUp(state.limitedFor));
 			}
 			else entry->set("state", "up");
-			entry->set("consecutive_failures", cooldown.consecutiveFailures);
+			entry->set("consecutive_failures", state.consecutiveFailures);
 			upstreams->add(entry);
 		}
 		health.set("upstreams", upstreams);

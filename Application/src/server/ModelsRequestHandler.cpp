@@ -23,7 +23,7 @@ void ModelsRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 {
 	const GatewayConfig::Ptr config = _gateway.config();
 	if (!AuthToken::authorizes(request, config->authToken))
-		return ErrorResponse::send(response, Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.", "invalid_request_error", "invalid_api_key");
+		return ErrorResponse::send(response, ApiError::InvalidApiKey, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.");
 
 	std::vector<std::pair<std::string, std::string>> entries{{"auto", "aiload"}};
 	for (const auto& group : config->groupNames()) entries.emplace_back(group, "aiload-group");

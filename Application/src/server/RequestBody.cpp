@@ -5,12 +5,21 @@
 
 namespace AILoad {
 
-RequestBody::RequestBody(ClientSession& session, const BodyFraming& framing):
+RequestBody::RequestBody(ClientSession& session, const BodyFraming& framing, std::function<void()> whenComplete):
 	Poco::BufferedStreamBuf(16384, std::ios::in),
 	_session(session),
 	_kind(framing.kind),
-	_remaining(framing.length)
+	_remaining(framing.length),
+	_whenComplete(std::move(whenComplete))
 {
+	if (complete()) completed();
+}
+
+
+void RequestBody::completed()
+{
+	if (_whenComplete) _whenComplete();
+	_whenComplete = nullptr;
 }
 
 
@@ -47,7 +56,7 @@ int RequestBody::readFromDevice(char* buffer, std::streamsize length)
 			if (_remaining == 0) return 0;
 			const int n = _session.readSome(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_remaining, length)));
 			if (n <= 0) return fail("the connection ended before the body's Content-Length");
-			_remaining -= n;
+			if ((_remaining -= n) == 0) completed();
 			return n;
 		}
 		if (_kind != BodyFraming::Kind::Chunked) return 0;
@@ -57,6 +66,11 @@ int RequestBody::readFromDevice(char* buffer, std::streamsize length)
 			const int c = _session.nextByte();
 			if (c == std::char_traits<char>::eof()) return fail("the connection ended inside the chunked body");
 			_chunks.feed(static_cast<char>(c));
+			if (_chunks.done())
+			{
+				completed();
+				return 0;
+			}
 		}
 		const int n = _session.readSome(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_chunks.dataLeft(), length)));
 		if (n <= 0) return fail("the connection ended inside the chunked body");

@@ -5,6 +5,7 @@
 #include "ChunkedBodyDecoder.h"
 #include "ClientSession.h"
 #include <Poco/BufferedStreamBuf.h>
+#include <functional>
 #include <string>
 
 namespace AILoad {
@@ -15,7 +16,9 @@ class RequestBody final: public Poco::BufferedStreamBuf
 	/// ends early ends the stream before complete(); error() says why.
 {
 public:
-	RequestBody(ClientSession& session, const BodyFraming& framing);
+	RequestBody(ClientSession& session, const BodyFraming& framing, std::function<void()> whenComplete);
+		/// `whenComplete` is called once, when the body has been read to its end (at once
+		/// for an empty one).
 
 	bool complete() const;
 		/// Read to its end, as framed.
@@ -29,6 +32,7 @@ protected:
 
 private:
 	int fail(const std::string& why, bool malformed = false);
+	void completed();
 
 	ClientSession& _session;
 	const BodyFraming::Kind _kind;
@@ -36,6 +40,7 @@ private:
 	ChunkedBodyDecoder _chunks;
 	std::string _error;
 	bool _malformed = false;
+	std::function<void()> _whenComplete;
 };
 
 } // namespace AILoad

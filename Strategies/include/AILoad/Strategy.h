@@ -11,12 +11,14 @@
 // The version of the binary interface between AILoad and its strategy plugins: this header,
 // the types it includes and the symbols of StrategyPlugin.h. It is raised with every change
 // that an already built plugin would misread; AILoad refuses a plugin built for another one.
-#define AILOAD_STRATEGY_API_VERSION 1
+// 2: StrategyConfig::options became a StrategyOptions (typed getters); plugins export their
+// StrategySignature.
+#define AILOAD_STRATEGY_API_VERSION 2
 
 namespace AILoad {
 
 class Strategy
-	/// A routing strategy: one link of the chain named in `settings.strategy` (SPEC section 4).
+	/// A routing strategy: one link of the chain named in `settings.strategy` (docs/plugins.md).
 	/// For each request the gateway resolves the candidates from the body's `model`, sets
 	/// aside those cooling down or at their rate limit, and hands the rest to the chain;
 	/// each strategy receives the order the one before it produced and refines it.

@@ -1,7 +1,7 @@
 #ifndef AILoad_StrategyConfig_INCLUDED
 #define AILoad_StrategyConfig_INCLUDED
 
-#include <Poco/JSON/Object.h>
+#include "AILoad/StrategyOptions.h"
 #include <Poco/Timespan.h>
 #include <map>
 #include <string>
@@ -13,7 +13,7 @@ struct StrategyConfig
 	/// Strategy::configure() at start-up and again on every reload.
 {
 	std::string name;                          /// the name the strategy was loaded by (`settings.strategy`)
-	Poco::JSON::Object::Ptr options;           /// `settings.strategy_options.<name>`; an empty object when absent, never null
+	StrategyOptions options;                   /// `settings.strategy_options.<name>`, with typed getters; empty when absent
 	Poco::Timespan affinityTtl;                /// `settings.ip_affinity_ttl`
 	std::map<std::string, int> groupPriority;  /// `groups.<name>.priority`; a group not listed has priority 0
 };
