@@ -166,7 +166,7 @@ int GatewayApplication::main(const std::vector<std::string>&)
 		Poco::Net::IPAddress parsed;
 		if (!Poco::Net::IPAddress::tryParse(address, parsed))
 		{
-			std::cerr << "aiload.server.connectionLimitExempt: \"" << address << "\" is not an IP address" << std::endl;
+			startupError("aiload.server.connectionLimitExempt: \"" + address + "\" is not an IP address");
 			return EXIT_CONFIG;
 		}
 		settings.connectionLimitExempt.push_back(address);
@@ -180,7 +180,7 @@ int GatewayApplication::main(const std::vector<std::string>&)
 	catch (Poco::Exception& exc)
 	{
 		// A strategy plugin that is missing, broken or refuses its options.
-		std::cerr << configPath << ": " << exc.message() << std::endl;
+		startupError(configPath + ": " + exc.message());
 		return EXIT_CONFIG;
 	}
 	try
@@ -190,7 +190,7 @@ int GatewayApplication::main(const std::vector<std::string>&)
 	catch (Poco::Exception& exc)
 	{
 		// Most often the port is taken: say so, rather than a stack of POCO's words.
-		std::cerr << exc.message() << std::endl;
+		startupError(exc.message());
 		return EXIT_UNAVAILABLE;
 	}
 	logger().information("AILoad %s listening on %s:%hu with %z upstreams (config %s)", std::string(AILOAD_VERSION),
@@ -256,8 +256,16 @@ void GatewayApplication::reload(Gateway& gateway, const std::string& configPath,
 
 bool GatewayApplication::reportProblems(const ConfigLoader::Result& result)
 {
-	for (const auto& problem : result.problems) std::cerr << problem << std::endl;
+	for (const auto& problem : result.problems) startupError(problem);
 	return result.problems.empty();
+}
+
+
+void GatewayApplication::startupError(const std::string& message)
+{
+	std::cerr << message << std::endl;
+	// A daemon's standard error is /dev/null: the log is where an operator looks.
+	if (config().getBool("application.runAsDaemon", false)) logger().critical(message);
 }
 
 

@@ -34,6 +34,8 @@ private:
 		/// folder the build put the built-in plugins in.
 	std::string defaultPropertiesFile() const;
 	void displayHelp();
+	void startupError(const std::string& message);
+		/// Standard error, and the log when running as a daemon.
 	bool reportProblems(const ConfigLoader::Result& result);
 	void serveUntilTerminated(Gateway& gateway, const std::string& configPath);
 		/// Until SIGTERM/SIGINT/SIGQUIT; reloads on SIGHUP and when the config file changes.

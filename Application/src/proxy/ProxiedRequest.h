@@ -5,7 +5,7 @@
 #include "GatewayConfig.h"
 #include "GatewayRequest.h"
 #include "JsonScanner.h"
-#include "UpstreamRouter.h"
+#include "StrategyChain.h"
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Timestamp.h>
 #include <string>

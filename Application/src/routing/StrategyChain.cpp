@@ -94,7 +94,20 @@ void StrategyChain::configure(const GatewayConfig& config)
 			reconfigured.push_back(*kept);
 		}
 	}
-	for (const Link& link : reconfigured) link.strategy->configure(strategyConfig(link.name, config));
+	// Past this point the reload is accepted: a fresh object of each strategy took these
+	// options. A running one that throws on them now is at fault; it keeps its previous
+	// options, and the reload still applies whole (never halfway).
+	for (const Link& link : reconfigured)
+	{
+		try
+		{
+			link.strategy->configure(strategyConfig(link.name, config));
+		}
+		catch (...)
+		{
+			Poco::Logger::get("AILoad.Strategy").error("strategy %s refused options a fresh instance had taken: it keeps its previous ones", link.name);
+		}
+	}
 
 	std::lock_guard<std::mutex> lock(_chainMutex);
 	_chain = next;
@@ -156,6 +169,10 @@ void StrategyChain::attemptFinished(const UpstreamConfig& upstream, const RouteR
 		catch (std::exception& exc)
 		{
 			Poco::Logger::get("AILoad.Strategy").error("strategy %s failed to take an attempt's result: %s", link.name, std::string(exc.what()));
+		}
+		catch (...)
+		{
+			Poco::Logger::get("AILoad.Strategy").error("strategy %s failed to take an attempt's result", link.name);
 		}
 	}
 }

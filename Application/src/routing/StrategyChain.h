@@ -1,8 +1,11 @@
 #ifndef AILoad_StrategyChain_INCLUDED
 #define AILoad_StrategyChain_INCLUDED
 
+#include "GatewayConfig.h"
 #include "StrategyHost.h"
-#include "UpstreamRouter.h"
+#include "UpstreamConfig.h"
+#include "AILoad/AttemptResult.h"
+#include "AILoad/RequestContext.h"
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,8 +14,12 @@
 
 namespace AILoad {
 
-class StrategyChain final: public UpstreamRouter
-	/// The router (docs/plugins.md): runs the strategy plugins named in `settings.strategy`,
+using RouteRequest = RequestContext;
+	/// What the strategies may know of one client request (the strategy SDK's RequestContext).
+
+class StrategyChain final
+	/// The router, the one place where the order of upstreams for a request is chosen
+	/// (docs/routing.md): runs the strategy plugins named in `settings.strategy`,
 	/// in that order, each on the order the one before produced. Strategies see read-only
 	/// views of the candidates (no keys).
 	///
@@ -24,9 +31,18 @@ class StrategyChain final: public UpstreamRouter
 public:
 	explicit StrategyChain(const std::string& pluginPath);
 
-	void configure(const GatewayConfig& config) override;
-	std::vector<const UpstreamConfig*> order(const std::vector<const UpstreamConfig*>& candidates, const RouteRequest& request) override;
-	void attemptFinished(const UpstreamConfig& upstream, const RouteRequest& request, const AttemptResult& result) override;
+	void configure(const GatewayConfig& config);
+		/// Takes a config before it comes into effect: at start and on every reload, from one
+		/// thread at a time. Throws (Poco::Exception, with a message naming the setting) and
+		/// keeps routing as before when it cannot route with it.
+
+	std::vector<const UpstreamConfig*> order(const std::vector<const UpstreamConfig*>& candidates, const RouteRequest& request);
+		/// Orders (and may drop) the candidates: the first is tried first, the rest, in
+		/// order, are the failover path. Called from many request threads at once.
+
+	void attemptFinished(const UpstreamConfig& upstream, const RouteRequest& request, const AttemptResult& result);
+		/// Told once per attempt, so that a stateful strategy can learn. What a strategy
+		/// throws here or in order() is logged and never reaches the request.
 
 	std::vector<std::string> names() const;
 		/// The strategies in the order they run.

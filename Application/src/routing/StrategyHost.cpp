@@ -69,12 +69,6 @@ std::string StrategyHost::libraryPath(const std::string& name) const
 }
 
 
-const std::string& StrategyHost::pluginPath() const
-{
-	return _pluginPath;
-}
-
-
 void StrategyHost::checkCompatibility(const std::string& path) const
 {
 	// Read with dlsym only: a plugin built for another version or C++ library is refused

@@ -32,8 +32,6 @@ public:
 	std::string libraryPath(const std::string& name) const;
 		/// The file that holds the plugin `name`.
 
-	const std::string& pluginPath() const;
-
 private:
 	using Loader = Poco::ClassLoader<Strategy>;
 

@@ -44,13 +44,6 @@ void ClientDeadlines::forget(const Poco::Net::StreamSocket& socket)
 }
 
 
-std::size_t ClientDeadlines::watched() const
-{
-	std::lock_guard<std::mutex> lock(_mutex);
-	return _deadlines.size();
-}
-
-
 void ClientDeadlines::run()
 {
 	static const std::string answer = ErrorResponse::raw(ApiError::RequestTimeout, "The request was not received in time.");

@@ -30,13 +30,12 @@ public:
 	void forget(const Poco::Net::StreamSocket& socket);
 		/// The connection is closing.
 
-	std::size_t watched() const;
 
 private:
 	void run();
 
 	const Poco::Timespan _limit;
-	mutable std::mutex _mutex;
+	std::mutex _mutex;
 	std::condition_variable _wake;
 	std::map<Poco::Net::SocketImpl*, std::pair<Poco::Net::StreamSocket, Poco::Timestamp>> _deadlines;
 	bool _stopping = false;

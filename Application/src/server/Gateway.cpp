@@ -30,7 +30,7 @@ std::string randomViaMarker()
 } // namespace
 
 
-Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router):
+Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<StrategyChain> router):
 	_config(std::move(config)),
 	_settings(settings),
 	_upstreams(settings.extraCaLocation, settings.upstreamIdleTimeout, settings.maxIdlePerHost),
@@ -150,7 +150,7 @@ UpstreamPool& Gateway::upstreams()
 }
 
 
-UpstreamRouter& Gateway::router()
+StrategyChain& Gateway::router()
 {
 	return *_router;
 }

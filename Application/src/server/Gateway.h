@@ -5,7 +5,7 @@
 #include "GatewayConfig.h"
 #include "UpstreamPool.h"
 #include "UpstreamRegistry.h"
-#include "UpstreamRouter.h"
+#include "StrategyChain.h"
 #include "ClientDeadlines.h"
 #include "ConnectionsPerAddress.h"
 #include "AILoad/Clock.h"
@@ -51,7 +51,7 @@ public:
 		std::shared_ptr<const Clock> clock;  /// not a property: what cooldowns and rpm/rpd windows read (tests pass a ManualClock); none: the system's
 	};
 
-	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<UpstreamRouter> router);
+	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<StrategyChain> router);
 		/// Configures the router with the config; throws what its configure() throws.
 	~Gateway();
 
@@ -77,7 +77,7 @@ public:
 		/// does not load or refuses its options). Called from one thread at a time.
 
 	UpstreamPool& upstreams();
-	UpstreamRouter& router();
+	StrategyChain& router();
 	UpstreamRegistry& upstreamStates();
 		/// Each configured upstream's cooldown, rpm/rpd windows and counters, kept by name
 		/// across reloads.
@@ -99,7 +99,7 @@ private:
 	mutable std::mutex _configMutex;
 	ServerSettings _settings;
 	UpstreamPool _upstreams;
-	std::unique_ptr<UpstreamRouter> _router;
+	std::unique_ptr<StrategyChain> _router;
 	UpstreamRegistry _upstreamStates;
 	ClientDeadlines _deadlines;
 	BodyMemoryBudget _bodyBudget;
