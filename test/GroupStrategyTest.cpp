@@ -1,4 +1,5 @@
 #include "GroupStrategyTest.h"
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "CandidateSet.h"
 #include "GatewayFixture.h"
@@ -134,3 +135,6 @@ void GroupStrategyTest::testGroupsForgottenOnReload()
 	strategy.configure(AILoad::StrategyConfig());
 	CPPUNIT_ASSERT_EQUAL(std::size_t(0), strategy.size());
 }
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(GroupStrategyTest);

@@ -144,7 +144,7 @@ void HttpFramingTest::testMalformedRequestHeadsRefused()
 		"POST /v1 HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n",
 		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",                    // bare CR
 		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\nX-B: b\r\n\r\n",               // bare LF
-		std::string("POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 37),   // NUL
+		std::string("POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\n\r\n",  // NUL
 		"POST /v1 HTTP/1.1\r\nX-A: a\r\n\r\n",                                  // no Host
 		"POST /v1 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
 		"POST  /v1 HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -194,7 +194,7 @@ void HttpFramingTest::testMalformedResponseHeadsRefused()
 		"ICY 200 OK\r\n\r\n",
 	})
 		CPPUNIT_ASSERT_MESSAGE(head, responseRefused(head));
-	CPPUNIT_ASSERT(responseRefused(std::string("HTTP/1.1 200 OK\r\nX-A: a\0b\r\n\r\n", 31)));
+	CPPUNIT_ASSERT(responseRefused(std::string("HTTP/1.1 200 OK\r\nX-A: a") + '\0' + "b\r\n\r\n"));
 }
 
 

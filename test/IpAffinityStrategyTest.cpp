@@ -1,4 +1,5 @@
 #include "IpAffinityStrategyTest.h"
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "CandidateSet.h"
 #include "GatewayFixture.h"
@@ -300,3 +301,6 @@ void IpAffinityStrategyTest::testUpstreamNamesForgottenOnReload()
 	strategy.order(order, request);
 	CPPUNIT_ASSERT_EQUAL(std::string("c"), order.candidates.front()->name());
 }
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(IpAffinityStrategyTest);

@@ -1,4 +1,5 @@
 #include "PluginSdkTest.h"
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "ChildProcess.h"
 #include "GatewayFixture.h"
@@ -73,3 +74,6 @@ void PluginSdkTest::testThirdPartyPluginBuildsAndRoutes()
 	CPPUNIT_ASSERT_MESSAGE(std::to_string(slow.requestCount()) + " requests went to the slow upstream", slow.requestCount() <= 3);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(30), fast.requestCount() + slow.requestCount());
 }
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PluginSdkTest);

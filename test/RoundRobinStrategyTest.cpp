@@ -1,4 +1,5 @@
 #include "RoundRobinStrategyTest.h"
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "CandidateSet.h"
 #include "GatewayFixture.h"
@@ -117,3 +118,6 @@ void RoundRobinStrategyTest::testUpstreamsForgottenOnReload()
 	strategy.configure(AILoad::StrategyConfig());
 	CPPUNIT_ASSERT_EQUAL(std::size_t(0), strategy.size());
 }
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RoundRobinStrategyTest);

@@ -1,4 +1,5 @@
 #include "StrategyPluginTest.h"
+#include <cppunit/extensions/HelperMacros.h>
 
 #include "AILoad/StrategySignature.h"
 #include "CandidateSet.h"
@@ -296,3 +297,6 @@ void StrategyPluginTest::testStrategyKeepsItsLibraryLoaded()
 	strategy.reset();
 	CPPUNIT_ASSERT(!loaded(library));
 }
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(StrategyPluginTest);

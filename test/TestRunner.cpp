@@ -1,11 +1,6 @@
 // Runs the CppUnit suites named on the command line (all of them without arguments).
 // Each suite registers itself (CPPUNIT_TEST_SUITE_REGISTRATION in its .cpp), so adding a
 // suite is adding its files: test/CMakeLists.txt makes a CTest test of every *Test.cpp.
-#include "GroupStrategyTest.h"
-#include "IpAffinityStrategyTest.h"
-#include "PluginSdkTest.h"
-#include "RoundRobinStrategyTest.h"
-#include "StrategyPluginTest.h"
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
@@ -16,15 +11,6 @@
 #include <csignal>
 #include <iostream>
 #include <string>
-
-// These suites do not register themselves yet (another change is under way in their files);
-// once each has its own CPPUNIT_TEST_SUITE_REGISTRATION line, these lines and the includes
-// above go.
-CPPUNIT_TEST_SUITE_REGISTRATION(GroupStrategyTest);
-CPPUNIT_TEST_SUITE_REGISTRATION(IpAffinityStrategyTest);
-CPPUNIT_TEST_SUITE_REGISTRATION(PluginSdkTest);
-CPPUNIT_TEST_SUITE_REGISTRATION(RoundRobinStrategyTest);
-CPPUNIT_TEST_SUITE_REGISTRATION(StrategyPluginTest);
 
 
 namespace {

@@ -6,7 +6,9 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timestamp.h>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #ifndef AILOAD_BINARY
 #error "AILOAD_BINARY must name the aiload executable"

@@ -125,8 +125,12 @@ void ScriptedUpstream::accept()
 		{
 			// Wakes up now and then to see whether the destructor wants it to end.
 			if (!_listener.poll(Poco::Timespan(0, 50000), Poco::Net::Socket::SELECT_READ)) continue;
-			Poco::Net::StreamSocket socket = _listener.acceptConnection();
+			// Accepted under the lock, so this copy of the socket is gone before serve() can take
+			// the lock to let go of its own: the socket is always freed where it was last used
+			// (otherwise ThreadSanitizer, blind to POCO's uninstrumented reference count, reports
+			// serve()'s last use and this free as a race).
 			std::lock_guard<std::mutex> lock(_mutex);
+			Poco::Net::StreamSocket socket = _listener.acceptConnection();
 			if (_stopping) break;
 			const std::size_t connection = ++_accepted;
 			_open[connection] = socket;

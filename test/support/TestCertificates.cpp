@@ -8,19 +8,13 @@
 
 
 #include "TestCertificates.h"
+#include "ChildProcess.h"
 #include "Poco/Exception.h"
-#include "Poco/File.h"
 #include "Poco/FileStream.h"
 #include "Poco/Net/RejectCertificateHandler.h"
 #include "Poco/Net/SSLManager.h"
-#include "Poco/Path.h"
-#include "Poco/Pipe.h"
-#include "Poco/PipeStream.h"
-#include "Poco/Process.h"
 #include "Poco/Random.h"
-#include "Poco/StreamCopier.h"
 #include "Poco/String.h"
-#include "Poco/TemporaryFile.h"
 
 
 namespace AILoad {
@@ -69,59 +63,30 @@ namespace
 }
 
 
-TestCertificates::TestCertificates():
-	_directory(Poco::TemporaryFile::tempName())
+TestCertificates::TestCertificates()
 {
-	Poco::File(_directory).createDirectories();
-	try
-	{
-		writeConfig();
-		const std::string config = path("openssl.cnf");
+	writeConfig();
+	const std::string config = path("openssl.cnf");
 
-		for (const char* key: {"ca.key", "server.key", "untrusted.key"})
-		{
-			openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path(key)});
-		}
-		openssl({"req", "-new", "-x509", "-config", config, "-extensions", "ca_ext",
-			"-key", path("ca.key"), "-sha256", "-days", DAYS, "-subj", "/CN=AILoad Test CA", "-out", caCertFile()});
-		openssl({"req", "-new", "-config", config,
-			"-key", serverKeyFile(), "-subj", "/CN=localhost", "-out", path("server.csr")});
-		openssl({"x509", "-req", "-in", path("server.csr"), "-CA", caCertFile(), "-CAkey", path("ca.key"),
-			"-set_serial", randomSerial(), "-sha256", "-days", DAYS,
-			"-extfile", config, "-extensions", "server_ext", "-out", serverCertFile()});
-		openssl({"req", "-new", "-x509", "-config", config, "-extensions", "untrusted_ext",
-			"-key", untrustedKeyFile(), "-sha256", "-days", DAYS, "-subj", "/CN=localhost", "-out", untrustedCertFile()});
-	}
-	catch (...)
+	for (const char* key: {"ca.key", "server.key", "untrusted.key"})
 	{
-		// The destructor does not run for a throwing constructor.
-		try
-		{
-			Poco::File(_directory).remove(true);
-		}
-		catch (...)
-		{
-		}
-		throw;
+		openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path(key)});
 	}
-}
-
-
-TestCertificates::~TestCertificates()
-{
-	try
-	{
-		Poco::File(_directory).remove(true);
-	}
-	catch (...)
-	{
-	}
+	openssl({"req", "-new", "-x509", "-config", config, "-extensions", "ca_ext",
+		"-key", path("ca.key"), "-sha256", "-days", DAYS, "-subj", "/CN=AILoad Test CA", "-out", caCertFile()});
+	openssl({"req", "-new", "-config", config,
+		"-key", serverKeyFile(), "-subj", "/CN=localhost", "-out", path("server.csr")});
+	openssl({"x509", "-req", "-in", path("server.csr"), "-CA", caCertFile(), "-CAkey", path("ca.key"),
+		"-set_serial", randomSerial(), "-sha256", "-days", DAYS,
+		"-extfile", config, "-extensions", "server_ext", "-out", serverCertFile()});
+	openssl({"req", "-new", "-x509", "-config", config, "-extensions", "untrusted_ext",
+		"-key", untrustedKeyFile(), "-sha256", "-days", DAYS, "-subj", "/CN=localhost", "-out", untrustedCertFile()});
 }
 
 
 const std::string& TestCertificates::directory() const
 {
-	return _directory;
+	return _directory.path();
 }
 
 
@@ -187,26 +152,15 @@ void TestCertificates::installRejectingCertificateHandler()
 
 std::string TestCertificates::path(const std::string& fileName) const
 {
-	return Poco::Path(Poco::Path::forDirectory(_directory), fileName).toString();
+	return _directory.file(fileName);
 }
 
 
 void TestCertificates::openssl(const std::vector<std::string>& args) const
 {
-	// Launched without a shell; stdout and stderr share one pipe so that reading
-	// it cannot deadlock, and stdin is closed so that openssl never waits for input.
-	Poco::Pipe inPipe;
-	Poco::Pipe outPipe;
-	Poco::ProcessHandle process = Poco::Process::launch("openssl", args, _directory, &inPipe, &outPipe, &outPipe);
-	inPipe.close(Poco::Pipe::CLOSE_WRITE);
-	Poco::PipeInputStream outStream(outPipe);
-	std::string output;
-	Poco::StreamCopier::copyToString(outStream, output);
-	const int rc = process.wait();
-	if (rc != 0)
-	{
-		throw Poco::RuntimeException("openssl " + Poco::cat(std::string(" "), args.begin(), args.end()) + " failed with exit code " + std::to_string(rc), output);
-	}
+	const ChildProcess::Result result = ChildProcess::run("openssl", args, _directory.path(), Poco::Timespan(60, 0));
+	if (result.exitCode != 0 || result.killed)
+		throw Poco::RuntimeException(result.describe("openssl " + Poco::cat(std::string(" "), args.begin(), args.end())));
 }
 
 

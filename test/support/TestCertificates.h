@@ -13,6 +13,7 @@
 #define AILoad_Test_TestCertificates_INCLUDED
 
 
+#include "TempDirectory.h"
 #include "Poco/Net/Context.h"
 #include <string>
 #include <vector>
@@ -35,9 +36,6 @@ public:
 	TestCertificates();
 		/// Generates everything. Throws a Poco::RuntimeException with openssl's
 		/// output if a step fails.
-
-	~TestCertificates();
-		/// Removes the temporary directory.
 
 	TestCertificates(const TestCertificates&) = delete;
 	TestCertificates& operator = (const TestCertificates&) = delete;
@@ -78,7 +76,7 @@ private:
 		/// Runs openssl with these arguments (no shell); throws with its output on failure.
 	void writeConfig() const;
 
-	std::string _directory;
+	TempDirectory _directory;
 };
 
 

@@ -96,7 +96,7 @@ void Gateway::start()
 
 Poco::UInt16 Gateway::port() const
 {
-	return _server ? _port : 0;  // not _server->port(): the socket is closed during the drain
+	return _port;  // not _server->port(): the socket is closed during the drain
 }
 
 
@@ -117,6 +117,7 @@ bool Gateway::stop(Poco::Timespan drain)
 	waitForIdle(Poco::Timespan(5, 0));
 	_threads.joinAll();
 	_server.reset();
+	_port = 0;
 	return drained;
 }
 

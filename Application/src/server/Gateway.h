@@ -109,7 +109,7 @@ private:
 	Poco::SharedPtr<GatewayRequestHandlerFactory> _handlers;
 	std::unique_ptr<Poco::Net::TCPServer> _server;
 	Poco::Net::ServerSocket _listener;  /// the server's socket, closed by stop() before the drain
-	Poco::UInt16 _port = 0;
+	std::atomic<Poco::UInt16> _port{0};  /// read by port() while stop() runs
 
 	std::mutex _inFlightMutex;
 	std::condition_variable _idle;
