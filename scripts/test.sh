@@ -18,7 +18,8 @@ esac
 if [ -z "$sanitize" ]; then
   [ -d build ] || scripts/build.sh
   cmake --build build -j"$(nproc)"
-  ctest --test-dir build --output-on-failure "$@"
+  # The suites start their servers on ephemeral ports and wait on conditions: they run side by side.
+  ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
   exit
 fi
 

@@ -214,6 +214,7 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 		failure = exc.displayText();
 	}
 	result.timeToFirstByte = start.elapsed();
+	const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
 	result.answered = result.status != 0 && !isFailoverStatus(result.status);
 	_gateway.router().attemptFinished(upstream, request.route, result);
 
@@ -223,7 +224,6 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 		request.tried.push_back(upstream.name + " (" + failure + ")");
 		request.lastTimedOut = result.timedOut;
 		request.allRateLimited = request.allRateLimited && result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS;
-		const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
 		if (result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS)
 		{
 			state->rateLimited(upstreamResponse.get("Retry-After", ""));
@@ -249,10 +249,10 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 	});
 	if (outcome == ResponseRelay::Outcome::UpstreamBroke || outcome == ResponseRelay::Outcome::UpstreamTimedOut)
 	{
-		_gateway.upstreamStates().of(upstream.name)->brokeOff(result.timeToFirstByte);
+		state->brokeOff(result.timeToFirstByte);
 		logger.warning("upstream %s broke off a response to %s after it had started", upstream.name, request.route.clientAddress);
 	}
-	else _gateway.upstreamStates().of(upstream.name)->succeeded(result.timeToFirstByte);
+	else state->succeeded(result.timeToFirstByte);
 	if (logger.debug())
 		logger.debug("%s %s -> %s: %d in %.1f ms", client.getMethod(), client.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
 	return Attempt::Answered;
