@@ -206,16 +206,20 @@ int GatewayApplication::main(const std::vector<std::string>&)
 }
 
 
+sigset_t GatewayApplication::handledSignals()
+{
+	sigset_t signals;
+	sigemptyset(&signals);
+	for (int signal : {SIGINT, SIGTERM, SIGQUIT, SIGHUP}) sigaddset(&signals, signal);
+	return signals;
+}
+
+
 void GatewayApplication::serveUntilTerminated(Gateway& gateway, const std::string& configPath)
 {
 	ConfigFileWatcher watcher(configPath, [&] { reload(gateway, configPath, "it changed on disk"); });
 	// main() blocked these signals before any thread started, so they queue for sigwait here.
-	sigset_t signals;
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGTERM);
-	sigaddset(&signals, SIGQUIT);
-	sigaddset(&signals, SIGHUP);
+	const sigset_t signals = handledSignals();
 	for (;;)
 	{
 		int signal = 0;

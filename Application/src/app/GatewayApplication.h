@@ -3,6 +3,7 @@
 
 #include "ConfigLoader.h"
 #include <Poco/Util/ServerApplication.h>
+#include <csignal>
 #include <mutex>
 #include <string>
 
@@ -15,6 +16,10 @@ class GatewayApplication final: public Poco::Util::ServerApplication
 	/// (seed, token, validation), then the Gateway until SIGTERM/SIGINT; SIGHUP reloads.
 {
 public:
+	static sigset_t handledSignals();
+		/// SIGINT, SIGTERM, SIGQUIT (stop) and SIGHUP (reload): main() blocks them before any
+		/// thread starts, so that the main thread takes them with sigwait().
+
 	explicit GatewayApplication(std::string startDirectory);
 
 protected:

@@ -7,12 +7,7 @@ int main(int argc, char** argv)
 {
 	// Block the signals the main thread waits for before any thread starts, so that every
 	// thread inherits the mask and none of them takes the signal instead (POCO issue #2978).
-	sigset_t signals;
-	sigemptyset(&signals);
-	sigaddset(&signals, SIGINT);
-	sigaddset(&signals, SIGTERM);
-	sigaddset(&signals, SIGQUIT);
-	sigaddset(&signals, SIGHUP);
+	const sigset_t signals = AILoad::GatewayApplication::handledSignals();
 	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 	std::signal(SIGPIPE, SIG_IGN);  // a gone peer is seen as a failed write instead
 
