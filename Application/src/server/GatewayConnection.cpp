@@ -160,7 +160,9 @@ bool GatewayConnection::refuse(ClientSession& session, ApiError::Kind kind, cons
 	}
 	catch (Poco::Exception&)
 	{
+		return false;
 	}
+	lingerBeforeClose(session);  // what follows the refused head is never read
 	return false;
 }
 

@@ -40,9 +40,9 @@ private:
 	bool serve(ClientSession& session);
 		/// Reads one request and answers it; true if the connection can carry another.
 	static bool refuse(ClientSession& session, ApiError::Kind kind, const std::string& message);
+		/// Answers with an error and Connection: close, then lets the client read it; false.
 	static void lingerBeforeClose(ClientSession& session);
 		/// Lets the client read the answer to a request whose body is left unread.
-		/// Answers with an error and Connection: close; false.
 	void onStopping(const bool& abortCurrent);
 
 	ConnectionsPerAddress::Ticket _ticket;  /// given back when the connection is gone
