@@ -8,7 +8,6 @@
 #include "ProxyRequestHandler.h"
 #include "RequestPath.h"
 #include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/StreamSocket.h>
 #include <algorithm>
 
 using Poco::Net::HTTPRequest;

@@ -6,7 +6,8 @@
 namespace AILoad {
 
 RequestBody::RequestBody(ClientSession& session, const BodyFraming& framing, std::function<void()> whenComplete):
-	Poco::BufferedStreamBuf(16384, std::ios::in),
+	// Most requests have no body (GET) or a small one: no 16 KiB buffer for those.
+	Poco::BufferedStreamBuf(framing.kind == BodyFraming::Kind::None ? 16 : 16384, std::ios::in),
 	_session(session),
 	_kind(framing.kind),
 	_remaining(framing.length),
