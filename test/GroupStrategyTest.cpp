@@ -7,6 +7,9 @@
 #include "MockUpstream.h"
 #include "UpstreamTally.h"
 #include <memory>
+#include <set>
+#include <string>
+#include <utility>
 
 using namespace AILoad::Test;
 
@@ -118,22 +121,58 @@ void GroupStrategyTest::testGroupsShareEvenlyWhateverTheirSize()
 
 void GroupStrategyTest::testGroupsForgottenOnReload()
 {
-	CandidateSet set;
-	set.add("a", 1, {"g1"});
-	set.add("b", 1, {"g2"});
-	AILoad::GroupStrategy strategy;
-	strategy.configure(AILoad::StrategyConfig());
-	AILoad::RequestContext request;
-	request.requestedModel = "auto";
-	AILoad::CandidateOrder order = set.order();
-	strategy.order(order, request);
-	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
+	// d has no group: the entries without one share as a group of their own.
+	CandidateSet before, after;
+	before.add("a", 1, {"g1"});
+	before.add("b", 1, {"g2"});
+	before.add("d");
+	after.add("a", 1, {"g1"});
+	after.add("c", 1, {"g3"});
+	after.add("d");
+	auto configured = [](std::set<std::string> groups)
+	{
+		AILoad::StrategyConfig config;
+		config.name = "group";
+		config.groupNames = std::move(groups);
+		return config;
+	};
+	auto firsts = [](AILoad::GroupStrategy& strategy, const CandidateSet& set, int picks)
+	{
+		AILoad::RequestContext request;
+		request.requestedModel = "auto";
+		std::string names;
+		for (int i = 0; i < picks; ++i)
+		{
+			AILoad::CandidateOrder order = set.order();
+			strategy.order(order, request);
+			names += order.candidates.front()->name();
+		}
+		return names;
+	};
 
-	// Kept through the next reload; gone once a whole config passed without them.
-	strategy.configure(AILoad::StrategyConfig());
-	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
-	strategy.configure(AILoad::StrategyConfig());
-	CPPUNIT_ASSERT_EQUAL(std::size_t(0), strategy.size());
+	// One strategy goes through a reload from groups {g1, g2} to {g1, g3}; the other is never
+	// told, and is offered the same candidates.
+	AILoad::GroupStrategy reloaded, unreloaded;
+	reloaded.configure(configured({"g1", "g2"}));
+	unreloaded.configure(configured({"g1", "g2"}));
+	CPPUNIT_ASSERT_EQUAL(std::string("ab"), firsts(reloaded, before, 2));
+	CPPUNIT_ASSERT_EQUAL(std::string("ab"), firsts(unreloaded, before, 2));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), reloaded.size());
+
+	// g2 is forgotten at once; g1 and the share of the entries without a group keep their
+	// current weights, and g3 has none yet.
+	reloaded.configure(configured({"g1", "g3"}));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), reloaded.size());
+
+	// So the shares go on as if there had been no reload: d's turn, then g3's (from 0), then
+	// a's. Had g1 started from 0 the picks would be dacdac, had every share, acdacd.
+	CPPUNIT_ASSERT_EQUAL(std::string("dcadca"), firsts(reloaded, after, 6));
+	CPPUNIT_ASSERT_EQUAL(std::string("dcadca"), firsts(unreloaded, after, 6));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), reloaded.size());
+
+	// Each reload keeps exactly the groups configured (and the share of no group).
+	reloaded.configure(configured({}));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), reloaded.size());
 }
 
 

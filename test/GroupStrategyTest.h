@@ -6,7 +6,8 @@
 class GroupStrategyTest: public CppUnit::TestFixture
 	/// The `group` strategy plugin and model resolution through the gateway and mock
 	/// upstreams: what a name reaches, tiers by groups.<name>.priority, and an even share
-	/// for groups of different sizes; called directly, a reload forgets groups gone.
+	/// for groups of different sizes; called directly, a reload forgets groups gone and keeps
+	/// the shares of those that stay.
 {
 	CPPUNIT_TEST_SUITE(GroupStrategyTest);
 	CPPUNIT_TEST(testNamesReachOnlyTheirEntries);

@@ -234,6 +234,7 @@ void IpAffinityStrategyTest::testMemoryStaysBounded()
 	Poco::JSON::Object::Ptr options = new Poco::JSON::Object;
 	config.options = AILoad::StrategyOptions(options, "settings.strategy_options.ip-affinity");
 	config.affinityTtl = Poco::Timespan(300, 0);
+	config.upstreamNames = {"a", "b", "c"};
 
 	const std::size_t heapBefore = heapInUse();
 	std::size_t heapAtTwiceCap = 0;
@@ -271,6 +272,7 @@ void IpAffinityStrategyTest::testUpstreamNamesForgottenOnReload()
 	AILoad::StrategyConfig config;
 	config.name = "ip-affinity";
 	config.affinityTtl = Poco::Timespan(10, 0);
+	config.upstreamNames = {"a", "b", "c"};
 	strategy.configure(config);
 	AILoad::RequestContext request;
 	request.requestedModel = "auto";
@@ -283,7 +285,8 @@ void IpAffinityStrategyTest::testUpstreamNamesForgottenOnReload()
 		strategy.order(order, request);
 	};
 
-	// Keys on a and b expire; a reload forgets a and b, and keeps c, which a key points to.
+	// Keys on a and b expire; a reload forgets a and b, and keeps c, which a key points to
+	// (all three are still configured).
 	place("k1", "a");
 	place("k2", "b");
 	clock.advance(Poco::Timespan(10, 0));
@@ -300,6 +303,53 @@ void IpAffinityStrategyTest::testUpstreamNamesForgottenOnReload()
 	request.affinityKey = "k3";
 	strategy.order(order, request);
 	CPPUNIT_ASSERT_EQUAL(std::string("c"), order.candidates.front()->name());
+}
+
+
+void IpAffinityStrategyTest::testKeysOnGoneUpstreamsForgottenOnReload()
+{
+	AILoad::ManualClock clock;
+	AILoad::IpAffinityStrategy strategy(clock);
+	AILoad::StrategyConfig config;
+	config.name = "ip-affinity";
+	config.affinityTtl = Poco::Timespan(300, 0);
+	config.upstreamNames = {"a", "b"};
+	strategy.configure(config);
+	AILoad::RequestContext request;
+	request.requestedModel = "auto";
+	auto send = [&](const std::string& key, const CandidateSet& set)
+	{
+		AILoad::CandidateOrder order = set.order();
+		request.affinityKey = key;
+		strategy.order(order, request);
+		return order.candidates.front()->name();
+	};
+	CandidateSet a, b, reloaded, all;
+	a.add("a");
+	b.add("b");
+	for (const char* name : {"c", "a"}) reloaded.add(name);
+	for (const char* name : {"c", "a", "b"}) all.add(name);
+	send("k1", a);
+	send("k2", b);
+	send("k3", b);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), strategy.size());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.upstreamsKnown());
+
+	// A reload from {a, b} to {a, c}: the keys on b go at once, well within their TTL, and b's
+	// name with them; k1 stays on a.
+	config.upstreamNames = {"a", "c"};
+	strategy.configure(config);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), strategy.size());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), strategy.upstreamsKnown());
+	CPPUNIT_ASSERT_EQUAL(std::string("a"), send("k1", reloaded));
+
+	// When b comes back, k2 does not go there: it is a new key, placed on the first of the
+	// order.
+	config.upstreamNames = {"a", "b", "c"};
+	strategy.configure(config);
+	CPPUNIT_ASSERT_EQUAL(std::string("c"), send("k2", all));
+	CPPUNIT_ASSERT_EQUAL(std::string("c"), send("k2", all));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
 }
 
 

@@ -8,7 +8,8 @@ class IpAffinityStrategyTest: public CppUnit::TestFixture
 	/// upstreams: keys stick and spread, are placed afresh when their upstream is gone or
 	/// cooling down, forwarded addresses count only from trusted proxies;
 	/// and, called directly on a ManualClock, keys expire after their TTL, memory stays
-	/// bounded under a million keys, and a reload forgets the upstream names no key points to.
+	/// bounded under a million keys, and a reload forgets the keys on upstreams no longer
+	/// configured and the upstream names no key points to.
 {
 	CPPUNIT_TEST_SUITE(IpAffinityStrategyTest);
 	CPPUNIT_TEST(testKeysStickAndSpread);
@@ -18,6 +19,7 @@ class IpAffinityStrategyTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testForwardedAddressOnlyFromTrustedProxies);
 	CPPUNIT_TEST(testMemoryStaysBounded);
 	CPPUNIT_TEST(testUpstreamNamesForgottenOnReload);
+	CPPUNIT_TEST(testKeysOnGoneUpstreamsForgottenOnReload);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -28,6 +30,7 @@ public:
 	void testForwardedAddressOnlyFromTrustedProxies();
 	void testMemoryStaysBounded();
 	void testUpstreamNamesForgottenOnReload();
+	void testKeysOnGoneUpstreamsForgottenOnReload();
 };
 
 #endif

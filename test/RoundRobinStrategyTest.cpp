@@ -7,6 +7,9 @@
 #include "RoundRobinStrategy.h"
 #include "UpstreamTally.h"
 #include <cstdlib>
+#include <set>
+#include <string>
+#include <utility>
 
 using namespace AILoad::Test;
 
@@ -95,28 +98,55 @@ void RoundRobinStrategyTest::testSequenceIsSmooth()
 
 void RoundRobinStrategyTest::testUpstreamsForgottenOnReload()
 {
-	CandidateSet all, fewer;
-	for (const char* name : {"a", "b", "c"}) all.add(name);
-	for (const char* name : {"a", "b"}) fewer.add(name);
-	AILoad::RoundRobinStrategy strategy;
-	strategy.configure(AILoad::StrategyConfig());
-	for (int i = 0; i < 3; ++i)
+	CandidateSet before, after;
+	before.add("a", 2);
+	before.add("b", 1);
+	after.add("a", 2);
+	after.add("c", 1);
+	auto configured = [](std::set<std::string> upstreams)
 	{
-		AILoad::CandidateOrder order = all.order();
-		strategy.order(order, AILoad::RequestContext());
-	}
-	CPPUNIT_ASSERT_EQUAL(std::size_t(3), strategy.size());
+		AILoad::StrategyConfig config;
+		config.name = "round-robin";
+		config.upstreamNames = std::move(upstreams);
+		return config;
+	};
+	auto firsts = [](AILoad::RoundRobinStrategy& strategy, const CandidateSet& set, int picks)
+	{
+		std::string names;
+		for (int i = 0; i < picks; ++i)
+		{
+			AILoad::CandidateOrder order = set.order();
+			strategy.order(order, AILoad::RequestContext());
+			names += order.candidates.front()->name();
+		}
+		return names;
+	};
 
-	// A reload keeps what was offered since the one before; c, not offered for a whole
-	// config (it has gone), is forgotten at the next.
-	strategy.configure(AILoad::StrategyConfig());
-	CPPUNIT_ASSERT_EQUAL(std::size_t(3), strategy.size());
-	AILoad::CandidateOrder order = fewer.order();
-	strategy.order(order, AILoad::RequestContext());
-	strategy.configure(AILoad::StrategyConfig());
-	CPPUNIT_ASSERT_EQUAL(std::size_t(2), strategy.size());
-	strategy.configure(AILoad::StrategyConfig());
-	CPPUNIT_ASSERT_EQUAL(std::size_t(0), strategy.size());
+	// One strategy goes through a reload from {a, b} to {a, c}; the other is never told, and
+	// is offered the same candidates.
+	AILoad::RoundRobinStrategy reloaded, unreloaded;
+	reloaded.configure(configured({"a", "b"}));
+	unreloaded.configure(configured({"a", "b"}));
+	CPPUNIT_ASSERT_EQUAL(std::string("ab"), firsts(reloaded, before, 2));
+	CPPUNIT_ASSERT_EQUAL(std::string("ab"), firsts(unreloaded, before, 2));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), reloaded.size());
+
+	// b is forgotten at once; a keeps its current weight and c has none yet.
+	reloaded.configure(configured({"a", "c"}));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), reloaded.size());
+
+	// So the rotation goes on as if there had been no reload: a is ahead (it had fewer turns
+	// than its weight's share), c starts from 0. Had a started from 0 as well, the picks
+	// would be acaaca.
+	CPPUNIT_ASSERT_EQUAL(std::string("aacaac"), firsts(reloaded, after, 6));
+	CPPUNIT_ASSERT_EQUAL(std::string("aacaac"), firsts(unreloaded, after, 6));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), reloaded.size());
+
+	// Each reload keeps exactly the names configured.
+	reloaded.configure(configured({"a"}));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), reloaded.size());
+	reloaded.configure(configured({}));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), reloaded.size());
 }
 
 

@@ -6,7 +6,7 @@
 class RoundRobinStrategyTest: public CppUnit::TestFixture
 	/// The `round-robin` strategy plugin: smooth weighted round-robin by models[].weight,
 	/// through the gateway and mock upstreams, and, called directly, its sequence and
-	/// the upstreams a reload forgets.
+	/// the upstreams a reload forgets and the current weights it keeps.
 {
 	CPPUNIT_TEST_SUITE(RoundRobinStrategyTest);
 	CPPUNIT_TEST(testEqualWeightsSpreadEvenly);

@@ -14,9 +14,16 @@ namespace AILoad {
 
 void GroupStrategy::configure(const StrategyConfig& config)
 {
+	// A reload is when groups come and go; those gone would otherwise stay for ever. An
+	// order() still running on the config before may bring one back: the next reload drops
+	// it again.
 	std::lock_guard<std::mutex> lock(_mutex);
 	_priority = config.groupPriority;
-	forgetGroupsNotOffered();
+	for (auto it = _currentWeights.begin(); it != _currentWeights.end();)
+	{
+		if (it->first.empty() || config.groupNames.count(it->first)) ++it;
+		else it = _currentWeights.erase(it);
+	}
 }
 
 
@@ -72,9 +79,7 @@ void GroupStrategy::order(CandidateOrder& order, const RequestContext& request)
 	for (Band& band : bands)
 	{
 		if (anyWeighted && !band.weighted) continue;
-		Share& share = _shares[band.group];
-		share.offered = true;
-		long long& current = share.currentWeight;
+		long long& current = _currentWeights[band.group];
 		current += 1;
 		total += 1;
 		if (!best || current > *best)
@@ -97,23 +102,8 @@ void GroupStrategy::order(CandidateOrder& order, const RequestContext& request)
 std::size_t GroupStrategy::size() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	return _shares.size();
+	return _currentWeights.size();
 }
 
-
-void GroupStrategy::forgetGroupsNotOffered()
-{
-	// A reload is when groups come and go; those not offered for a whole config would
-	// otherwise stay for ever.
-	for (auto it = _shares.begin(); it != _shares.end();)
-	{
-		if (!it->second.offered) it = _shares.erase(it);
-		else
-		{
-			it->second.offered = false;
-			++it;
-		}
-	}
-}
 
 } // namespace AILoad

@@ -21,7 +21,9 @@ class GroupStrategy final: public Strategy
 {
 public:
 	void configure(const StrategyConfig& config) override;
-		/// Also forgets the groups not offered since the reload before (see RoundRobinStrategy).
+		/// Also forgets the groups not in `config.groupNames` and keeps the current weights of
+		/// the others (see RoundRobinStrategy). The share of the entries without a group, which
+		/// is no name, is kept.
 
 	void order(CandidateOrder& order, const RequestContext& request) override;
 
@@ -29,17 +31,9 @@ public:
 		/// The number of groups with a current weight.
 
 private:
-	struct Share
-	{
-		long long currentWeight = 0;
-		bool offered = true;        /// took part in an order() since the last configure()
-	};
-
-	void forgetGroupsNotOffered();
-
 	mutable std::mutex _mutex;
 	std::map<std::string, int> _priority;
-	std::unordered_map<std::string, Share> _shares;  /// by group name: smooth round-robin over the groups
+	std::unordered_map<std::string, long long> _currentWeights;  /// by group name ("" for no group): smooth round-robin over the groups
 };
 
 } // namespace AILoad

@@ -33,7 +33,7 @@ void IpAffinityStrategy::configure(const StrategyConfig& config)
 	_ttl = config.affinityTtl;
 	_maxKeys = maxKeys;
 	evict(_clock.now());
-	forgetUnpinnedUpstreams();
+	forgetUpstreamsGone(config.upstreamNames);
 }
 
 
@@ -136,24 +136,35 @@ std::size_t IpAffinityStrategy::upstreamsKnown() const
 }
 
 
-void IpAffinityStrategy::forgetUnpinnedUpstreams()
+void IpAffinityStrategy::forgetUpstreamsGone(const std::set<std::string>& configured)
 {
-	// Upstreams come and go with reloads, and their names would pile up here: keep only the
-	// names a key still points to, renumbered. A key pinned to an upstream that has gone
-	// keeps it until it expires or asks again (then it is placed afresh, as its upstream is
-	// not offered).
-	const std::uint32_t unused = std::numeric_limits<std::uint32_t>::max();
-	std::vector<std::uint32_t> renumbered(_upstreamNames.size(), unused);
+	// A key on an upstream that is no longer configured would be placed afresh at its next
+	// request (that upstream is not offered): it goes now. Upstreams come and go with
+	// reloads, and their names would pile up here: keep only the names a key still points
+	// to, renumbered. An order() still running on the config before may pin a key to a gone
+	// upstream: the next reload drops it again.
+	const std::uint32_t gone = std::numeric_limits<std::uint32_t>::max();
+	const std::uint32_t unnumbered = gone - 1;
+	std::vector<std::uint32_t> renumbered;
+	renumbered.reserve(_upstreamNames.size());
+	for (const std::string& name : _upstreamNames) renumbered.push_back(configured.count(name) ? unnumbered : gone);
 	std::vector<std::string> names;
-	for (Pin& pin : _pins)
+	for (auto pin = _pins.begin(); pin != _pins.end();)
 	{
-		std::uint32_t& id = renumbered[pin.upstream];
-		if (id == unused)
+		std::uint32_t& id = renumbered[pin->upstream];
+		if (id == gone)
+		{
+			_index.erase(pin->key);
+			pin = _pins.erase(pin);
+			continue;
+		}
+		if (id == unnumbered)
 		{
 			id = static_cast<std::uint32_t>(names.size());
-			names.push_back(_upstreamNames[pin.upstream]);
+			names.push_back(_upstreamNames[pin->upstream]);
 		}
-		pin.upstream = id;
+		pin->upstream = id;
+		++pin;
 	}
 	_upstreamNames.swap(names);
 	_upstreamIds.clear();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <list>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,7 +24,8 @@ class IpAffinityStrategy final: public Strategy
 	///
 	/// Memory is bounded: at most `max_keys` keys (option, default 100000) are remembered, the
 	/// least recently seen are forgotten first, and an entry has a fixed size whatever the key.
-	/// On each reload (configure()) the upstream names no key points to are forgotten.
+	/// On each reload (configure()) the keys on an upstream no longer configured are forgotten,
+	/// and so are the upstream names no key points to any more.
 {
 public:
 	IpAffinityStrategy();
@@ -61,7 +63,7 @@ private:
 	void pin(std::uint64_t key, const std::string& upstream, const Poco::Timestamp& now);
 	std::uint32_t upstreamId(const std::string& name);
 	void evict(const Poco::Timestamp& now);
-	void forgetUnpinnedUpstreams();
+	void forgetUpstreamsGone(const std::set<std::string>& configured);
 
 	const Clock& _clock;
 

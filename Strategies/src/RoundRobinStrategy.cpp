@@ -16,19 +16,16 @@
 
 namespace AILoad {
 
-void RoundRobinStrategy::configure(const StrategyConfig&)
+void RoundRobinStrategy::configure(const StrategyConfig& config)
 {
-	// A reload is when upstreams come and go; the names not offered for a whole config
-	// would otherwise stay for ever.
+	// A reload is when upstreams come and go; the names of those gone would otherwise stay
+	// for ever. An order() still running on the config before may bring one back: the next
+	// reload drops it again.
 	std::lock_guard<std::mutex> lock(_mutex);
-	for (auto it = _peers.begin(); it != _peers.end();)
+	for (auto it = _currentWeights.begin(); it != _currentWeights.end();)
 	{
-		if (!it->second.offered) it = _peers.erase(it);
-		else
-		{
-			it->second.offered = false;
-			++it;
-		}
+		if (config.upstreamNames.count(it->first)) ++it;
+		else it = _currentWeights.erase(it);
 	}
 }
 
@@ -59,9 +56,7 @@ void RoundRobinStrategy::order(CandidateOrder& order, const RequestContext&)
 		{
 			const Candidate* candidate = order.candidates[i];
 			const int weight = weighted ? candidate->weight() : 1;
-			Peer& peer = _peers[candidate->name()];
-			peer.offered = true;
-			long long& current = peer.currentWeight;
+			long long& current = _currentWeights[candidate->name()];
 			if (weight > 0)
 			{
 				current += weight;
@@ -89,7 +84,7 @@ void RoundRobinStrategy::order(CandidateOrder& order, const RequestContext&)
 std::size_t RoundRobinStrategy::size() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	return _peers.size();
+	return _currentWeights.size();
 }
 
 } // namespace AILoad

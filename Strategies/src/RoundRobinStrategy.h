@@ -15,8 +15,10 @@ class RoundRobinStrategy final: public Strategy
 {
 public:
 	void configure(const StrategyConfig& config) override;
-		/// Forgets the upstreams not offered since the reload before: they are gone, or
-		/// rarely asked for (and start again from 0, as nginx's peers do after a reload).
+		/// Forgets the upstreams not in `config.upstreamNames` (gone, or disabled) and keeps
+		/// the current weights of the others, so that their rotation goes on where it was
+		/// (nginx starts every peer from 0 on a reload). An upstream that comes, or comes
+		/// back, starts from 0.
 
 	void order(CandidateOrder& order, const RequestContext& request) override;
 
@@ -24,14 +26,8 @@ public:
 		/// The number of upstreams with a current weight.
 
 private:
-	struct Peer
-	{
-		long long currentWeight = 0;
-		bool offered = true;        /// among the candidates of an order() since the last configure()
-	};
-
 	mutable std::mutex _mutex;
-	std::unordered_map<std::string, Peer> _peers;  /// by upstream name, so that it survives a reload
+	std::unordered_map<std::string, long long> _currentWeights;  /// by upstream name, so that they survive a reload
 };
 
 } // namespace AILoad

@@ -219,6 +219,14 @@ StrategyConfig StrategyChain::strategyConfig(const std::string& name, const Gate
 	strategy.options = StrategyOptions(options, "settings.strategy_options." + name);
 	strategy.affinityTtl = Poco::Timespan(config.ipAffinityTtlSeconds, 0);
 	strategy.groupPriority = config.groupPriority;
+	// The upstreams a request may be offered: a disabled entry never is, so a strategy
+	// forgets it as it does an upstream that has gone (docs/plugins.md).
+	for (const UpstreamConfig& upstream : config.upstreams)
+	{
+		if (!upstream.enabled) continue;
+		strategy.upstreamNames.insert(upstream.name);
+		strategy.groupNames.insert(upstream.groups.begin(), upstream.groups.end());
+	}
 	return strategy;
 }
 

@@ -13,7 +13,8 @@
 // that an already built plugin would misread; AILoad refuses a plugin built for another one.
 // 2: StrategyConfig::options became a StrategyOptions (typed getters); plugins export their
 // StrategySignature.
-#define AILOAD_STRATEGY_API_VERSION 2
+// 3: StrategyConfig names the config's upstreams and groups (upstreamNames, groupNames).
+#define AILOAD_STRATEGY_API_VERSION 3
 
 namespace AILoad {
 
@@ -30,8 +31,9 @@ class Strategy
 	///
 	/// Lifetime: the gateway creates one object per name in `settings.strategy` and keeps it
 	/// across reloads as long as the name stays in the list, so state kept by upstream name
-	/// (affinities, counters) survives a reload. Objects are destroyed before their library
-	/// is unloaded.
+	/// (affinities, counters) survives a reload. configure() is told the names of the
+	/// upstreams and groups of the new config: forget the state of names that are gone, and
+	/// only theirs. Objects are destroyed before their library is unloaded.
 	///
 	/// Errors: configure() throws (Poco::Exception or std::exception, with a message that
 	/// names the option) to refuse its options; start-up then stops and a reload is refused.
@@ -43,7 +45,8 @@ public:
 	virtual ~Strategy() = default;
 
 	virtual void configure(const StrategyConfig&)
-		/// Takes the strategy's options; called before the first order() and on every reload.
+		/// Takes the strategy's options and the names of the config's upstreams and groups;
+		/// called before the first order() and on every reload.
 	{
 	}
 

@@ -8,9 +8,9 @@
 
 // What a plugin and AILoad must agree on to share objects, as text, so that a refusal can show
 // both sides (nginx's module signature does the same). The SDK hands std::string, std::vector,
-// std::map, Poco::JSON::Object and Poco::Timespan across the library boundary and both sides
-// run inline code on them, so what has to match is whatever decides their layout and the way
-// calls are made:
+// std::map, std::set, Poco::JSON::Object and Poco::Timespan across the library boundary and
+// both sides run inline code on them, so what has to match is whatever decides their layout
+// and the way calls are made:
 //   - the strategy API version (the SDK's own types);
 //   - the POCO version (major.minor.revision) whose headers laid out the POCO types;
 //   - the C++ ABI family: vtables, name mangling and exceptions. Every GCC and Clang on one
@@ -51,7 +51,7 @@
 namespace AILoad {
 
 struct StrategySignature
-	/// The signature of one side of the plugin boundary: "aiload-strategy 2; POCO 1.11.0;
+	/// The signature of one side of the plugin boundary: "aiload-strategy 3; POCO 1.11.0;
 	/// Itanium C++ ABI; libstdc++ cxx11-abi". A plugin exports the one it was compiled with
 	/// (AILOAD_STRATEGY_PLUGIN, symbol `aiload_strategy_signature`); AILoad compiles its own
 	/// from the same header and refuses a plugin whose signature differs.
