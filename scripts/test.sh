@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Builds what changed and runs every test (CTest). Extra arguments go to ctest, e.g. -R Relay.
+#   scripts/test.sh --quick              leaves out the slow ones (label slow: the Debian package
+#                                        and the Docker image, test/packaging; minutes, root)
 #   scripts/test.sh --sanitize=address   the same built with AddressSanitizer and UBSan, in build-asan/
 #   scripts/test.sh --sanitize=thread    the same built with ThreadSanitizer, in build-tsan/
-# A sanitizer run leaves out OpenAISdk (it tests the Node SDK, not our code) and writes what
-# the sanitizer reports, from the tests and from every aiload and aiload-mock they start, to
-# build-*/sanitizer/; it fails if anything is there, even when the tests passed (a report
-# from a process a test killed, or one whose output the test did not look at).
+# A sanitizer run leaves out OpenAISdk (it tests the Node SDK, not our code) and the slow ones
+# (they test the packaging, not the code), and writes what the sanitizer reports, from the
+# tests and from every aiload and aiload-mock they start, to build-*/sanitizer/; it fails if
+# anything is there, even when the tests passed (a report from a process a test killed, or one
+# whose output the test did not look at).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sanitize=""
+quick=()
 case "${1:-}" in
+  --quick) quick=(-LE slow); shift ;;
   --sanitize=address|--sanitize=thread) sanitize="${1#--sanitize=}"; shift ;;
   --sanitize=*) echo "scripts/test.sh: unknown sanitizer ${1#--sanitize=} (address or thread)" >&2; exit 2 ;;
 esac
@@ -19,7 +24,8 @@ if [ -z "$sanitize" ]; then
   [ -d build ] || scripts/build.sh
   cmake --build build -j"$(nproc)"
   # The suites start their servers on ephemeral ports and wait on conditions: they run side by side.
-  ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+  # The slow ones run alone (RUN_SERIAL), so that they do not starve the timing-sensitive suites.
+  ctest --test-dir build --output-on-failure -j"$(nproc)" "${quick[@]}" "$@"
   exit
 fi
 
@@ -46,7 +52,7 @@ export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS="log_path=$reports/tsan:second_deadlock_stack=1:suppressions=$PWD/test/tsan.supp"
 
 status=0
-ctest --test-dir "$build" --output-on-failure -E '^OpenAISdk$' "$@" || status=$?
+ctest --test-dir "$build" --output-on-failure -E '^OpenAISdk$' -LE slow "$@" || status=$?
 if [ -n "$(ls -A "$reports")" ]; then
   for report in "$reports"/*; do
     echo "==== $report"

@@ -24,13 +24,16 @@ using AILoad::ModelRewriter;
 namespace {
 
 
-std::string rewrite(const std::string& body, const std::string& model = "new-model")
+std::string rewrite(const std::string& body, const std::string& model = "new-model", bool askForUsage = false)
 	/// Rewrites as the relay does, and checks that the result is still a valid object
-	/// whose (last) top-level model is the new one, as the upstream will read it.
+	/// whose (last) top-level model is the new one, as the upstream will read it, that the
+	/// splice's size is the length of what it writes (the Content-Length sent), and that
+	/// include_usage is there when asked for.
 {
 	const JsonScanner::Result scanned = JsonScanner::scan(body);
 	CPPUNIT_ASSERT_MESSAGE("test input must be valid: " + body, scanned.valid && scanned.isObject);
-	const std::string result = ModelRewriter::rewrite(body, scanned, model);
+	const std::string result = ModelRewriter::rewrite(body, scanned, model, askForUsage);
+	CPPUNIT_ASSERT_EQUAL(result.size(), ModelRewriter::splice(body, scanned, model, askForUsage).size());
 
 	const JsonScanner::Result check = JsonScanner::scan(result);
 	CPPUNIT_ASSERT_MESSAGE("rewritten body is not valid JSON: " + result + " (" + check.describeError() + ")", check.valid && check.isObject);
@@ -38,7 +41,22 @@ std::string rewrite(const std::string& body, const std::string& model = "new-mod
 	CPPUNIT_ASSERT_MESSAGE("rewritten body has no model: " + result, member != nullptr);
 	const std::string value = result.substr(member->valueBegin, member->valueEnd - member->valueBegin);
 	CPPUNIT_ASSERT_MESSAGE("model is not a string: " + result, value.size() >= 2 && value.front() == '"');
+	const JsonScanner::Member* options = check.find("stream_options");
+	if (askForUsage)
+	{
+		CPPUNIT_ASSERT_MESSAGE("no stream_options: " + result, options != nullptr);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"include_usage\":true}"), result.substr(options->valueBegin, options->valueEnd - options->valueBegin));
+	}
 	return result;
+}
+
+
+bool mustAsk(const std::string& path, const std::string& body)
+{
+	const JsonScanner::Result scanned = JsonScanner::scan(body);
+	const JsonScanner::Member* stream = scanned.find("stream");
+	const bool streamed = stream && body.substr(stream->valueBegin, stream->valueEnd - stream->valueBegin) == "true";
+	return ModelRewriter::mustAskForUsage(path, streamed, body, scanned);
 }
 
 
@@ -136,6 +154,55 @@ void ModelRewriterTest::testInsertedIntoEmptyObject()
 }
 
 
+void ModelRewriterTest::testUsageOptionAddedLast()
+{
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream\":true,\"messages\":[],\"stream_options\":{\"include_usage\":true}}"),
+		rewrite("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}", "new-model", true));
+	// After the last member's value, before the spaces and the closing brace.
+	CPPUNIT_ASSERT_EQUAL(std::string(" {\n \"stream\" : true ,\"model\" :\"new-model\",\"stream_options\":{\"include_usage\":true} \n}\n"),
+		rewrite(" {\n \"stream\" : true ,\"model\" :\"old\" \n}\n", "new-model", true));
+	// A nested stream_options is not the client's option: it stays, and the option is added.
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream\":true,\"metadata\":{\"stream_options\":1},\"stream_options\":{\"include_usage\":true}}"),
+		rewrite("{\"model\":\"m\",\"stream\":true,\"metadata\":{\"stream_options\":1}}", "new-model", true));
+	// Without askForUsage, the same as before.
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream\":true}"), rewrite("{\"model\":\"m\",\"stream\":true}"));
+}
+
+
+void ModelRewriterTest::testUsageOptionWithInsertedModel()
+{
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}"),
+		rewrite("{\"stream\":true}", "new-model", true));
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream_options\":{\"include_usage\":true}}"), rewrite("{}", "new-model", true));
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream_options\":{\"include_usage\":true} }"), rewrite("{ }", "new-model", true));
+	// Both model members replaced, the option after the last one.
+	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"stream\":true,\"model\":\"new-model\",\"stream_options\":{\"include_usage\":true}}"),
+		rewrite("{\"model\":\"a\",\"stream\":true,\"model\":\"b\"}", "new-model", true));
+}
+
+
+void ModelRewriterTest::testWhenUsageIsAskedFor()
+{
+	CPPUNIT_ASSERT(mustAsk("/chat/completions", "{\"stream\":true}"));
+	CPPUNIT_ASSERT(mustAsk("/completions", "{\"model\":\"m\",\"stream\": true,\"prompt\":\"x\"}"));
+	CPPUNIT_ASSERT(mustAsk("/chat/completions", "{\"stream\":true,\"metadata\":{\"stream_options\":{}}}"));
+	// Not streamed: the answer carries usage anyway.
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"model\":\"m\"}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":false}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":\"true\"}"));
+	// Other paths have no such option.
+	CPPUNIT_ASSERT(!mustAsk("/embeddings", "{\"stream\":true}"));
+	CPPUNIT_ASSERT(!mustAsk("/responses", "{\"stream\":true}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions/x", "{\"stream\":true}"));
+	// The client's own stream_options, with or without include_usage, is left as it is.
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":true,\"stream_options\":{\"include_usage\":true}}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":true,\"stream_options\":{\"include_usage\":false}}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":true,\"stream_options\":{}}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":true,\"stream_options\":null}"));
+	CPPUNIT_ASSERT(!mustAsk("/chat/completions", "{\"stream\":true,\"stream\\u005foptions\":{}}"));
+}
+
+
 CppUnit::Test* ModelRewriterTest::suite()
 {
 	auto* pSuite = new CppUnit::TestSuite("ModelRewriterTest");
@@ -150,5 +217,8 @@ CppUnit::Test* ModelRewriterTest::suite()
 	pSuite->addTest(new CppUnit::TestCaller<ModelRewriterTest>("testNewModelNeedsEscapes", &ModelRewriterTest::testNewModelNeedsEscapes));
 	pSuite->addTest(new CppUnit::TestCaller<ModelRewriterTest>("testInsertedWhenAbsent", &ModelRewriterTest::testInsertedWhenAbsent));
 	pSuite->addTest(new CppUnit::TestCaller<ModelRewriterTest>("testInsertedIntoEmptyObject", &ModelRewriterTest::testInsertedIntoEmptyObject));
+	pSuite->addTest(new CppUnit::TestCaller<ModelRewriterTest>("testUsageOptionAddedLast", &ModelRewriterTest::testUsageOptionAddedLast));
+	pSuite->addTest(new CppUnit::TestCaller<ModelRewriterTest>("testUsageOptionWithInsertedModel", &ModelRewriterTest::testUsageOptionWithInsertedModel));
+	pSuite->addTest(new CppUnit::TestCaller<ModelRewriterTest>("testWhenUsageIsAskedFor", &ModelRewriterTest::testWhenUsageIsAskedFor));
 	return pSuite;
 }

@@ -15,8 +15,9 @@
 
 class ModelRewriterTest: public CppUnit::TestFixture
 	/// Tests AILoad::ModelRewriter: the body sent upstream must be the client's bytes with
-	/// only the top-level "model" value replaced (docs/api.md, "What goes upstream"), so every case compares
-	/// the whole expected text byte for byte.
+	/// only the top-level "model" value replaced (docs/api.md, "What goes upstream"), and
+	/// include_usage added when the gateway asks for usage (docs/observability.md, "Usage"),
+	/// so every case compares the whole expected text byte for byte.
 {
 public:
 	void testNumbersUnchanged();
@@ -30,6 +31,9 @@ public:
 	void testNewModelNeedsEscapes();
 	void testInsertedWhenAbsent();
 	void testInsertedIntoEmptyObject();
+	void testUsageOptionAddedLast();
+	void testUsageOptionWithInsertedModel();
+	void testWhenUsageIsAskedFor();
 
 	static CppUnit::Test* suite();
 };

@@ -42,12 +42,25 @@ struct assertion_traits<Poco::Timestamp>
 
 } // namespace CppUnit
 
+using AILoad::AttemptOutcome;
 using AILoad::Cooldown;
 using AILoad::ManualClock;
+using AILoad::TokenUsage;
 using AILoad::UpstreamConfig;
 using AILoad::UpstreamState;
 
 namespace {
+
+const Poco::Timespan quotaCooldown(3600, 0);
+
+
+void answered(UpstreamState& state, int status, const std::string& retryAfter)
+	/// As the request path tells it an error answer with this Retry-After and no body.
+{
+	Poco::Net::NameValueCollection headers;
+	if (!retryAfter.empty()) headers.set("Retry-After", retryAfter);
+	state.refused(status, headers, "", quotaCooldown);
+}
 
 const Poco::Timespan second(1, 0);
 
@@ -81,7 +94,7 @@ void UpstreamRegistryTest::testCooldownReasonsAndEnds()
 	CPPUNIT_ASSERT(state.snapshot(a).cooldown == Cooldown::Reason::None);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timestamp(0), state.snapshot(a).cooldownEnd);
 
-	state.rateLimited("120");
+	answered(state, 429, "120");
 	UpstreamState::Snapshot snapshot = state.snapshot(a);
 	CPPUNIT_ASSERT(snapshot.cooldown == Cooldown::Reason::RateLimited);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(120, 0), snapshot.coolingFor);
@@ -89,11 +102,11 @@ void UpstreamRegistryTest::testCooldownReasonsAndEnds()
 
 	// A bad key cools down longer (10 minutes): it replaces the rate limit ...
 	clock.advance(Poco::Timespan(20, 0));
-	state.badKey();
+	answered(state, 401, "");
 	CPPUNIT_ASSERT(state.snapshot(a).cooldown == Cooldown::Reason::BadKey);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(600, 0), state.coolingFor());
 	// ... and a shorter one never cuts it short.
-	state.rateLimited("5");
+	answered(state, 429, "5");
 	CPPUNIT_ASSERT(state.snapshot(a).cooldown == Cooldown::Reason::BadKey);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(600, 0), state.coolingFor());
 
@@ -122,7 +135,7 @@ void UpstreamRegistryTest::testFailuresInARowDouble()
 	int failure = 0;
 	for (int duration : expected)
 	{
-		if (failure++ % 2) state.brokeOff(0);
+		if (failure++ % 2) state.brokeOff();
 		else state.failed();
 		CPPUNIT_ASSERT(state.snapshot(x).cooldown == Cooldown::Reason::Failing);
 		CPPUNIT_ASSERT_EQUAL(Poco::Timespan(duration, 0), state.coolingFor());
@@ -131,7 +144,7 @@ void UpstreamRegistryTest::testFailuresInARowDouble()
 	}
 	// A success ends the run, but not a cooldown that is running.
 	state.failed();
-	state.succeeded(0);
+	state.succeeded();
 	CPPUNIT_ASSERT_EQUAL(0, state.snapshot(x).consecutiveFailures);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(300, 0), state.coolingFor());
 	state.failed();
@@ -154,9 +167,9 @@ void UpstreamRegistryTest::testRetryAfterValues()
 
 	// As the state takes them: an HTTP date counts from the state's clock; none gives 30 s; at most an hour.
 	UpstreamState dated("d", clock), bare("b", clock), huge("h", clock);
-	dated.rateLimited(date);
-	bare.rateLimited("");
-	huge.rateLimited("100000");
+	answered(dated, 429, date);
+	answered(bare, 429, "");
+	answered(huge, 429, "100000");
 	CPPUNIT_ASSERT(dated.coolingFor() > Poco::Timespan(44, 0) && dated.coolingFor() <= Poco::Timespan(45, 0));
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(30, 0), bare.coolingFor());
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(3600, 0), huge.coolingFor());
@@ -204,24 +217,43 @@ void UpstreamRegistryTest::testWindowsSlide()
 
 void UpstreamRegistryTest::testCountersByOutcome()
 {
-	ManualClock clock;
+	ManualClock clock(Poco::Timestamp::fromEpochTime(1767229200));  // 2026-01-01 01:00 UTC: the day does not end in the test
 	UpstreamState state("a", clock);
-	state.succeeded(Poco::Timespan(0, 200000));
-	state.succeeded(Poco::Timespan(0, 100000));
-	state.brokeOff(Poco::Timespan(0, 300000));
-	state.rateLimited("1");
-	state.badKey();
-	state.timedOut();
-	state.failed();
-	state.failed();
-	const UpstreamState::Counters counters = state.snapshot(limited("a", std::nullopt, std::nullopt)).counters;
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(2), counters.answered);
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.brokeOff);
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.rateLimited);
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.badKey);
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.timedOut);
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(2), counters.failed);
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(600000), counters.firstByteMicros);
+	TokenUsage usage;
+	usage.prompt = 5;
+	usage.completion = 7;
+	state.attemptEnded(AttemptOutcome::Ok, Poco::Timespan(0, 200000), usage);
+	state.attemptEnded(AttemptOutcome::Ok, Poco::Timespan(0, 100000), usage);
+	state.answered(Poco::Timespan(0, 700000));
+	state.attemptEnded(AttemptOutcome::StreamBroken, Poco::Timespan(0, 300000), TokenUsage());
+	state.attemptEnded(AttemptOutcome::RateLimited, Poco::Timespan(0, 1000), TokenUsage());
+	state.failedOver(AttemptOutcome::RateLimited);
+	state.attemptEnded(AttemptOutcome::Timeout, -1, TokenUsage());
+	clock.advance(Poco::Timespan(61, 0));
+	state.attemptEnded(AttemptOutcome::ConnectError, -1, TokenUsage());
+
+	const UpstreamState::Snapshot snapshot = state.snapshot(limited("a", std::nullopt, std::nullopt));
+	const UpstreamState::Counters& counters = snapshot.counters;
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(2), counters.attempts[static_cast<std::size_t>(AttemptOutcome::Ok)]);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.attempts[static_cast<std::size_t>(AttemptOutcome::StreamBroken)]);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.attempts[static_cast<std::size_t>(AttemptOutcome::Timeout)]);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.failovers[static_cast<std::size_t>(AttemptOutcome::RateLimited)]);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(0), counters.failovers[static_cast<std::size_t>(AttemptOutcome::Ok)]);
+	// First bytes: 1 ms, 100 ms, 200 ms, 300 ms; the le="0.25" bucket holds three.
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(4), counters.firstByte.count());
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(3), counters.firstByte.cumulative(5));
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.duration.count());
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(0), counters.duration.cumulative(5));
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(1), counters.duration.cumulative(7));
+	// Only the attempt after the minute passed is in the last minute.
+	CPPUNIT_ASSERT_EQUAL(1, snapshot.attemptsLastMinute);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(6), snapshot.today.attempts);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(4), snapshot.today.failures);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(10), snapshot.today.promptTokens);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(14), snapshot.today.completionTokens);
+	CPPUNIT_ASSERT(snapshot.recentFirstByteMs > 1 && snapshot.recentFirstByteMs < 300);
+	clock.advance(Poco::Timespan(86400, 0));
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(0), state.snapshot(limited("a", std::nullopt, std::nullopt)).today.attempts);
 }
 
 
@@ -233,7 +265,7 @@ void UpstreamRegistryTest::testSyncKeepsNamesThatStay()
 	registry.sync(configOf({"a", "b"}));
 	CPPUNIT_ASSERT((registry.names() == std::vector<std::string>{"a", "b"}));
 	const UpstreamState::Ptr a = registry.find("a");
-	a->rateLimited("60");
+	answered(*a, 429, "60");
 	CPPUNIT_ASSERT(registry.find("b")->tryAcquire(limited("b", 1, std::nullopt)));
 
 	// b leaves and c comes: a keeps its state (the same object), b's is dropped.
@@ -246,7 +278,7 @@ void UpstreamRegistryTest::testSyncKeepsNamesThatStay()
 	// A request still on the config before reports about b to a state nobody keeps.
 	const UpstreamState::Ptr detached = registry.of("b");
 	CPPUNIT_ASSERT(detached);
-	detached->badKey();
+	answered(*detached, 401, "");
 	CPPUNIT_ASSERT(!registry.find("b"));
 	CPPUNIT_ASSERT(registry.of("b") != detached);
 

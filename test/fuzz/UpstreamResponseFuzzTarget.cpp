@@ -1,6 +1,8 @@
 // The fuzz target for what the gateway parses from an upstream's answer: heads read strictly
 // (HttpHeadParser) past interim 1xx answers as UpstreamSession::receiveHead() does, the
-// body's framing, and the chunked coding read as UpstreamSession::readBody() reads it.
+// body's framing, and the chunked coding read as UpstreamSession::readBody() reads it; then
+// what is read from an answer: its limit headers (ReportedLimits), an error body
+// (UpstreamErrorClassifier), and usage (StreamUsageFilter, JsonUsageTap).
 // An upstream is a peer like any other: whatever it sends must not crash the gateway, make
 // it read past what arrived, or yield a length that is negative or wrapped.
 // Built as the libFuzzer binary aiload-fuzz-upstream with clang (scripts/fuzz.sh), and with
@@ -8,6 +10,10 @@
 #include "FramingError.h"
 #include "HeaderForwarding.h"
 #include "HttpFuzzSupport.h"
+#include "JsonUsageTap.h"
+#include "ReportedLimits.h"
+#include "StreamUsageFilter.h"
+#include "UpstreamErrorClassifier.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <cstdint>
@@ -45,6 +51,34 @@ void checkForwarding(const Poco::Net::HTTPResponse& response)
 	check(!client.has("Content-Length") && !client.has("Transfer-Encoding") && !client.has("Connection"));
 }
 
+void checkReading(const Poco::Net::HTTPResponse& response, const std::string& body)
+	/// What the gateway reads of an answer never throws, and stays within what it says.
+{
+	const Poco::Timestamp now = Poco::Timestamp::fromEpochTime(1782907200);
+	const AILoad::ReportedLimits limits = AILoad::ReportedLimits::read(response, now);
+	if (const auto until = limits.setAsideUntil(now)) check(*until > now && *until <= now + AILoad::ReportedLimits::maximumReset.totalMicroseconds());
+	const AILoad::UpstreamErrorClassifier::Verdict verdict = AILoad::UpstreamErrorClassifier::classify(response.getStatus(), limits, body, now, Poco::Timespan(3600, 0));
+	if (verdict.kind != AILoad::UpstreamErrorClassifier::Kind::None) check(verdict.until >= now);
+
+	// Usage: tapping hands back the bytes it is given; removing never adds any.
+	AILoad::StreamUsageFilter tap;
+	AILoad::StreamUsageFilter removing;
+	removing.removeInjectedUsage();
+	std::size_t removed = 0;
+	const std::size_t half = body.size() / 2;
+	for (const std::string_view piece : {std::string_view(body).substr(0, half), std::string_view(body).substr(half)})
+	{
+		check(tap.pass(piece.data(), piece.size()) == piece);
+		removed += removing.pass(piece.data(), piece.size()).size();
+	}
+	removed += removing.finish().size();
+	check(removed <= body.size());
+	AILoad::JsonUsageTap json;
+	json.take(body.data(), body.size());
+	json.end();
+	check(json.usage().prompt >= -1 && tap.usage().prompt >= -1 && removing.usage().completion >= -1);
+}
+
 } // namespace
 
 
@@ -56,9 +90,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	for (std::size_t answers = 0; answers < 4; ++answers)
 	{
 		AILoad::BodyFraming framing;
+		Poco::Net::HTTPResponse response;
 		try
 		{
-			Poco::Net::HTTPResponse response;
 			if (!receiveHead(in, response)) return 0;
 			checkForwarding(response);
 			framing = AILoad::BodyFraming::ofResponse(response);
@@ -78,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		{
 			std::string body;
 			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 5 * answers)) return 0;  // cut off
+			checkReading(response, body);
 		}
 		catch (AILoad::FramingError&)
 		{

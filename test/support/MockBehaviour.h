@@ -35,6 +35,9 @@ struct MockBehaviour
 		/// If non-empty, sent verbatim (Content-Type application/json) instead of
 		/// the generated answer, also for "stream": true requests.
 
+	std::string contentType = "application/json";
+		/// Of `body` (e.g. text/event-stream for a stream written out in `body`).
+
 	std::vector<std::pair<std::string, std::string>> headers;
 		/// Extra response headers added to every answer (e.g. Retry-After).
 
@@ -58,6 +61,10 @@ struct MockBehaviour
 
 	bool chunkedPlain = false;
 		/// Plain (non-stream) answer with chunked transfer encoding instead of Content-Length.
+
+	bool stableIds = false;
+		/// Every answer has the id "chatcmpl-mock" and the created time 1700000000, so that
+		/// two answers to the same request are the same byte for byte.
 };
 
 

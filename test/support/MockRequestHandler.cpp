@@ -91,6 +91,7 @@ void MockRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Po
 
 	Poco::Dynamic::Var model;
 	bool stream = false;
+	bool includeUsage = false;
 	try
 	{
 		Poco::JSON::Parser parser;
@@ -101,6 +102,11 @@ void MockRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Po
 			model = pObject->get("model");
 			Poco::Dynamic::Var streamFlag = pObject->get("stream");
 			stream = streamFlag.isBoolean() && streamFlag.extract<bool>();
+			if (Poco::JSON::Object::Ptr pOptions = pObject->getObject("stream_options"))
+			{
+				Poco::Dynamic::Var includeUsageFlag = pOptions->get("include_usage");
+				includeUsage = includeUsageFlag.isBoolean() && includeUsageFlag.extract<bool>();
+			}
 		}
 	}
 	catch (Poco::Exception&)
@@ -135,11 +141,11 @@ void MockRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Po
 	}
 	else if (stream)
 	{
-		sendStream(response, behaviour, model);
+		sendStream(response, behaviour, model, includeUsage);
 	}
 	else if (endsWith(path, "/chat/completions"))
 	{
-		sendPlain(response, behaviour, 200, completionBody(model));
+		sendPlain(response, behaviour, 200, completionBody(model, behaviour));
 	}
 	else
 	{
@@ -206,7 +212,7 @@ void MockRequestHandler::prepare(Poco::Net::HTTPServerResponse& response, const 
 void MockRequestHandler::sendPlain(Poco::Net::HTTPServerResponse& response, const MockBehaviour& behaviour, int status, const std::string& body)
 {
 	prepare(response, behaviour, status);
-	response.setContentType("application/json");
+	response.setContentType(behaviour.contentType);
 	if (behaviour.chunkedPlain)
 		response.setChunkedTransferEncoding(true);
 	else
@@ -226,15 +232,15 @@ void MockRequestHandler::sendPlain(Poco::Net::HTTPServerResponse& response, cons
 }
 
 
-void MockRequestHandler::sendStream(Poco::Net::HTTPServerResponse& response, const MockBehaviour& behaviour, const Poco::Dynamic::Var& model)
+void MockRequestHandler::sendStream(Poco::Net::HTTPServerResponse& response, const MockBehaviour& behaviour, const Poco::Dynamic::Var& model, bool includeUsage)
 {
 	prepare(response, behaviour, 200);
 	response.setContentType("text/event-stream");
 	response.set("Cache-Control", "no-cache");
 	response.setChunkedTransferEncoding(true);
 
-	const std::string id = "chatcmpl-" + std::to_string(_mock.nextCompletionNumber());
-	const Poco::Int64 created = Poco::Timestamp().epochTime();
+	const std::string id = completionId(behaviour);
+	const Poco::Int64 created = createdTime(behaviour);
 	std::ostream& out = response.send();
 	for (int i = 0; i <= behaviour.sseEvents; ++i)
 	{
@@ -270,10 +276,26 @@ void MockRequestHandler::sendStream(Poco::Net::HTTPServerResponse& response, con
 			pChunk->set("created", created);
 			pChunk->set("model", model);
 			pChunk->set("choices", pChoices);
+			if (includeUsage) pChunk->set("usage", Poco::Dynamic::Var());
 			out << "data: " << toJSON(pChunk) << "\n\n";
 		}
 		else
 		{
+			if (includeUsage)
+			{
+				Poco::JSON::Object::Ptr pUsage = newObject();
+				pUsage->set("prompt_tokens", 5);
+				pUsage->set("completion_tokens", behaviour.sseEvents);
+				pUsage->set("total_tokens", 5 + behaviour.sseEvents);
+				Poco::JSON::Object::Ptr pChunk = newObject();
+				pChunk->set("id", id);
+				pChunk->set("object", "chat.completion.chunk");
+				pChunk->set("created", created);
+				pChunk->set("model", model);
+				pChunk->set("choices", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+				pChunk->set("usage", pUsage);
+				out << "data: " << toJSON(pChunk) << "\n\n";
+			}
 			out << "data: [DONE]\n\n";
 		}
 		out.flush();
@@ -287,7 +309,7 @@ void MockRequestHandler::sendStream(Poco::Net::HTTPServerResponse& response, con
 }
 
 
-std::string MockRequestHandler::completionBody(const Poco::Dynamic::Var& model)
+std::string MockRequestHandler::completionBody(const Poco::Dynamic::Var& model, const MockBehaviour& behaviour)
 {
 	Poco::JSON::Object::Ptr pMessage = newObject();
 	pMessage->set("role", "assistant");
@@ -304,13 +326,25 @@ std::string MockRequestHandler::completionBody(const Poco::Dynamic::Var& model)
 	pUsage->set("total_tokens", 9);
 
 	Poco::JSON::Object::Ptr pBody = newObject();
-	pBody->set("id", "chatcmpl-" + std::to_string(_mock.nextCompletionNumber()));
+	pBody->set("id", completionId(behaviour));
 	pBody->set("object", "chat.completion");
-	pBody->set("created", static_cast<Poco::Int64>(Poco::Timestamp().epochTime()));
+	pBody->set("created", createdTime(behaviour));
 	pBody->set("model", model);
 	pBody->set("choices", pChoices);
 	pBody->set("usage", pUsage);
 	return toJSON(pBody);
+}
+
+
+std::string MockRequestHandler::completionId(const MockBehaviour& behaviour)
+{
+	return behaviour.stableIds ? std::string("chatcmpl-mock") : "chatcmpl-" + std::to_string(_mock.nextCompletionNumber());
+}
+
+
+Poco::Int64 MockRequestHandler::createdTime(const MockBehaviour& behaviour)
+{
+	return behaviour.stableIds ? 1700000000 : static_cast<Poco::Int64>(Poco::Timestamp().epochTime());
 }
 
 

@@ -20,6 +20,7 @@
 #include "Poco/Net/HTTPServerResponse.h"
 #include "Poco/Net/StreamSocket.h"
 #include "Poco/Timespan.h"
+#include "Poco/Types.h"
 #include <string>
 
 
@@ -64,11 +65,20 @@ private:
 	void sendPlain(Poco::Net::HTTPServerResponse& response, const MockBehaviour& behaviour, int status, const std::string& body);
 		/// Sends a JSON answer, chunked or with Content-Length, possibly truncated.
 
-	void sendStream(Poco::Net::HTTPServerResponse& response, const MockBehaviour& behaviour, const Poco::Dynamic::Var& model);
-		/// Sends SSE chat completion chunks.
+	void sendStream(Poco::Net::HTTPServerResponse& response, const MockBehaviour& behaviour, const Poco::Dynamic::Var& model, bool includeUsage);
+		/// Sends SSE chat completion chunks. With includeUsage (the request's
+		/// stream_options.include_usage), as OpenAI does: every chunk ends with "usage":null,
+		/// and a last chunk with empty choices and the usage (5 prompt tokens, one completion
+		/// token a content chunk) comes before [DONE], in the same write.
 
-	std::string completionBody(const Poco::Dynamic::Var& model);
+	std::string completionBody(const Poco::Dynamic::Var& model, const MockBehaviour& behaviour);
 		/// Returns an OpenAI chat.completion.
+
+	std::string completionId(const MockBehaviour& behaviour);
+		/// Returns the id of the next completion: "chatcmpl-<n>", or a fixed one (stableIds).
+
+	static Poco::Int64 createdTime(const MockBehaviour& behaviour);
+		/// Returns the created time of a completion: now, or a fixed one (stableIds).
 
 	std::string otherBody(const std::string& uri, const Poco::Dynamic::Var& model);
 		/// Returns the answer for POST paths other than chat completions.

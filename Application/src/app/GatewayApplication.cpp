@@ -171,6 +171,23 @@ int GatewayApplication::main(const std::vector<std::string>&)
 		}
 		settings.connectionLimitExempt.push_back(address);
 	}
+	if (config().getBool("aiload.accessLog.enabled", true))
+	{
+		AccessLog::Settings log;
+		log.path = resolve(config().getString("aiload.accessLog.path", log.path));
+		log.rotateSize = config().getString("aiload.accessLog.rotateSize", log.rotateSize);
+		log.keep = std::max(0, config().getInt("aiload.accessLog.keep", log.keep));
+		log.queueLines = static_cast<std::size_t>(std::max(1, config().getInt("aiload.accessLog.queueLines", static_cast<int>(log.queueLines))));
+		try
+		{
+			settings.accessLog = std::make_shared<AccessLog>(log);
+		}
+		catch (Poco::Exception& exc)
+		{
+			startupError("cannot open the access log " + log.path + ": " + exc.displayText() + " (aiload.accessLog.path; aiload.accessLog.enabled = false turns it off)");
+			return EXIT_CANTCREAT;
+		}
+	}
 
 	std::unique_ptr<Gateway> gateway;
 	try
@@ -239,6 +256,7 @@ void GatewayApplication::reload(Gateway& gateway, const std::string& configPath,
 		for (const auto& problem : reloaded.problems) logger().error(problem);
 		logger().error("Reload of %s (%s) refused: %s; the running config stays.", configPath, why,
 			reloaded.config ? std::string("auth_token is empty") : std::string("invalid config"));
+		gateway.ledger().configReloaded(false);
 		return;
 	}
 	const GatewayConfig::Ptr running = gateway.config();
@@ -252,8 +270,10 @@ void GatewayApplication::reload(Gateway& gateway, const std::string& configPath,
 	{
 		logger().error("%s: %s", configPath, exc.message());
 		logger().error("Reload of %s (%s) refused (strategy plugins); the running config stays.", configPath, why);
+		gateway.ledger().configReloaded(false);
 		return;
 	}
+	gateway.ledger().configReloaded(true);
 	logger().information("Reloaded %s (%s): %z upstreams.", configPath, why, reloaded.config->upstreams.size());
 }
 

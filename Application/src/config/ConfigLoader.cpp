@@ -161,7 +161,7 @@ bool validHeaderText(const std::string& text)
 void loadUpstream(Validation& v, const Object& entry, const std::string& path, UpstreamConfig& upstream)
 {
 	v.unknownKeys(entry, path, {"name", "model", "base_url", "api_key", "api_key_env", "group", "weight",
-		"enabled", "rpm", "rpd", "headers", "verify_tls"});
+		"enabled", "rpm", "rpd", "tpm", "headers", "verify_tls"});
 
 	if (!v.string(entry, "model", path, upstream.model) && !entry.has("model")) v.problem(path + ".model", "required: the upstream model name");
 	else if (entry.has("model") && upstream.model.empty()) v.problem(path + ".model", "expected a non-empty string");
@@ -212,6 +212,7 @@ void loadUpstream(Validation& v, const Object& entry, const std::string& path, U
 	int limit = 0;
 	if (v.integer(entry, "rpm", path, 1, 1000000000, limit)) upstream.rpm = limit;
 	if (v.integer(entry, "rpd", path, 1, 1000000000, limit)) upstream.rpd = limit;
+	if (v.integer(entry, "tpm", path, 1, 1000000000, limit)) upstream.tpm = limit;
 	v.boolean(entry, "verify_tls", path, upstream.verifyTls);
 
 	if (Object::Ptr headers = v.object(entry, "headers", path))
@@ -365,8 +366,9 @@ ConfigLoader::Result ConfigLoader::parse(const std::string& text, const std::str
 	}
 
 	auto config = std::make_shared<GatewayConfig>();
-	v.unknownKeys(*root, "", {"auth_token", "models", "server", "settings", "groups"});
+	v.unknownKeys(*root, "", {"auth_token", "admin_token", "models", "server", "settings", "groups"});
 	v.string(*root, "auth_token", "", config->authToken);
+	v.string(*root, "admin_token", "", config->adminToken);
 
 	Array::Ptr models = root->has("models") ? root->getArray("models") : nullptr;
 	if (!models || models->size() == 0)
@@ -408,7 +410,12 @@ ConfigLoader::Result ConfigLoader::parse(const std::string& text, const std::str
 	if (Object::Ptr settings = v.object(*root, "settings", ""))
 	{
 		v.unknownKeys(*settings, "settings", {"timeout", "connect_timeout", "max_attempts", "ip_affinity", "ip_affinity_ttl",
-			"strategy", "strategy_options", "max_body_mb", "trusted_proxies"});
+			"strategy", "strategy_options", "max_body_mb", "trusted_proxies", "metrics_public",
+			"quota_cooldown", "probe_interval"});
+		v.boolean(*settings, "metrics_public", "settings", config->metricsPublic);
+		int wait = 0;
+		if (v.integer(*settings, "quota_cooldown", "settings", 0, 366 * 86400, wait)) config->quotaCooldown = Poco::Timespan(wait, 0);
+		if (v.integer(*settings, "probe_interval", "settings", 0, 86400, wait)) config->probeInterval = Poco::Timespan(wait, 0);
 		double seconds = 0;
 		if (v.positive(*settings, "timeout", "settings", seconds)) config->readTimeout = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(seconds * Poco::Timespan::SECONDS));
 		if (v.positive(*settings, "connect_timeout", "settings", seconds)) config->connectTimeout = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(seconds * Poco::Timespan::SECONDS));

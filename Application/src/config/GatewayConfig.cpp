@@ -12,4 +12,9 @@ std::vector<std::string> GatewayConfig::groupNames() const
 	return {names.begin(), names.end()};
 }
 
+const std::string& GatewayConfig::adminTokenInForce() const
+{
+	return adminToken.empty() ? authToken : adminToken;
+}
+
 } // namespace AILoad

@@ -18,6 +18,7 @@ struct GatewayConfig
 	using Ptr = std::shared_ptr<const GatewayConfig>;
 
 	std::string authToken;
+	std::string adminToken;                                 /// "" : authToken guards the admin endpoints
 	std::vector<UpstreamConfig> upstreams;
 
 	std::string serverHost = "0.0.0.0";
@@ -33,6 +34,12 @@ struct GatewayConfig
 	std::size_t maxBodyBytes = 32u * 1024 * 1024;
 	std::vector<std::string> trustedProxies;
 	std::map<std::string, int> groupPriority;               /// groups.<name>.priority
+	bool metricsPublic = false;                             /// settings.metrics_public: /metrics without the admin token
+	Poco::Timespan quotaCooldown = Poco::Timespan(3600, 0); /// settings.quota_cooldown: an upstream out of credit
+	Poco::Timespan probeInterval = Poco::Timespan(15, 0);   /// settings.probe_interval: 0 turns probes off
+
+	const std::string& adminTokenInForce() const;
+		/// admin_token, or auth_token when there is none (docs/observability.md).
 
 	std::vector<std::string> groupNames() const;
 		/// Every group named by an upstream, sorted.

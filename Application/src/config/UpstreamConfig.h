@@ -21,6 +21,7 @@ struct UpstreamConfig
 	bool enabled = true;
 	std::optional<int> rpm;
 	std::optional<int> rpd;
+	std::optional<int> tpm;   /// tokens per minute, counted from usage (docs/quotas.md)
 	std::vector<std::pair<std::string, std::string>> headers;
 	bool verifyTls = true;
 

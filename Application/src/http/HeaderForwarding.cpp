@@ -130,7 +130,10 @@ void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, 
 	for (const auto& header : from)
 	{
 		if (isHopByHop(header.first, connection) || Poco::icompare(header.first, "Content-Length") == 0) continue;
-		to.add(header.first, header.second);
+		// The client keeps the gateway's request id (docs/observability.md); the upstream's own
+		// goes along under another name, for the upstream's support.
+		if (Poco::icompare(header.first, "X-Request-Id") == 0) to.add("X-Upstream-Request-Id", header.second);
+		else to.add(header.first, header.second);
 	}
 }
 

@@ -33,7 +33,7 @@ public:
 		/// hop the message has passed. "" for an entry that has none.
 
 	static void copyResponseHeaders(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to);
-		/// All but Content-Length and hop-by-hop ones.
+		/// All but Content-Length and hop-by-hop ones; X-Request-Id as X-Upstream-Request-Id.
 };
 
 } // namespace AILoad

@@ -4,9 +4,10 @@
 #include "ClientWatch.h"
 #include "GatewayConfig.h"
 #include "GatewayRequest.h"
+#include "GatewayResponse.h"
+#include "AttemptOutcome.h"
 #include "JsonScanner.h"
 #include "StrategyChain.h"
-#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Timestamp.h>
 #include <string>
 #include <vector>
@@ -18,16 +19,18 @@ struct ProxiedRequest
 	/// request path read and write, so that a new step adds a field here, not a parameter to
 	/// each function.
 {
-	ProxiedRequest(GatewayRequest& client, Poco::Net::HTTPServerResponse& response, GatewayConfig::Ptr config):
+	ProxiedRequest(GatewayRequest& client, GatewayResponse& response, GatewayConfig::Ptr config):
 		client(client),
 		response(response),
+		record(response.record()),
 		config(std::move(config)),
 		watch(client.socket())
 	{
 	}
 
 	GatewayRequest& client;
-	Poco::Net::HTTPServerResponse& response;
+	GatewayResponse& response;
+	RequestRecord& record;            /// what the access log and the metrics will say of it
 	const GatewayConfig::Ptr config;  /// the config it started with, whatever reloads come meanwhile
 	const Poco::Timestamp started;
 	ClientWatch watch;                /// a client that leaves ends the waits for its upstream
@@ -37,8 +40,10 @@ struct ProxiedRequest
 	RouteRequest route;               /// what the strategies see
 
 	std::vector<std::string> tried;   /// "name (what happened)" of each failed attempt
+	AttemptOutcome lastOutcome = AttemptOutcome::Ok;  /// of the last attempt
 	bool allRateLimited = true;       /// every upstream tried answered 429
 	bool lastTimedOut = false;
+	bool askForUsage = false;         /// the gateway adds include_usage and removes what it adds (ModelRewriter::mustAskForUsage)
 };
 
 } // namespace AILoad

@@ -5,6 +5,7 @@
 #include "ClientAddress.h"
 #include "ClientWatch.h"
 #include "ErrorResponse.h"
+#include "FirstEvent.h"
 #include "FramingError.h"
 #include "Gateway.h"
 #include "GatewayRequest.h"
@@ -31,11 +32,12 @@ namespace {
 
 bool isFailoverStatus(int status)
 {
-	// Rate limits, overload and upstream faults, and a bad upstream key (401/403):
+	// Rate limits and quotas (402: out of credit), overload and upstream faults, and a bad
+	// upstream key (401/403):
 	// another upstream may well answer. Anything else is the client's to see.
 	switch (status)
 	{
-	case 401: case 403: case 408: case 429: case 500: case 502: case 503: case 504: return true;
+	case 401: case 402: case 403: case 408: case 429: case 500: case 502: case 503: case 504: return true;
 	default: return false;
 	}
 }
@@ -60,20 +62,23 @@ ProxyRequestHandler::~ProxyRequestHandler()
 
 void ProxyRequestHandler::handleRequest(HTTPServerRequest& clientRequest, HTTPServerResponse& response)
 {
-	ProxiedRequest request(GatewayRequest::of(clientRequest), response, _gateway.config());
+	ProxiedRequest request(GatewayRequest::of(clientRequest), GatewayResponse::of(response), _gateway.config());
 	const GatewayConfig& config = *request.config;
 
 	if (!AuthToken::authorizes(clientRequest, config.authToken))
 		return (void) refuse(request, ApiError::InvalidApiKey, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.");
+	request.record.client = "default";  // the one client of auth_token (docs/observability.md)
 	BodyMemoryBudget::Reservation bodyMemory(_gateway.bodyBudget());
 	if (!readBody(request, bodyMemory) || !route(request)) return;
 
 	const std::vector<const UpstreamConfig*> candidates = CandidateResolver::resolve(config, request.route.requestedModel);
+	request.record.modelKnown = !candidates.empty();
 	if (candidates.empty())
 		return (void) refuse(request, ApiError::ModelNotFound, "The model `" + request.route.requestedModel + "` does not exist: name \"auto\", a group, or a model of this gateway (GET /v1/models lists them).");
 
 	// Policy comes before ordering: the strategies order the upstreams that are ready; those
-	// cooling down follow as a last resort; those at their rpm/rpd limit get nothing.
+	// cooling down follow as a last resort; those at a limit (rpm, rpd, tpm, or one they
+	// reported) get nothing.
 	std::vector<const UpstreamConfig*> ready;
 	std::vector<const UpstreamConfig*> coolingDown;
 	for (const UpstreamConfig* upstream : candidates)
@@ -160,6 +165,11 @@ bool ProxyRequestHandler::route(ProxiedRequest& request)
 	}
 	if (const JsonScanner::Member* stream = json.find("stream"))
 		route.stream = std::string_view(body.data() + stream->valueBegin, stream->valueEnd - stream->valueBegin) == "true";
+	RequestRecord& record = request.record;
+	record.address = route.clientAddress;
+	if (json.find("model")) record.model = route.requestedModel;
+	record.stream = route.stream;
+	request.askForUsage = ModelRewriter::mustAskForUsage(_pathAfterV1, route.stream, body, json);
 	return true;
 }
 
@@ -169,16 +179,21 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 	static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
 	const GatewayConfig& config = *request.config;
 	GatewayRequest& client = request.client;
+	RequestRecord& record = request.record;
+	if (!record.attempts.empty())  // the one before failed: this is a failover
+		_gateway.upstreamStates().of(record.attempts.back().upstream)->failedOver(request.lastOutcome);
+
 	std::string uri = upstream.endpointPathAndQuery(_pathAfterV1);
 	const std::string::size_type query = client.getURI().find('?');
 	if (query != std::string::npos) uri += (uri.find('?') == std::string::npos ? "?" : "&") + client.getURI().substr(query + 1);
 
-	const ModelRewriter::Splice upstreamBody = ModelRewriter::splice(request.body, request.json, upstream.model);
+	const ModelRewriter::Splice upstreamBody = ModelRewriter::splice(request.body, request.json, upstream.model, request.askForUsage);
 	Poco::Net::HTTPRequest upstreamRequest(client.getMethod(), uri, Poco::Net::HTTPMessage::HTTP_1_1);
 	HeaderForwarding::copyRequestHeaders(client, upstreamRequest);
 	if (!upstream.apiKey.empty()) upstreamRequest.set("Authorization", "Bearer " + upstream.apiKey);
 	for (const auto& header : upstream.headers) upstreamRequest.set(header.first, header.second);
 	HeaderForwarding::addVia(client, upstreamRequest, _gateway.viaMarker());  // after the model's headers: none removes it
+	upstreamRequest.set("X-Request-Id", record.requestId);
 	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
 	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(upstreamBody.size()));
 
@@ -187,75 +202,180 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 	AttemptResult result;
 	const Poco::Timestamp start;
 	std::string failure;
+	AttemptOutcome outcome = AttemptOutcome::Ok;
 	try
 	{
 		if (!exchange(request, session, upstream, upstreamRequest, upstreamBody, upstreamResponse))
-		{
-			// The client left, or a shutdown that ran out of time cut it off: then it may
-			// still read why.
-			request.response.setKeepAlive(false);
-			if (_gateway.draining()) refuse(request, ApiError::ShuttingDown, "The gateway is shutting down.");
-			return Attempt::Answered;
-		}
+			return clientLeft(request, upstream, start);
 		result.status = upstreamResponse.getStatus();
+		_gateway.upstreamStates().of(upstream.name)->limitsReported(upstreamResponse);
 	}
 	catch (Poco::TimeoutException&)
 	{
 		result.timedOut = true;
 		failure = "timed out";
+		outcome = AttemptOutcome::Timeout;
 	}
 	catch (FramingError& error)
 	{
 		failure = "malformed answer: " + error.message();
+		outcome = AttemptOutcome::Http5xx;
 	}
 	catch (Poco::Exception& exc)
 	{
 		// Connection and TLS errors; their text names hosts and reasons, never keys.
 		failure = exc.displayText();
+		outcome = AttemptOutcome::ConnectError;
 	}
 	result.timeToFirstByte = start.elapsed();
 	const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
-	result.answered = result.status != 0 && !isFailoverStatus(result.status);
+	const bool eventStream = Poco::icompare(upstreamResponse.getContentType(), 0, 17, "text/event-stream") == 0;
+	// An upstream may answer 200 and put its error in the stream's first event: read up to
+	// that event before anything goes to the client (docs/quotas.md).
+	FirstEvent::Result first;
+	if (eventStream && result.status >= 200 && result.status < 300)
+	{
+		first = FirstEvent::read(*session, request.watch, config.readTimeout);
+		switch (first.kind)
+		{
+		case FirstEvent::Kind::ClientGone:
+			return clientLeft(request, upstream, start);
+		case FirstEvent::Kind::TimedOut:
+			result.timedOut = true;
+			failure = "timed out before its first event";
+			outcome = AttemptOutcome::Timeout;
+			break;
+		case FirstEvent::Kind::Broke:
+			failure = "broke off before its first event";
+			outcome = AttemptOutcome::Http5xx;
+			break;
+		case FirstEvent::Kind::Error:
+			failure = "an error in its first event";
+			break;
+		default:
+			break;
+		}
+	}
+	const bool failed = result.status == 0 || isFailoverStatus(result.status) || !failure.empty();
+	result.answered = !failed;
 	_gateway.router().attemptFinished(upstream, request.route, result);
 
-	if (result.status == 0 || isFailoverStatus(result.status))
+	if (failed)
 	{
-		if (result.status != 0) failure = "HTTP " + std::to_string(result.status);
+		if (failure.empty()) failure = "HTTP " + std::to_string(result.status);
 		request.tried.push_back(upstream.name + " (" + failure + ")");
 		request.lastTimedOut = result.timedOut;
-		request.allRateLimited = request.allRateLimited && result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS;
-		if (result.status == HTTPResponse::HTTP_TOO_MANY_REQUESTS)
+		if (result.status == 429 || result.status == 402 || result.status == 401 || result.status == 403 || first.kind == FirstEvent::Kind::Error)
 		{
-			state->rateLimited(upstreamResponse.get("Retry-After", ""));
-			logger.information("upstream %s is rate-limited: cooling down for %d s", upstream.name, static_cast<int>(state->coolingFor().totalSeconds()));
-		}
-		else if (result.status == HTTPResponse::HTTP_UNAUTHORIZED || result.status == HTTPResponse::HTTP_FORBIDDEN)
-		{
-			state->badKey();
-			logger.error("upstream %s refused its API key (HTTP %d): check models[].api_key of %s; cooling it down for 10 minutes", upstream.name, result.status, upstream.name);
+			// The body says which limit (docs/quotas.md): read a little of it.
+			const std::string body = first.kind == FirstEvent::Kind::Error ? first.error : readErrorBody(request, *session);
+			const UpstreamErrorClassifier::Verdict verdict = state->refused(result.status, upstreamResponse, body, config.quotaCooldown);
+			const long seconds = static_cast<long>(state->coolingFor().totalSeconds());
+			switch (verdict.kind)
+			{
+			case UpstreamErrorClassifier::Kind::BadKey:
+				outcome = AttemptOutcome::BadKey;
+				logger.error("upstream %s refused its API key (HTTP %d): check models[].api_key of %s; cooling it down for %ld s", upstream.name, result.status, upstream.name, seconds);
+				break;
+			case UpstreamErrorClassifier::Kind::RateLimited:
+			case UpstreamErrorClassifier::Kind::QuotaExhausted:
+				outcome = verdict.kind == UpstreamErrorClassifier::Kind::QuotaExhausted ? AttemptOutcome::QuotaExhausted : AttemptOutcome::RateLimited;
+				logger.information("upstream %s: %s; cooling down for %ld s", upstream.name, verdict.reason, seconds);
+				break;
+			case UpstreamErrorClassifier::Kind::None:
+				outcome = AttemptOutcome::Http5xx;  // an error event that names no limit
+				state->failed();
+				logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, record.requestId);
+				break;
+			}
 		}
 		else
 		{
+			if (result.status != 0 && outcome == AttemptOutcome::Ok) outcome = AttemptOutcome::Http5xx;
 			if (result.timedOut) state->timedOut();
 			else state->failed();
-			logger.warning("upstream %s failed: %s", upstream.name, failure);
+			logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, record.requestId);
 		}
+		request.allRateLimited = request.allRateLimited && (outcome == AttemptOutcome::RateLimited || outcome == AttemptOutcome::QuotaExhausted);
+		ended(request, upstream, outcome, result.status, result.status ? result.timeToFirstByte : -1, start.elapsed());
 		return Attempt::Failed;
 	}
 
+	record.upstream = upstream.name;
+	record.ttfbMicros = record.started.elapsed();
+	if (eventStream) _gateway.ledger().streamStarted();
 	ResponseRelay relay(*session, request.watch, client.socket(), config.readTimeout, [this] { return _gateway.draining(); });
-	const ResponseRelay::Outcome outcome = relay.relay(upstreamResponse, request.response, upstream, [&] {
+	if (request.askForUsage) relay.removeUnaskedUsage();
+	if (!first.bytes.empty()) relay.startWith(std::move(first.bytes));
+	relay.nameErrorsWith(record.requestId);
+	const ResponseRelay::Outcome relayed = relay.relay(upstreamResponse, request.response, upstream, [&] {
 		if (session->reusable(upstreamResponse)) _gateway.upstreams().release(upstream, std::move(session));
 	});
-	if (outcome == ResponseRelay::Outcome::UpstreamBroke || outcome == ResponseRelay::Outcome::UpstreamTimedOut)
+	record.usage = relay.usage();
+	if (eventStream) _gateway.ledger().streamEnded();
+	if (relayed == ResponseRelay::Outcome::UpstreamBroke || relayed == ResponseRelay::Outcome::UpstreamTimedOut)
 	{
-		state->brokeOff(result.timeToFirstByte);
-		logger.warning("upstream %s broke off a response to %s after it had started", upstream.name, request.route.clientAddress);
+		outcome = AttemptOutcome::StreamBroken;
+		state->brokeOff();
+		logger.warning("upstream %s broke off a response to %s after it had started (request id %s)", upstream.name, request.route.clientAddress, record.requestId);
 	}
-	else state->succeeded(result.timeToFirstByte);
+	else
+	{
+		if (relayed == ResponseRelay::Outcome::ClientGone) outcome = AttemptOutcome::ClientGone;
+		else if (result.status >= 500) outcome = AttemptOutcome::Http5xx;
+		else if (result.status >= 400) outcome = AttemptOutcome::Http4xx;
+		state->succeeded();
+	}
+	ended(request, upstream, outcome, result.status, result.timeToFirstByte, start.elapsed());
+	state->answered(record.started.elapsed());
 	if (logger.debug())
 		logger.debug("%s %s -> %s: %d in %.1f ms", client.getMethod(), client.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
 	return Attempt::Answered;
+}
+
+
+ProxyRequestHandler::Attempt ProxyRequestHandler::clientLeft(ProxiedRequest& request, const UpstreamConfig& upstream, const Poco::Timestamp& start)
+{
+	// The client left, or a shutdown that ran out of time cut it off: then it may still read why.
+	ended(request, upstream, AttemptOutcome::ClientGone, 0, -1, start.elapsed());
+	request.response.setKeepAlive(false);
+	if (_gateway.draining()) refuse(request, ApiError::ShuttingDown, "The gateway is shutting down.");
+	return Attempt::Answered;
+}
+
+
+std::string ProxyRequestHandler::readErrorBody(ProxiedRequest& request, UpstreamSession& session)
+{
+	std::string body;
+	char buffer[4096];
+	try
+	{
+		while (!session.bodyComplete() && body.size() < UpstreamErrorClassifier::maximumBodyRead)
+		{
+			// An error body is small and comes at once: a slow one is not waited for long.
+			if (session.waitForData(std::min(request.config->readTimeout, Poco::Timespan(5, 0)), request.watch) != UpstreamSession::Wait::Ready) break;
+			const int n = session.readBody(buffer, sizeof(buffer));
+			if (n == UpstreamSession::NEED_MORE) continue;
+			if (n <= 0) break;
+			body.append(buffer, static_cast<std::size_t>(n));
+		}
+	}
+	catch (Poco::Exception&)
+	{
+		// What was read is what there is.
+	}
+	return body;
+}
+
+
+void ProxyRequestHandler::ended(ProxiedRequest& request, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
+	Poco::Timespan firstByte, Poco::Timespan duration)
+{
+	request.lastOutcome = outcome;
+	const TokenUsage usage = outcome == AttemptOutcome::Ok || outcome == AttemptOutcome::ClientGone || outcome == AttemptOutcome::StreamBroken
+		? request.record.usage : TokenUsage();
+	_gateway.upstreamStates().of(upstream.name)->attemptEnded(outcome, firstByte, usage);
+	request.record.attempts.push_back({upstream.name, nameOf(outcome), status, static_cast<double>(duration.totalMicroseconds()) / 1000.0});
 }
 
 

@@ -37,6 +37,11 @@ private:
 	Attempt attempt(ProxiedRequest& request, const UpstreamConfig& upstream);
 		/// Sends the request to one upstream and, unless the answer calls for failover,
 		/// relays the answer.
+	Attempt clientLeft(ProxiedRequest& request, const UpstreamConfig& upstream, const Poco::Timestamp& start);
+	static std::string readErrorBody(ProxiedRequest& request, UpstreamSession& session);
+		/// Up to UpstreamErrorClassifier::maximumBodyRead of an error answer's body.
+	void ended(ProxiedRequest& request, const UpstreamConfig& upstream, AttemptOutcome outcome, int status, Poco::Timespan firstByte, Poco::Timespan duration);
+		/// Enters an attempt in the request's record and its upstream's counters.
 	bool exchange(ProxiedRequest& request, std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream,
 		Poco::Net::HTTPRequest& upstreamRequest, const ModelRewriter::Splice& upstreamBody, Poco::Net::HTTPResponse& upstreamResponse);
 		/// Sends the request and reads the answer's head; false if the client left meanwhile.

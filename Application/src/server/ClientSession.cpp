@@ -27,4 +27,18 @@ int ClientSession::readSome(char* buffer, std::streamsize length)
 	return read(buffer, length);
 }
 
+
+Poco::UInt64 ClientSession::bytesSent() const
+{
+	return _sent;
+}
+
+
+int ClientSession::write(const char* buffer, std::streamsize length)
+{
+	const int n = HTTPServerSession::write(buffer, length);
+	if (n > 0) _sent += static_cast<Poco::UInt64>(n);
+	return n;
+}
+
 } // namespace AILoad

@@ -22,6 +22,15 @@ public:
 
 	int readSome(char* buffer, std::streamsize length);
 		/// What is buffered, else one read from the socket; 0 at the end.
+
+	Poco::UInt64 bytesSent() const;
+		/// Over the connection's life: everything written goes through write().
+
+protected:
+	int write(const char* buffer, std::streamsize length) override;
+
+private:
+	Poco::UInt64 _sent = 0;
 };
 
 } // namespace AILoad

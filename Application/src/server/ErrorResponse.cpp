@@ -1,12 +1,20 @@
 #include "ErrorResponse.h"
 
+#include "GatewayResponse.h"
+#include "RequestId.h"
 #include <Poco/JSONString.h>
 
 namespace AILoad {
 
 void ErrorResponse::send(Poco::Net::HTTPServerResponse& response, ApiError::Kind kind, const std::string& message)
 {
-	const std::string text = body(kind, message);
+	std::string requestId;
+	if (RequestRecord* record = GatewayResponse::recordOf(response))
+	{
+		record->error = ApiError::code(kind);
+		requestId = record->requestId;
+	}
+	const std::string text = body(kind, message, requestId);
 	response.setStatusAndReason(ApiError::status(kind));
 	if (ApiError::retrySoon(kind) && !response.has("Retry-After")) response.set("Retry-After", "1");
 	response.setContentType("application/json");
@@ -17,9 +25,10 @@ void ErrorResponse::send(Poco::Net::HTTPServerResponse& response, ApiError::Kind
 }
 
 
-std::string ErrorResponse::body(ApiError::Kind kind, const std::string& message)
+std::string ErrorResponse::body(ApiError::Kind kind, const std::string& message, const std::string& requestId)
 {
-	return "{\"error\":{\"message\":" + Poco::toJSON(message, Poco::JSON_WRAP_STRINGS)
+	const std::string text = requestId.empty() ? message : message + " (request id " + requestId + ")";
+	return "{\"error\":{\"message\":" + Poco::toJSON(text, Poco::JSON_WRAP_STRINGS)
 		+ ",\"type\":" + Poco::toJSON(ApiError::type(kind), Poco::JSON_WRAP_STRINGS)
 		+ ",\"code\":" + Poco::toJSON(ApiError::code(kind), Poco::JSON_WRAP_STRINGS) + "}}";
 }
@@ -28,9 +37,10 @@ std::string ErrorResponse::body(ApiError::Kind kind, const std::string& message)
 std::string ErrorResponse::raw(ApiError::Kind kind, const std::string& message)
 {
 	const Poco::Net::HTTPResponse::HTTPStatus status = ApiError::status(kind);
-	const std::string text = body(kind, message);
+	const std::string requestId = RequestId::generate();
+	const std::string text = body(kind, message, requestId);
 	return "HTTP/1.1 " + std::to_string(status) + " " + Poco::Net::HTTPResponse::getReasonForStatus(status)
-		+ "\r\nContent-Type: application/json\r\nConnection: close\r\n" + (ApiError::retrySoon(kind) ? "Retry-After: 1\r\n" : "")
+		+ "\r\nContent-Type: application/json\r\nConnection: close\r\nX-Request-Id: " + requestId + "\r\n" + (ApiError::retrySoon(kind) ? "Retry-After: 1\r\n" : "")
 		+ "Content-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text;
 }
 

@@ -39,6 +39,8 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_deadlines(settings.requestTimeout),
 	_bodyBudget(settings.maxBodyMemory),
 	_connectionsPerAddress(settings.maxConnectionsPerAddress, settings.connectionLimitExempt),
+	_ledger(settings.accessLog, _settings.clock ? *_settings.clock : SystemClock::instance()),
+	_prober(std::make_unique<UpstreamProber>([this] { return this->config(); }, _upstreamStates, _upstreams)),
 	_viaMarker(randomViaMarker()),
 	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
 {
@@ -83,7 +85,7 @@ void Gateway::start()
 	// POCO's HTTPServer is a TCPServer with a connection factory of its own; building it
 	// from the parts lets each connection carry a request deadline.
 	_handlers = new GatewayRequestHandlerFactory(*this);
-	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout, _settings.firstByteTimeout, _connectionsPerAddress);
+	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout, _settings.firstByteTimeout, _connectionsPerAddress, _ledger);
 	_server = std::make_unique<Poco::Net::TCPServer>(connections, _threads, socket, params);
 	_listener = socket;
 	_port = socket.address().port();
@@ -166,6 +168,25 @@ BodyMemoryBudget& Gateway::bodyBudget()
 ConnectionsPerAddress& Gateway::connectionsPerAddress()
 {
 	return _connectionsPerAddress;
+}
+
+
+RequestLedger& Gateway::ledger()
+{
+	return _ledger;
+}
+
+
+Poco::Timestamp Gateway::startedAt() const
+{
+	return _startedAt;
+}
+
+
+int Gateway::activeRequests() const
+{
+	std::lock_guard<std::mutex> lock(_inFlightMutex);
+	return _inFlight;
 }
 
 

@@ -4,10 +4,12 @@
 #include "BodyMemoryBudget.h"
 #include "GatewayConfig.h"
 #include "UpstreamPool.h"
+#include "UpstreamProber.h"
 #include "UpstreamRegistry.h"
 #include "StrategyChain.h"
 #include "ClientDeadlines.h"
 #include "ConnectionsPerAddress.h"
+#include "RequestLedger.h"
 #include "AILoad/Clock.h"
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
@@ -48,6 +50,7 @@ public:
 		Poco::Timespan firstByteTimeout = Poco::Timespan(5, 0);  /// a new connection's first request byte must come within it
 		std::size_t maxConnectionsPerAddress = 256;  /// open connections one client address may hold; 0: no cap
 		std::vector<std::string> connectionLimitExempt = {"127.0.0.1", "::1"};  /// addresses without that cap, besides settings.trusted_proxies
+		std::shared_ptr<AccessLog> accessLog;  /// `aiload.accessLog.*`; none: no access log
 		std::shared_ptr<const Clock> clock;  /// not a property: what cooldowns and rpm/rpd windows read (tests pass a ManualClock); none: the system's
 	};
 
@@ -83,6 +86,11 @@ public:
 		/// across reloads.
 	BodyMemoryBudget& bodyBudget();
 	ConnectionsPerAddress& connectionsPerAddress();
+	RequestLedger& ledger();
+		/// Finished requests, for /metrics, /status and the access log.
+
+	Poco::Timestamp startedAt() const;
+	int activeRequests() const;
 
 	const std::string& viaMarker() const;
 		/// This gateway's name in the Via header of the requests it sends upstream,
@@ -104,6 +112,9 @@ private:
 	ClientDeadlines _deadlines;
 	BodyMemoryBudget _bodyBudget;
 	ConnectionsPerAddress _connectionsPerAddress;
+	RequestLedger _ledger;
+	std::unique_ptr<UpstreamProber> _prober;  /// after the pool and the states it uses
+	const Poco::Timestamp _startedAt;
 	const std::string _viaMarker;
 	Poco::ThreadPool _threads;
 	Poco::SharedPtr<GatewayRequestHandlerFactory> _handlers;
@@ -111,7 +122,7 @@ private:
 	Poco::Net::ServerSocket _listener;  /// the server's socket, closed by stop() before the drain
 	std::atomic<Poco::UInt16> _port{0};  /// read by port() while stop() runs
 
-	std::mutex _inFlightMutex;
+	mutable std::mutex _inFlightMutex;
 	std::condition_variable _idle;
 	int _inFlight = 0;
 	std::atomic<bool> _draining{false};

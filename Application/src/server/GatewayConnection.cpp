@@ -4,7 +4,9 @@
 #include "ErrorResponse.h"
 #include "FramingError.h"
 #include "GatewayRequest.h"
+#include "GatewayResponse.h"
 #include "HttpHeadParser.h"
+#include "RequestId.h"
 #include <Poco/Delegate.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -32,14 +34,16 @@ void shutDown(Poco::Net::StreamSocket& socket)
 
 
 GatewayConnection::GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Poco::Net::HTTPServerParams::Ptr params,
-	GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout):
+	GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout, RequestLedger& ledger):
 	TCPServerConnection(socket),
 	_ticket(std::move(ticket)),
 	_params(std::move(params)),
 	_handlers(std::move(handlers)),
 	_deadlines(deadlines),
-	_firstByteTimeout(firstByteTimeout)
+	_firstByteTimeout(firstByteTimeout),
+	_ledger(ledger)
 {
+	_ledger.connectionOpened();
 	_handlers->connectionsStopping += Poco::delegate(this, &GatewayConnection::onStopping);
 	_deadlines.expectRequest(socket);
 }
@@ -49,6 +53,7 @@ GatewayConnection::~GatewayConnection()
 {
 	_handlers->connectionsStopping -= Poco::delegate(this, &GatewayConnection::onStopping);
 	_deadlines.forget(socket());
+	_ledger.connectionClosed();
 }
 
 
@@ -69,7 +74,22 @@ void GatewayConnection::run()
 
 bool GatewayConnection::serve(ClientSession& session)
 {
-	Poco::Net::HTTPServerResponseImpl response(session);
+	RequestRecord record;
+	const Poco::UInt64 sentBefore = session.bytesSent();
+	const bool another = answer(session, record);
+	if (record.status != 0)  // else the client closed the connection, or broke it, before a request
+	{
+		record.bytesOut = session.bytesSent() - sentBefore;
+		record.durationMicros = record.started.elapsed();
+		_ledger.finished(std::move(record));
+	}
+	return another;
+}
+
+
+bool GatewayConnection::answer(ClientSession& session, RequestRecord& record)
+{
+	GatewayResponse response(session, record);
 	std::unique_ptr<GatewayRequest> request;
 	try
 	{
@@ -77,6 +97,7 @@ bool GatewayConnection::serve(ClientSession& session)
 		if (head.empty()) return false;  // the client closed the connection between requests
 		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
 		request = std::make_unique<GatewayRequest>(session, response, _params, head, [this] { _deadlines.requestRead(socket()); });
+		record.bytesIn = head.size();
 	}
 	catch (FramingError& error)
 	{
@@ -84,16 +105,21 @@ bool GatewayConnection::serve(ClientSession& session)
 		// Whatever follows a head that breaks the rules cannot be trusted to be a next
 		// request: answer, then close.
 		if (error.status() == HTTPResponse::HTTP_VERSION_NOT_SUPPORTED)
-			return refuse(session, ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
+			return refuse(session, record, ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
 		if (error.status() == HTTPResponse::HTTP_NOT_IMPLEMENTED)
-			return refuse(session, ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
-		return refuse(session, ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
+			return refuse(session, record, ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
+		return refuse(session, record, ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
 	}
 	catch (Poco::Exception&)
 	{
 		return false;  // the connection failed or timed out while the head came in
 	}
 
+	record.method = request->getMethod();
+	record.path = request->getURI().substr(0, request->getURI().find('?'));  // a query may hold a key: never logged
+	record.address = request->clientAddress().host().toString();
+	record.requestId = RequestId::accept(request->get("X-Request-Id", ""));
+	response.set("X-Request-Id", record.requestId);
 	response.setDate(Poco::Timestamp());
 	response.setVersion(request->getVersion());
 	response.setKeepAlive(_params->getKeepAlive() && request->getKeepAlive());
@@ -111,9 +137,13 @@ bool GatewayConnection::serve(ClientSession& session)
 		static Poco::Logger& logger = Poco::Logger::get("AILoad.Connection");
 		logger.warning("request %s %s failed: %s", request->getMethod(), request->getURI(), exc.displayText());
 		if (!response.sent())
-			return refuse(session, ApiError::InternalError, "The gateway failed to handle the request.");
+			return refuse(session, record, ApiError::InternalError, "The gateway failed to handle the request.");
+		record.status = response.getStatus();
 		return false;
 	}
+	// A client that left before any answer: nginx's 499.
+	record.status = response.sent() ? response.getStatus() : 499;
+	record.bytesIn += request->bodyBytesRead();
 	if (request->bodyComplete()) return response.getKeepAlive();  // a handler may have cleared it
 	// A body left unread would be taken for the next request: close. A client that asked for
 	// 100-continue and did not get it sends nothing more.
@@ -148,12 +178,15 @@ void GatewayConnection::lingerBeforeClose(ClientSession& session)
 }
 
 
-bool GatewayConnection::refuse(ClientSession& session, ApiError::Kind kind, const std::string& message)
+bool GatewayConnection::refuse(ClientSession& session, RequestRecord& record, ApiError::Kind kind, const std::string& message)
 {
+	record.status = ApiError::status(kind);
+	if (record.requestId.empty()) record.requestId = RequestId::generate();
 	// A response of its own: the one being built may point to a request that failed to construct.
 	try
 	{
-		Poco::Net::HTTPServerResponseImpl response(session);
+		GatewayResponse response(session, record);
+		response.set("X-Request-Id", record.requestId);
 		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
 		response.setKeepAlive(false);
 		ErrorResponse::send(response, kind, message);

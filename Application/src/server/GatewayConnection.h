@@ -6,6 +6,7 @@
 #include "ClientSession.h"
 #include "ConnectionsPerAddress.h"
 #include "GatewayRequestHandlerFactory.h"
+#include "RequestLedger.h"
 #include <Poco/Mutex.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -29,7 +30,7 @@ class GatewayConnection final: public Poco::Net::TCPServerConnection
 {
 public:
 	GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Poco::Net::HTTPServerParams::Ptr params,
-		GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout);
+		GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout, RequestLedger& ledger);
 		/// Without a ticket (its address holds too many connections), it answers 503
 		/// `too_many_connections` and closes.
 	~GatewayConnection() override;
@@ -38,8 +39,10 @@ public:
 
 private:
 	bool serve(ClientSession& session);
-		/// Reads one request and answers it; true if the connection can carry another.
-	static bool refuse(ClientSession& session, ApiError::Kind kind, const std::string& message);
+		/// Reads one request, answers it and enters it in the ledger; true if the connection
+		/// can carry another.
+	bool answer(ClientSession& session, RequestRecord& record);
+	static bool refuse(ClientSession& session, RequestRecord& record, ApiError::Kind kind, const std::string& message);
 		/// Answers with an error and Connection: close, then lets the client read it; false.
 	static void lingerBeforeClose(ClientSession& session);
 		/// Lets the client read the answer to a request whose body is left unread.
@@ -50,6 +53,7 @@ private:
 	GatewayRequestHandlerFactory::Ptr _handlers;
 	ClientDeadlines& _deadlines;
 	const Poco::Timespan _firstByteTimeout;
+	RequestLedger& _ledger;
 	std::atomic<bool> _stopped{false};
 	Poco::FastMutex _serving;  /// held while a request is handled: a graceful stop waits for it
 };

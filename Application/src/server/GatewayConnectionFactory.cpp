@@ -5,13 +5,14 @@
 namespace AILoad {
 
 GatewayConnectionFactory::GatewayConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, GatewayRequestHandlerFactory::Ptr handlers,
-	ClientDeadlines& deadlines, Poco::Timespan sendTimeout, Poco::Timespan firstByteTimeout, ConnectionsPerAddress& perAddress):
+	ClientDeadlines& deadlines, Poco::Timespan sendTimeout, Poco::Timespan firstByteTimeout, ConnectionsPerAddress& perAddress, RequestLedger& ledger):
 	_params(params),
 	_handlers(handlers),
 	_deadlines(deadlines),
 	_sendTimeout(sendTimeout),
 	_firstByteTimeout(firstByteTimeout),
-	_perAddress(perAddress)
+	_perAddress(perAddress),
+	_ledger(ledger)
 {
 }
 
@@ -31,7 +32,7 @@ Poco::Net::TCPServerConnection* GatewayConnectionFactory::createConnection(const
 	{
 		// No peer address: the client is gone already; refusing it writes to nobody.
 	}
-	return new GatewayConnection(socket, std::move(ticket), _params, _handlers, _deadlines, _firstByteTimeout);
+	return new GatewayConnection(socket, std::move(ticket), _params, _handlers, _deadlines, _firstByteTimeout, _ledger);
 }
 
 } // namespace AILoad

@@ -3,6 +3,7 @@
 
 #include "ClientDeadlines.h"
 #include "ConnectionsPerAddress.h"
+#include "RequestLedger.h"
 #include "GatewayRequestHandlerFactory.h"
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
@@ -16,7 +17,7 @@ class GatewayConnectionFactory final: public Poco::Net::TCPServerConnectionFacto
 {
 public:
 	GatewayConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, GatewayRequestHandlerFactory::Ptr handlers,
-		ClientDeadlines& deadlines, Poco::Timespan sendTimeout, Poco::Timespan firstByteTimeout, ConnectionsPerAddress& perAddress);
+		ClientDeadlines& deadlines, Poco::Timespan sendTimeout, Poco::Timespan firstByteTimeout, ConnectionsPerAddress& perAddress, RequestLedger& ledger);
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override;
 
@@ -27,6 +28,7 @@ private:
 	Poco::Timespan _sendTimeout;
 	Poco::Timespan _firstByteTimeout;
 	ConnectionsPerAddress& _perAddress;
+	RequestLedger& _ledger;
 };
 
 } // namespace AILoad

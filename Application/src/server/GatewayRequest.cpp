@@ -96,4 +96,10 @@ bool GatewayRequest::bodyMalformed() const
 	return _body.malformed();
 }
 
+
+Poco::UInt64 GatewayRequest::bodyBytesRead() const
+{
+	return _body.bytesRead();
+}
+
 } // namespace AILoad

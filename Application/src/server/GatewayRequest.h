@@ -44,6 +44,7 @@ public:
 		/// Why reading the body stopped early, or "".
 	bool bodyMalformed() const;
 		/// The body broke the framing rules.
+	Poco::UInt64 bodyBytesRead() const;
 
 private:
 	static BodyFraming parse(std::string_view head, GatewayRequest& request);

@@ -4,9 +4,12 @@
 #include "Gateway.h"
 #include "HeaderForwarding.h"
 #include "HealthRequestHandler.h"
+#include "MetricsRequestHandler.h"
 #include "ModelsRequestHandler.h"
 #include "ProxyRequestHandler.h"
 #include "RequestPath.h"
+#include "StatusPageRequestHandler.h"
+#include "StatusRequestHandler.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <algorithm>
 
@@ -59,6 +62,13 @@ Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createRequestHandle
 		if (method == HTTPRequest::HTTP_GET) return new HealthRequestHandler(_gateway);
 		return new ErrorRequestHandler(ApiError::MethodNotAllowed, "Use GET for " + path + ".", "GET");
 	}
+	if (path == "/metrics" || path == "/status.json" || path == "/status")
+	{
+		if (method != HTTPRequest::HTTP_GET) return new ErrorRequestHandler(ApiError::MethodNotAllowed, "Use GET for " + path + ".", "GET");
+		if (path == "/metrics") return new MetricsRequestHandler(_gateway);
+		if (path == "/status") return new StatusPageRequestHandler;
+		return new StatusRequestHandler(_gateway);
+	}
 	if (path == "/v1/models")
 	{
 		if (method == HTTPRequest::HTTP_GET) return new ModelsRequestHandler(_gateway);
@@ -69,7 +79,7 @@ Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createRequestHandle
 		if (method == HTTPRequest::HTTP_POST) return new ProxyRequestHandler(_gateway, path.substr(3));
 		return new ErrorRequestHandler(ApiError::MethodNotAllowed, "Use POST for " + path + ".", "POST");
 	}
-	return new ErrorRequestHandler(ApiError::UnknownPath, "Unknown path " + path + ": the gateway serves POST /v1/..., GET /v1/models and GET /health.");
+	return new ErrorRequestHandler(ApiError::UnknownPath, "Unknown path " + path + ": the gateway serves POST /v1/..., GET /v1/models, GET /health, GET /metrics, GET /status and GET /status.json.");
 }
 
 } // namespace AILoad

@@ -31,7 +31,7 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 	const GatewayConfig::Ptr config = _gateway.config();
 	Poco::JSON::Object health;
 	health.set("status", "ok");
-	if (AuthToken::authorizes(request, config->authToken))
+	if (AuthToken::authorizes(request, config->adminTokenInForce()))
 	{
 		Poco::JSON::Array::Ptr upstreams = new Poco::JSON::Array;
 		for (const auto& upstream : config->upstreams)
@@ -50,6 +50,7 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 			else if (state.limitedFor > 0)
 			{
 				entry->set("state", "at_limit");
+				entry->set("reason", state.limitedBy);
 				entry->set("seconds_left", secondsUp(state.limitedFor));
 			}
 			else entry->set("state", "up");

@@ -47,6 +47,12 @@ bool RequestBody::malformed() const
 }
 
 
+Poco::UInt64 RequestBody::bytesRead() const
+{
+	return _read;
+}
+
+
 int RequestBody::readFromDevice(char* buffer, std::streamsize length)
 {
 	if (!_error.empty()) return -1;
@@ -57,6 +63,7 @@ int RequestBody::readFromDevice(char* buffer, std::streamsize length)
 			if (_remaining == 0) return 0;
 			const int n = _session.readSome(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_remaining, length)));
 			if (n <= 0) return fail("the connection ended before the body's Content-Length");
+			_read += static_cast<Poco::UInt64>(n);
 			if ((_remaining -= n) == 0) completed();
 			return n;
 		}
@@ -76,6 +83,7 @@ int RequestBody::readFromDevice(char* buffer, std::streamsize length)
 		const int n = _session.readSome(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_chunks.dataLeft(), length)));
 		if (n <= 0) return fail("the connection ended inside the chunked body");
 		_chunks.dataRead(static_cast<std::size_t>(n));
+		_read += static_cast<Poco::UInt64>(n);
 		return n;
 	}
 	catch (FramingError& error)

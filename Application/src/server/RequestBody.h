@@ -26,6 +26,8 @@ public:
 		/// Why the body could not be read to its end, or "".
 	bool malformed() const;
 		/// It broke the framing rules (rather than the connection ending early).
+	Poco::UInt64 bytesRead() const;
+		/// Of the body's content (without chunk framing), so far.
 
 protected:
 	int readFromDevice(char* buffer, std::streamsize length) override;
@@ -37,6 +39,7 @@ private:
 	ClientSession& _session;
 	const BodyFraming::Kind _kind;
 	Poco::UInt64 _remaining;  /// of a Length body
+	Poco::UInt64 _read = 0;
 	ChunkedBodyDecoder _chunks;
 	std::string _error;
 	bool _malformed = false;

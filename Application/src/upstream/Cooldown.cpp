@@ -2,7 +2,6 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <algorithm>
 
@@ -11,8 +10,6 @@ namespace AILoad {
 namespace {
 
 const Poco::Timespan maximumRetryAfter(3600, 0);
-const Poco::Timespan defaultRateLimitCooldown(30, 0);
-const Poco::Timespan badKeyCooldown(600, 0);
 const Poco::Timespan firstFailureCooldown(10, 0);
 const Poco::Timespan maximumFailureCooldown(300, 0);
 const int failuresBeforeCooldown = 3;
@@ -26,18 +23,6 @@ void Cooldown::succeeded()
 }
 
 
-void Cooldown::rateLimited(Poco::Timespan retryAfter, const Poco::Timestamp& now)
-{
-	coolDown(Reason::RateLimited, retryAfter < 0 ? defaultRateLimitCooldown : std::min(retryAfter, maximumRetryAfter), now);
-}
-
-
-void Cooldown::badKey(const Poco::Timestamp& now)
-{
-	coolDown(Reason::BadKey, badKeyCooldown, now);
-}
-
-
 void Cooldown::failed(const Poco::Timestamp& now)
 {
 	const int failures = ++_consecutiveFailures;
@@ -46,6 +31,19 @@ void Cooldown::failed(const Poco::Timestamp& now)
 	Poco::Timespan duration = firstFailureCooldown;
 	for (int i = failuresBeforeCooldown; i < failures && duration < maximumFailureCooldown; ++i) duration += duration;
 	coolDown(Reason::Failing, std::min(duration, maximumFailureCooldown), now);
+}
+
+
+void Cooldown::until(Reason reason, const Poco::Timestamp& end, const Poco::Timestamp& now)
+{
+	coolDown(reason, end > now ? Poco::Timespan(end - now) : Poco::Timespan(0), now);
+}
+
+
+void Cooldown::probeSucceeded(const Poco::Timestamp& now)
+{
+	_consecutiveFailures = 0;
+	if (_reason == Reason::Failing && _end > now) _end = now;
 }
 
 
@@ -79,11 +77,11 @@ Poco::Timespan Cooldown::parseRetryAfter(const std::string& value, const Poco::T
 	const std::string text = Poco::trim(value);
 	if (text.empty()) return -1;
 	Poco::Timespan wait;
-	int seconds = 0;
-	if (Poco::NumberParser::tryParse(text, seconds))
+	if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
 	{
-		if (seconds < 0) return -1;
-		wait = Poco::Timespan(seconds, 0);
+		// delta-seconds: digits only (no sign); a huge one is the maximum, not an overflow.
+		if (text.size() > 9) return maximumRetryAfter;
+		wait = Poco::Timespan(std::stol(text), 0);
 	}
 	else
 	{
@@ -103,6 +101,7 @@ const char* Cooldown::describe(Reason reason)
 	switch (reason)
 	{
 	case Reason::RateLimited: return "rate_limited";
+	case Reason::QuotaExhausted: return "quota_exhausted";
 	case Reason::BadKey: return "bad_key";
 	case Reason::Failing: return "failing";
 	default: return "none";

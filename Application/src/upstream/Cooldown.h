@@ -10,25 +10,28 @@ namespace AILoad {
 class Cooldown
 	/// One upstream's cooldown and its run of failures in a row, by the policy of
 	/// docs/reliability.md ("Cooldowns"):
-	///   - 429: the upstream's Retry-After (seconds or HTTP date, at most one hour), else 30 s;
-	///   - 401/403 (a bad key): 10 minutes;
+	///   - limits, quotas and bad keys: until the end UpstreamErrorClassifier read from the
+	///     answer (docs/quotas.md);
 	///   - connection failures, timeouts, 408, 5xx and bodies cut off: after 3 in a row, 10 s,
 	///     doubling with each further failure in a row up to 5 minutes;
-	///   - a success ends the run of failures (a running cooldown is not shortened);
+	///   - a success ends the run of failures (a running cooldown is not shortened), and a
+	///     probe that succeeds ends a cooldown for failures early;
 	///   - a shorter cooldown never replaces a longer one that is running.
 	/// A value that is told the time: UpstreamState guards it and reads the clock.
 {
 public:
-	enum class Reason { None, RateLimited, BadKey, Failing };
+	enum class Reason { None, RateLimited, QuotaExhausted, BadKey, Failing };
 
 	void succeeded();
 		/// Ends the run of failures.
 
-	void rateLimited(Poco::Timespan retryAfter, const Poco::Timestamp& now);
-		/// retryAfter < 0: none given (30 s).
-
-	void badKey(const Poco::Timestamp& now);
 	void failed(const Poco::Timestamp& now);
+
+	void until(Reason reason, const Poco::Timestamp& end, const Poco::Timestamp& now);
+		/// Cools down until `end` (a limit whose reset the upstream told).
+
+	void probeSucceeded(const Poco::Timestamp& now);
+		/// A cooldown for failures ends now; one for a limit or a key runs on.
 
 	Poco::Timespan remaining(const Poco::Timestamp& now) const;
 		/// How long it still cools down; 0 when it does not.
@@ -45,7 +48,7 @@ public:
 		/// Seconds or an HTTP date, capped at one hour; negative when absent or unreadable.
 
 	static const char* describe(Reason reason);
-		/// "rate_limited", "bad_key", "failing" or "none", as /health shows it.
+		/// "rate_limited", "quota_exhausted", "bad_key", "failing" or "none", as /health shows it.
 
 private:
 	void coolDown(Reason reason, Poco::Timespan duration, const Poco::Timestamp& now);

@@ -43,6 +43,13 @@ int RequestWindows::sentInLastMinute(const Poco::Timestamp& now)
 }
 
 
+int RequestWindows::sentInLastDay(const Poco::Timestamp& now)
+{
+	expire(now);
+	return static_cast<int>(_day.size());
+}
+
+
 void RequestWindows::expire(const Poco::Timestamp& now)
 {
 	while (!_minute.empty() && now - _minute.front() >= minute.totalMicroseconds()) _minute.pop_front();

@@ -26,6 +26,9 @@ public:
 	int sentInLastMinute(const Poco::Timestamp& now);
 		/// Counted only while the upstream has an `rpm`.
 
+	int sentInLastDay(const Poco::Timestamp& now);
+		/// Counted only while the upstream has an `rpd`.
+
 private:
 	void expire(const Poco::Timestamp& now);
 	static Poco::Timespan waitIn(const std::deque<Poco::Timestamp>& sent, int limit, Poco::Timespan length, const Poco::Timestamp& now);

@@ -64,6 +64,10 @@ std::unique_ptr<UpstreamSession> UpstreamPool::acquire(const UpstreamConfig& ups
 		// poll(2): POCO 1.11's Socket::poll() creates and closes an epoll set per call.
 		pollfd idle{static_cast<int>(candidate->socket().impl()->sockfd()), POLLIN, 0};
 		if (::poll(&idle, 1, 0) != 0) continue;
+		{
+			std::lock_guard<std::mutex> lock(_mutex);
+			++_reused;
+		}
 		candidate->markReused();
 		candidate->setTimeout(config.connectTimeout, config.readTimeout, config.readTimeout);
 		return candidate;
@@ -108,6 +112,21 @@ std::size_t UpstreamPool::idleConnections() const
 	std::size_t count = 0;
 	for (const auto& host : _hosts) count += host.second.idle.size();
 	return count;
+}
+
+
+std::size_t UpstreamPool::idleConnectionsTo(const UpstreamConfig& upstream) const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	const auto host = _hosts.find(keyOf(upstream));
+	return host == _hosts.end() ? 0 : host->second.idle.size();
+}
+
+
+std::size_t UpstreamPool::reused() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _reused;
 }
 
 

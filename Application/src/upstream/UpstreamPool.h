@@ -38,6 +38,10 @@ public:
 		/// Gives back a session whose exchange ended cleanly (UpstreamSession::reusable()).
 
 	std::size_t idleConnections() const;
+	std::size_t idleConnectionsTo(const UpstreamConfig& upstream) const;
+		/// To its host (upstreams on one host share them).
+	std::size_t reused() const;
+		/// Idle connections taken for a request, since start.
 	std::size_t tlsResumptions() const;
 		/// Handshakes that resumed an earlier TLS session, since start.
 
@@ -65,6 +69,7 @@ private:
 	mutable std::mutex _mutex;
 	std::map<std::string, Host> _hosts;
 	std::size_t _tlsResumptions = 0;
+	std::size_t _reused = 0;
 };
 
 } // namespace AILoad

@@ -1,0 +1,19 @@
+#ifndef AILoad_AccessLogLine_INCLUDED
+#define AILoad_AccessLogLine_INCLUDED
+
+#include "RequestRecord.h"
+#include <string>
+
+namespace AILoad {
+
+class AccessLogLine
+	/// One request as one JSON object on one line, the format of docs/observability.md
+	/// ("Access log"). Unknown values are null.
+{
+public:
+	static std::string format(const RequestRecord& record);
+};
+
+} // namespace AILoad
+
+#endif

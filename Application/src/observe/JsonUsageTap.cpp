@@ -1,0 +1,36 @@
+#include "JsonUsageTap.h"
+
+#include "JsonScanner.h"
+#include "UsageReader.h"
+
+namespace AILoad {
+
+void JsonUsageTap::take(const char* data, std::size_t size)
+{
+	if (_tooLarge) return;
+	if (_body.size() + size > MAX_BODY)
+	{
+		// The memory a hostile upstream can make the gateway hold stays bounded.
+		_tooLarge = true;
+		std::string().swap(_body);
+		return;
+	}
+	_body.append(data, size);
+}
+
+
+void JsonUsageTap::end()
+{
+	if (_tooLarge) return;
+	const JsonScanner::Result scanned = JsonScanner::scan(_body);
+	if (scanned.valid && scanned.isObject) _usage = UsageReader::ofObject(_body, scanned);
+	std::string().swap(_body);
+}
+
+
+const TokenUsage& JsonUsageTap::usage() const
+{
+	return _usage;
+}
+
+} // namespace AILoad
