@@ -104,6 +104,7 @@ void QuotaTest::testOpenAiInsufficientQuota()
 	CPPUNIT_ASSERT_EQUAL(std::size_t(1), pair.a.requestCount());
 	CPPUNIT_ASSERT_EQUAL(std::string("1"), pair.metric(R"(aiload_upstream_attempts_total{upstream="a",outcome="quota_exhausted"})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("1"), pair.metric(R"(aiload_failovers_total{upstream="a",reason="quota_exhausted"})"));
+	CPPUNIT_ASSERT_EQUAL(std::string("1"), pair.metric(R"(aiload_upstream_state_reason{upstream="a",reason="quota_exhausted"})"));
 }
 
 
@@ -136,6 +137,7 @@ void QuotaTest::testGroqRemainingZeroOnSuccess()
 	assertState(pair, "a", "at_limit", "reported", 7, 8);
 	CPPUNIT_ASSERT_EQUAL(std::string("17997"), pair.metric(R"(aiload_upstream_requests_remaining{upstream="a",window="tokens_reported"})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("1"), pair.metric(R"(aiload_upstream_state{upstream="a",state="at_limit"})"));
+	CPPUNIT_ASSERT_EQUAL(std::string("1"), pair.metric(R"(aiload_upstream_state_reason{upstream="a",reason="reported"})"));
 }
 
 

@@ -118,6 +118,16 @@ void MetricsRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 			out.sample("aiload_upstream_state", upstreamLabel(*upstream.first) + ",state=\"" + name + "\"", state == name ? 1 : 0);
 	}
 
+	out.family("aiload_upstream_state_reason", "gauge", "1 for why the upstream is not up: rate_limited, quota_exhausted, bad_key or failing while cooling, rpm, rpd, tpm or reported while at_limit.");
+	for (const auto& upstream : upstreams)
+	{
+		const std::string state = UpstreamStatus::stateOf(*upstream.first, upstream.second);
+		if (state == "cooling")
+			out.sample("aiload_upstream_state_reason", upstreamLabel(*upstream.first) + ",reason=\"" + Cooldown::describe(upstream.second.cooldown) + "\"", 1);
+		else if (state == "at_limit")
+			out.sample("aiload_upstream_state_reason", upstreamLabel(*upstream.first) + ",reason=" + RequestLedger::label(upstream.second.limitedBy), 1);
+	}
+
 	out.family("aiload_upstream_cooldown_seconds", "gauge", "Seconds the upstream still cools down (0 when it does not).");
 	for (const auto& upstream : upstreams)
 		out.sample("aiload_upstream_cooldown_seconds", upstreamLabel(*upstream.first), static_cast<double>(upstream.second.coolingFor.totalMicroseconds()) / 1e6);
