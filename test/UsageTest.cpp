@@ -1,5 +1,9 @@
 #include "UsageTest.h"
 
+#include "ClientSession.h"
+#include "GatewayResponse.h"
+#include <poll.h>
+
 #include "ClientWatch.h"
 #include "GatewayFixture.h"
 #include "JsonScanner.h"
@@ -10,13 +14,12 @@
 #include "UpstreamSession.h"
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerResponseImpl.h>
-#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
 #include <cstdlib>
 #include <memory>
+#include <poll.h>
 
 CPPUNIT_TEST_SUITE_REGISTRATION(UsageTest);
 
@@ -124,29 +127,42 @@ Relayed relayOnce(const std::string& upstreamAnswer, bool removeUnaskedUsage)
 	Poco::Net::StreamSocket served = listener.acceptConnection();
 	AILoad::ClientWatch watch(served);
 
-	AILoad::UpstreamSession session(Poco::URI(upstream.apiBase()), nullptr);
-	session.setTimeout(Poco::Timespan(5, 0));
+	auto session = std::make_unique<AILoad::UpstreamSession>(Poco::URI(upstream.apiBase()), nullptr);
+	session->setTimeout(Poco::Timespan(5, 0));
 	Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, chat, Poco::Net::HTTPMessage::HTTP_1_1);
 	request.setContentLength(2);
-	session.sendRequest(request) << "{}" << std::flush;
-	CPPUNIT_ASSERT(session.waitForData(Poco::Timespan(5, 0), watch) == AILoad::UpstreamSession::Wait::Ready);
+	session->sendRequest(request) << "{}" << std::flush;
+	CPPUNIT_ASSERT(session->waitForData(Poco::Timespan(5, 0), watch) == AILoad::UpstreamSession::Wait::Ready);
 	Poco::Net::HTTPResponse head;
-	session.receiveHead(head);
+	session->receiveHead(head);
+	const int upstreamFd = session->fd();
 
 	AILoad::UpstreamConfig config;
 	config.name = "a";
 	config.model = "a-model";
 	Relayed relayed;
 	{
-		Poco::Net::HTTPServerSession serverSession(served, new Poco::Net::HTTPServerParams);
-		auto response = std::make_unique<Poco::Net::HTTPServerResponseImpl>(serverSession);
-		response->setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-		AILoad::ResponseRelay relay(session, watch, served, Poco::Timespan(5, 0), [] { return false; });
+		AILoad::ClientSession serverSession(served, new Poco::Net::HTTPServerParams);
+		AILoad::RequestRecord record;
+		AILoad::GatewayResponse response(serverSession, record);
+		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+		AILoad::ResponseRelay relay(std::move(session), serverSession, Poco::Timespan(5, 0), Poco::Timespan(5, 0));
 		if (removeUnaskedUsage) relay.removeUnaskedUsage();
-		const AILoad::ResponseRelay::Outcome outcome = relay.relay(head, *response, config, [] {});
+		AILoad::ResponseRelay::Outcome outcome = AILoad::ResponseRelay::Outcome::ClientGone;
+		relay.whenFinished([&](AILoad::ResponseRelay::Outcome relayedOutcome, const TokenUsage& usage) {
+			outcome = relayedOutcome;
+			relayed.usage = usage;
+		});
+		// As an event loop would: pump whenever the upstream has more.
+		AILoad::ResponseRelay::Step step = relay.begin(head, response, config);
+		while (step != AILoad::ResponseRelay::Step::Done)
+		{
+			pollfd wait{step == AILoad::ResponseRelay::Step::WaitUpstream ? upstreamFd : static_cast<int>(served.impl()->sockfd()),
+				static_cast<short>(step == AILoad::ResponseRelay::Step::WaitUpstream ? POLLIN : POLLOUT), 0};
+			CPPUNIT_ASSERT(::poll(&wait, 1, 5000) == 1);
+			step = relay.pump();
+		}
 		CPPUNIT_ASSERT(outcome == AILoad::ResponseRelay::Outcome::Complete);
-		relayed.usage = relay.usage();
-		response.reset();  // ends a chunked body
 	}  // the server session closes the connection
 	bool closed = false;
 	relayed.raw = TestClient::readToEnd(client, Poco::Timespan(5, 0), closed);

@@ -142,10 +142,10 @@ int GatewayApplication::main(const std::vector<std::string>&)
 
 	raiseOpenFileLimit();
 	Gateway::ServerSettings settings;
+	settings.eventLoops = config().getInt("aiload.server.eventLoops", settings.eventLoops);
 	settings.minThreads = config().getInt("aiload.server.minThreads", settings.minThreads);
 	settings.maxThreads = config().getInt("aiload.server.maxThreads", settings.maxThreads);
 	settings.stackSize = config().getInt("aiload.server.stackSize", settings.stackSize);
-	settings.maxQueued = config().getInt("aiload.server.maxQueued", settings.maxQueued);
 	settings.backlog = config().getInt("aiload.server.backlog", settings.backlog);
 	settings.keepAliveTimeout = Poco::Timespan(config().getInt("aiload.server.keepAliveTimeout", 15), 0);
 	settings.receiveTimeout = Poco::Timespan(config().getInt("aiload.server.receiveTimeout", 30), 0);

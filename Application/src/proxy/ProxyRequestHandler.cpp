@@ -50,13 +50,6 @@ ProxyRequestHandler::ProxyRequestHandler(Gateway& gateway, std::string pathAfter
 	_gateway(gateway),
 	_pathAfterV1(std::move(pathAfterV1))
 {
-	_gateway.requestStarted();
-}
-
-
-ProxyRequestHandler::~ProxyRequestHandler()
-{
-	_gateway.requestFinished();
 }
 
 
@@ -304,32 +297,45 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 	record.upstream = upstream.name;
 	record.ttfbMicros = record.started.elapsed();
 	if (eventStream) _gateway.ledger().streamStarted();
-	ResponseRelay relay(*session, request.watch, client.socket(), config.readTimeout, [this] { return _gateway.draining(); });
-	if (request.askForUsage) relay.removeUnaskedUsage();
-	if (!first.bytes.empty()) relay.startWith(std::move(first.bytes));
-	relay.nameErrorsWith(record.requestId);
-	const ResponseRelay::Outcome relayed = relay.relay(upstreamResponse, request.response, upstream, [&] {
-		if (session->reusable(upstreamResponse)) _gateway.upstreams().release(upstream, std::move(session));
+	// The relay goes on in the connection's event loop once this thread has returned
+	// (GatewayConnection): what it does at the end is written here, and runs there.
+	auto relay = std::make_unique<ResponseRelay>(std::move(session), client.session(), config.readTimeout, _gateway.settings().sendTimeout);
+	if (request.askForUsage) relay->removeUnaskedUsage();
+	if (!first.bytes.empty()) relay->startWith(std::move(first.bytes));
+	relay->nameErrorsWith(record.requestId);
+	Gateway& gateway = _gateway;
+	const GatewayConfig::Ptr keptConfig = request.config;  // `upstream` is part of it
+	relay->whenUpstreamDone([&gateway, keptConfig, &upstream](std::unique_ptr<UpstreamSession> done, bool keepAlive) {
+		if (done->reusable(keepAlive)) gateway.upstreams().release(upstream, std::move(done));
 	});
-	record.usage = relay.usage();
-	if (eventStream) _gateway.ledger().streamEnded();
-	if (relayed == ResponseRelay::Outcome::UpstreamBroke || relayed == ResponseRelay::Outcome::UpstreamTimedOut)
-	{
-		outcome = AttemptOutcome::StreamBroken;
-		state->brokeOff();
-		logger.warning("upstream %s broke off a response to %s after it had started (request id %s)", upstream.name, request.route.clientAddress, record.requestId);
-	}
-	else
-	{
-		if (relayed == ResponseRelay::Outcome::ClientGone) outcome = AttemptOutcome::ClientGone;
-		else if (result.status >= 500) outcome = AttemptOutcome::Http5xx;
-		else if (result.status >= 400) outcome = AttemptOutcome::Http4xx;
-		state->succeeded();
-	}
-	ended(request, upstream, outcome, result.status, result.timeToFirstByte, start.elapsed());
-	state->answered(record.started.elapsed());
-	if (logger.debug())
-		logger.debug("%s %s -> %s: %d in %.1f ms", client.getMethod(), client.getURI(), upstream.name, result.status, start.elapsed() / 1000.0);
+	const std::string clientAddress = request.route.clientAddress;
+	const int status = result.status;
+	const Poco::Timespan firstByte = result.timeToFirstByte;
+	relay->whenFinished([&gateway, keptConfig, &upstream, &record, state, eventStream, status, firstByte, start, clientAddress](ResponseRelay::Outcome relayed, const TokenUsage& usage) {
+		static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
+		record.usage = usage;
+		if (eventStream) gateway.ledger().streamEnded();
+		AttemptOutcome outcome = AttemptOutcome::Ok;
+		if (relayed == ResponseRelay::Outcome::UpstreamBroke || relayed == ResponseRelay::Outcome::UpstreamTimedOut)
+		{
+			outcome = AttemptOutcome::StreamBroken;
+			state->brokeOff();
+			logger.warning("upstream %s broke off a response to %s after it had started (request id %s)", upstream.name, clientAddress, record.requestId);
+		}
+		else
+		{
+			if (relayed == ResponseRelay::Outcome::ClientGone) outcome = AttemptOutcome::ClientGone;
+			else if (status >= 500) outcome = AttemptOutcome::Http5xx;
+			else if (status >= 400) outcome = AttemptOutcome::Http4xx;
+			state->succeeded();
+		}
+		recordAttempt(gateway, record, upstream, outcome, status, firstByte, start.elapsed());
+		state->answered(record.started.elapsed());
+		if (logger.debug())
+			logger.debug("%s %s -> %s: %d in %.1f ms", record.method, record.path, upstream.name, status, start.elapsed() / 1000.0);
+	});
+	if (relay->begin(upstreamResponse, request.response, upstream) != ResponseRelay::Step::Done)
+		request.response.handOver(std::move(relay));
 	return Attempt::Answered;
 }
 
@@ -372,10 +378,17 @@ void ProxyRequestHandler::ended(ProxiedRequest& request, const UpstreamConfig& u
 	Poco::Timespan firstByte, Poco::Timespan duration)
 {
 	request.lastOutcome = outcome;
+	recordAttempt(_gateway, request.record, upstream, outcome, status, firstByte, duration);
+}
+
+
+void ProxyRequestHandler::recordAttempt(Gateway& gateway, RequestRecord& record, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
+	Poco::Timespan firstByte, Poco::Timespan duration)
+{
 	const TokenUsage usage = outcome == AttemptOutcome::Ok || outcome == AttemptOutcome::ClientGone || outcome == AttemptOutcome::StreamBroken
-		? request.record.usage : TokenUsage();
-	_gateway.upstreamStates().of(upstream.name)->attemptEnded(outcome, firstByte, usage);
-	request.record.attempts.push_back({upstream.name, nameOf(outcome), status, static_cast<double>(duration.totalMicroseconds()) / 1000.0});
+		? record.usage : TokenUsage();
+	gateway.upstreamStates().of(upstream.name)->attemptEnded(outcome, firstByte, usage);
+	record.attempts.push_back({upstream.name, nameOf(outcome), status, static_cast<double>(duration.totalMicroseconds()) / 1000.0});
 }
 
 

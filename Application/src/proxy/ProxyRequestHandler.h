@@ -23,7 +23,6 @@ class ProxyRequestHandler final: public Poco::Net::HTTPRequestHandler
 {
 public:
 	ProxyRequestHandler(Gateway& gateway, std::string pathAfterV1);
-	~ProxyRequestHandler() override;
 
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
@@ -42,6 +41,8 @@ private:
 		/// Up to UpstreamErrorClassifier::maximumBodyRead of an error answer's body.
 	void ended(ProxiedRequest& request, const UpstreamConfig& upstream, AttemptOutcome outcome, int status, Poco::Timespan firstByte, Poco::Timespan duration);
 		/// Enters an attempt in the request's record and its upstream's counters.
+	static void recordAttempt(Gateway& gateway, RequestRecord& record, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
+		Poco::Timespan firstByte, Poco::Timespan duration);
 	bool exchange(ProxiedRequest& request, std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream,
 		Poco::Net::HTTPRequest& upstreamRequest, const ModelRewriter::Splice& upstreamBody, Poco::Net::HTTPResponse& upstreamResponse);
 		/// Sends the request and reads the answer's head; false if the client left meanwhile.

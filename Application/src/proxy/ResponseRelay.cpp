@@ -3,17 +3,39 @@
 #include "ErrorResponse.h"
 #include "HeaderForwarding.h"
 #include <Poco/String.h>
+#include <cerrno>
+#include <cstdio>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace AILoad {
 
-ResponseRelay::ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout,
-	std::function<bool()> gatewayStopping):
-	_upstream(upstream),
-	_client(client),
-	_clientSocket(clientSocket),
-	_readTimeout(readTimeout),
-	_gatewayStopping(std::move(gatewayStopping))
+namespace {
+
+EventLoop::Clock::duration toDuration(Poco::Timespan span)
 {
+	return std::chrono::microseconds(span.totalMicroseconds());
+}
+
+} // namespace
+
+
+ResponseRelay::ResponseRelay(std::unique_ptr<UpstreamSession> upstream, ClientSession& client, Poco::Timespan readTimeout, Poco::Timespan sendTimeout):
+	_upstream(std::move(upstream)),
+	_client(client),
+	_clientFd(static_cast<int>(client.socket().impl()->sockfd())),
+	_readTimeout(readTimeout),
+	_sendTimeout(sendTimeout),
+	_upstreamActive(EventLoop::Clock::now())
+{
+	_upstream->setNonBlocking(true);
+}
+
+
+ResponseRelay::~ResponseRelay()
+{
+	if (_upstream) giveUpstreamBack(false);
 }
 
 
@@ -36,151 +58,324 @@ void ResponseRelay::removeUnaskedUsage()
 }
 
 
-ResponseRelay::Outcome ResponseRelay::relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response,
-	const UpstreamConfig& upstreamConfig, const std::function<void()>& upstreamDone)
+void ResponseRelay::whenUpstreamDone(UpstreamDone done)
 {
+	_upstreamDone = std::move(done);
+}
+
+
+void ResponseRelay::whenFinished(Finished finished)
+{
+	_finished = std::move(finished);
+}
+
+
+ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstreamResponse, GatewayResponse& response, const UpstreamConfig& upstreamConfig)
+{
+	_upstreamName = upstreamConfig.name;
+	_upstreamKeepAlive = upstreamResponse.getKeepAlive();
 	response.setStatusAndReason(upstreamResponse.getStatus(), upstreamResponse.getReason());
 	HeaderForwarding::copyResponseHeaders(upstreamResponse, response);
 	response.set("X-Model", upstreamConfig.model);
 	response.set("X-AILoad-Upstream", upstreamConfig.name);
 	const std::string& contentType = upstreamResponse.getContentType();
-	const bool eventStream = Poco::icompare(contentType, 0, 17, "text/event-stream") == 0;
-	const bool jsonBody = !eventStream && Poco::toLower(contentType).find("json") != std::string::npos;
-	_eventStream = eventStream;
+	_eventStream = Poco::icompare(contentType, 0, 17, "text/event-stream") == 0;
+	_jsonBody = !_eventStream && Poco::toLower(contentType).find("json") != std::string::npos;
 	// Events that lose what the gateway's include_usage added are shorter than the upstream
 	// said: its Content-Length cannot be passed on.
 	const bool fixedLength = upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding()
-		&& !(eventStream && _removeUnaskedUsage);
+		&& !(_eventStream && _removeUnaskedUsage);
 	if (fixedLength)
 		response.setContentLength64(upstreamResponse.getContentLength64());
 	else if (response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
 		response.setChunkedTransferEncoding(true);
 	else
 		response.setKeepAlive(false);  // an HTTP/1.0 client reads to the end of the connection
+	_chunked = response.getChunkedTransferEncoding();
+	_keepAlive = response.getKeepAlive();
+	// The head waits in the queue for the first piece of the body: one write, not two. A
+	// stream's head goes alone as soon as the upstream makes the relay wait (step()).
+	_out = response.takeHead();
+	if (!_start.empty())
+	{
+		// What was read before the head went out (FirstEvent) goes first.
+		const std::string start = std::move(_start);
+		emit(_eventStream ? _events.pass(start.data(), start.size()) : std::string_view(start));
+		if (_done) return Step::Done;
+	}
+	return pump();
+}
 
-	std::ostream& out = response.send();
-	// A stream's head goes out at once. A Content-Length answer's head stays in the stream's
-	// buffer and leaves with the first piece of the body: one write and one packet, not two.
-	if (!fixedLength) out.flush();
-	if (!out) return clientGone(out, eventStream, response);
 
+ResponseRelay::Step ResponseRelay::pump()
+{
+	if (_done) return Step::Done;
+	const Step next = step();
+	if (_loop && !_done)
+	{
+		// The client's socket is watched for writability only while bytes wait for it
+		// (level-triggered: otherwise the loop would spin), and for readability (a client
+		// that leaves) until it sends more.
+		const unsigned events = (_watchingClient ? EPOLLIN : 0u) | (_out.empty() ? 0u : EPOLLOUT);
+		if (events != _clientEvents)
+		{
+			_loop->change(_clientFd, events, _watcher, 0);
+			_clientEvents = events;
+		}
+	}
+	return next;
+}
+
+
+ResponseRelay::Step ResponseRelay::step()
+{
 	char buffer[16384];
-	bool fromStart = !_start.empty();
 	for (;;)
 	{
-		std::string_view piece;
-		if (fromStart)
+		if (!_out.empty())
 		{
-			// What was read before the head went out (FirstEvent) goes first.
-			piece = _start;
-			fromStart = false;
-		}
-		else
-		{
-			if (!_upstream.bodyComplete())
+			if (!flush()) return clientGone();
+			if (!_out.empty())
 			{
-				switch (_upstream.waitForData(_readTimeout, _client))
-				{
-				case UpstreamSession::Wait::ClientGone:
-					return clientGone(out, eventStream, response);
-				case UpstreamSession::Wait::TimedOut:
-					breakOff(out, eventStream, ApiError::UpstreamTimeout, "upstream " + upstreamConfig.name + " sent nothing for too long");
-					return Outcome::UpstreamTimedOut;
-				case UpstreamSession::Wait::Ready:
-					break;
-				}
+				if (_clientStalled == EventLoop::Clock::time_point()) _clientStalled = EventLoop::Clock::now();
+				return Step::WaitClient;  // the upstream waits too: nothing is read that cannot be sent
 			}
-			const int n = _upstream.readBody(buffer, sizeof(buffer));
-			if (n == UpstreamSession::NEED_MORE) continue;
-			if (n == 0 && !_upstream.bodyComplete())
-			{
-				if (_upstream.timedOut())
-				{
-					breakOff(out, eventStream, ApiError::UpstreamTimeout, "upstream " + upstreamConfig.name + " sent nothing for too long");
-					return Outcome::UpstreamTimedOut;
-				}
-				breakOff(out, eventStream, ApiError::UpstreamDisconnected, "upstream " + upstreamConfig.name + (_upstream.malformed() ? " sent a malformed body" : " broke off the response"));
-				return Outcome::UpstreamBroke;
-			}
-			piece = std::string_view(buffer, static_cast<std::size_t>(n));
 		}
-		// What goes to the client: the piece itself, unless the filter removes usage from it.
-		if (eventStream) piece = _events.pass(piece.data(), piece.size());
-		else if (jsonBody) _json.take(piece.data(), piece.size());
-		if (!_upstream.bodyComplete())
+		_clientStalled = EventLoop::Clock::time_point();
+		if (_cutAfterFlush)
 		{
-			if (!write(out, piece)) return clientGone(out, eventStream, response);
+			try
+			{
+				// Cut: the client sees a truncated body, not a finished one.
+				_client.socket().shutdown();
+			}
+			catch (Poco::Exception&)
+			{
+			}
+			return finish(_outcome);
+		}
+		if (!_upstream) return finish(Outcome::Complete);
+
+		const int n = _upstream->readBody(buffer, sizeof(buffer));
+		if (n == UpstreamSession::NEED_MORE) return Step::WaitUpstream;
+		_upstreamActive = EventLoop::Clock::now();
+		if (n == 0 && !_upstream->bodyComplete())
+		{
+			if (_upstream->timedOut())
+				breakOff(Outcome::UpstreamTimedOut, ApiError::UpstreamTimeout, "upstream " + _upstreamName + " sent nothing for too long");
+			else
+				breakOff(Outcome::UpstreamBroke, ApiError::UpstreamDisconnected,
+					"upstream " + _upstreamName + (_upstream->malformed() ? " sent a malformed body" : " broke off the response"));
 			continue;
 		}
-
+		// What goes to the client: the piece itself, unless the filter removes usage from it.
+		std::string_view piece(buffer, static_cast<std::size_t>(n));
+		if (_eventStream) piece = _events.pass(piece.data(), piece.size());
+		else if (_jsonBody) _json.take(piece.data(), piece.size());
+		if (!_upstream->bodyComplete())
+		{
+			emit(piece);
+			continue;
+		}
 		// The last piece: the upstream is done before the client has it all, so its
 		// connection can be back in the pool before the client's next request comes.
-		upstreamDone();
-		if (jsonBody) _json.end();
-		out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-		const std::string_view held = _events.finish();  // after the piece: it may be in the same buffer
-		out.write(held.data(), static_cast<std::streamsize>(held.size()));
-		out.flush();
-		return out ? Outcome::Complete : clientGone(out, eventStream, response);
+		giveUpstreamBack(true);
+		if (_jsonBody) _json.end();
+		emit(piece);
+		emit(_events.finish());  // after the piece: it may be in the same buffer
+		if (_chunked) flush("", "0\r\n\r\n");
 	}
 }
 
 
-const TokenUsage& ResponseRelay::usage() const
+void ResponseRelay::emit(std::string_view piece)
 {
-	return _eventStream ? _events.usage() : _json.usage();
-}
-
-
-bool ResponseRelay::write(std::ostream& out, std::string_view bytes)
-{
-	if (bytes.empty()) return true;  // all held back, until its event is complete
-	out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-	out.flush();
-	return static_cast<bool>(out);
-}
-
-
-ResponseRelay::Outcome ResponseRelay::clientGone(std::ostream& out, bool eventStream, Poco::Net::HTTPServerResponse& response)
-{
-	response.setKeepAlive(false);
-	if (_gatewayStopping())
+	if (piece.empty()) return;  // all held back, until its event is complete
+	if (!_chunked)
 	{
-		breakOff(out, eventStream, ApiError::ShuttingDown, "The gateway is shutting down.");
-		return Outcome::ClientGone;
+		flush(piece);
+		return;
 	}
-	try
-	{
-		// Also keeps the response stream's close from waiting a send timeout more to
-		// write a terminator nobody reads.
-		_clientSocket.shutdown();
-	}
-	catch (Poco::Exception&)
-	{
-	}
-	return Outcome::ClientGone;
+	char size[24];
+	const int length = std::snprintf(size, sizeof(size), "%zx\r\n", piece.size());
+	flush(piece, std::string_view(size, static_cast<std::size_t>(length)), "\r\n");
 }
 
 
-void ResponseRelay::breakOff(std::ostream& out, bool eventStream, ApiError::Kind kind, const std::string& message)
+bool ResponseRelay::flush(std::string_view extra, std::string_view prefix, std::string_view suffix)
 {
+	iovec parts[4];
+	int count = 0;
+	std::size_t total = 0;
+	for (std::string_view part : {std::string_view(_out), prefix, extra, suffix})
+	{
+		if (part.empty()) continue;
+		parts[count].iov_base = const_cast<char*>(part.data());
+		parts[count].iov_len = part.size();
+		total += part.size();
+		++count;
+	}
+	if (count == 0) return true;
+	msghdr message{};
+	message.msg_iov = parts;
+	message.msg_iovlen = static_cast<std::size_t>(count);
+	ssize_t sent;
+	do sent = ::sendmsg(_clientFd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+	{
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+		{
+			_out.clear();
+			_keepAlive = false;
+			return false;
+		}
+		sent = 0;
+	}
+	_client.countSent(static_cast<std::size_t>(sent));
+	if (static_cast<std::size_t>(sent) == total)
+	{
+		_out.clear();
+		return true;
+	}
+	// Keep what is left, in order.
+	std::string rest;
+	rest.reserve(total - static_cast<std::size_t>(sent));
+	std::size_t skip = static_cast<std::size_t>(sent);
+	for (int i = 0; i < count; ++i)
+	{
+		const std::size_t length = parts[i].iov_len;
+		if (skip >= length)
+		{
+			skip -= length;
+			continue;
+		}
+		rest.append(static_cast<const char*>(parts[i].iov_base) + skip, length - skip);
+		skip = 0;
+	}
+	_out.swap(rest);
+	return true;
+}
+
+
+void ResponseRelay::giveUpstreamBack(bool reusable)
+{
+	if (!_upstream) return;
+	if (_loop) _loop->unwatch(_upstream->fd());
+	_upstream->setNonBlocking(false);
+	if (reusable && _upstreamDone) _upstreamDone(std::move(_upstream), _upstreamKeepAlive);
+	_upstream.reset();
+}
+
+
+void ResponseRelay::breakOff(Outcome outcome, ApiError::Kind kind, const std::string& message)
+{
+	giveUpstreamBack(false);
+	_outcome = outcome;
+	_keepAlive = false;
 	// An incomplete event held back goes out as it came, as it would have without the filter.
-	const std::string_view held = _events.finish();
-	out.write(held.data(), static_cast<std::streamsize>(held.size()));
-	if (eventStream)
-	{
-		out << "data: " << ErrorResponse::body(kind, message, _requestId) << "\n\n";
-		out.flush();
-	}
-	// Cutting the connection keeps POCO from writing the chunked terminator when the
-	// response stream is closed: the client sees a truncated body, not a finished one.
+	emit(_events.finish());
+	if (_eventStream) emit("data: " + ErrorResponse::body(kind, message, _requestId) + "\n\n");
+	_cutAfterFlush = true;
+}
+
+
+ResponseRelay::Step ResponseRelay::clientGone()
+{
+	// A client that stopped reading or left gets no chunked terminator and no next request.
+	_keepAlive = false;
+	giveUpstreamBack(false);
 	try
 	{
-		_clientSocket.shutdown();
+		_client.socket().shutdown();
 	}
 	catch (Poco::Exception&)
 	{
 	}
+	return finish(_cutAfterFlush ? _outcome : Outcome::ClientGone);  // a broken-off answer stays what it was
+}
+
+
+ResponseRelay::Step ResponseRelay::finish(Outcome outcome)
+{
+	if (_done) return Step::Done;
+	_done = true;
+	_outcome = outcome;
+	giveUpstreamBack(false);
+	if (_finished) _finished(outcome, _eventStream ? _events.usage() : _json.usage());
+	return Step::Done;
+}
+
+
+bool ResponseRelay::done() const
+{
+	return _done;
+}
+
+
+bool ResponseRelay::keepAlive() const
+{
+	return _keepAlive;
+}
+
+
+void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher)
+{
+	_loop = &loop;
+	_watcher = &watcher;
+	if (_upstream) _loop->watch(_upstream->fd(), EPOLLIN, _watcher, 1);
+	_clientEvents = ~0u;  // unknown: pump() sets them
+	pump();
+}
+
+
+ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
+{
+	if (_done) return Step::Done;
+	if (slot == 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && _watchingClient)
+	{
+		// Readable while it waits for an answer: closed, failed, or it sent more.
+		int pending = 0;
+		try
+		{
+			pending = _client.socket().available();
+		}
+		catch (Poco::Exception&)
+		{
+		}
+		if (pending <= 0 || (events & EPOLLERR)) return clientGone();
+		_watchingClient = false;  // pipelined bytes: read after this answer
+	}
+	return pump();
+}
+
+
+EventLoop::Clock::time_point ResponseRelay::deadline() const
+{
+	if (_done) return EventLoop::Clock::time_point::max();
+	if (!_out.empty() && _clientStalled != EventLoop::Clock::time_point()) return _clientStalled + toDuration(_sendTimeout);
+	if (_upstream) return _upstreamActive + toDuration(_readTimeout);
+	return EventLoop::Clock::time_point::max();
+}
+
+
+ResponseRelay::Step ResponseRelay::expire()
+{
+	if (_done) return Step::Done;
+	if (!_out.empty()) return clientGone();  // it stopped reading
+	if (_upstream)
+		breakOff(Outcome::UpstreamTimedOut, ApiError::UpstreamTimeout, "upstream " + _upstreamName + " sent nothing for too long");
+	return pump();
+}
+
+
+ResponseRelay::Step ResponseRelay::cutByShutdown()
+{
+	if (_done) return Step::Done;
+	breakOff(Outcome::ClientGone, ApiError::ShuttingDown, "The gateway is shutting down.");
+	const Step next = pump();
+	// Told if it takes it now; the gateway does not wait for a slow reader.
+	return next == Step::Done ? next : clientGone();
 }
 
 } // namespace AILoad

@@ -2,14 +2,17 @@
 #define AILoad_ResponseRelay_INCLUDED
 
 #include "ApiError.h"
+#include "ClientSession.h"
+#include "EventLoop.h"
+#include "GatewayResponse.h"
 #include "JsonUsageTap.h"
 #include "StreamUsageFilter.h"
 #include "TokenUsage.h"
 #include "UpstreamConfig.h"
 #include "UpstreamSession.h"
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -18,9 +21,15 @@ namespace AILoad {
 class ResponseRelay
 	/// Sends an upstream's answer to the client: its status and headers (hop-by-hop
 	/// removed, X-Model and X-AILoad-Upstream added), then the body piece by piece, each
-	/// piece written and flushed as soon as it arrives (SSE tokens are never held back; only
-	/// while it removes usage the gateway asked for does an event's incomplete end wait for
-	/// the rest of its event).
+	/// piece written as soon as it arrives (SSE tokens are never held back; only while it
+	/// removes usage the gateway asked for does an event's incomplete end wait for the rest
+	/// of its event).
+	///
+	/// It never waits: pump() moves what can be moved without blocking and says what it
+	/// waits for. The worker that chose the upstream calls it first (an answer that is all
+	/// there, as most plain completions are, ends on that thread); what is left is relayed
+	/// by the connection's event loop (attach()), woken by either socket
+	/// (docs/performance.md, "Serving core").
 	///
 	/// An upstream that breaks off after the first byte cannot be retried; the client is
 	/// told by an SSE error event (for event streams) and by a response cut off without
@@ -31,53 +40,92 @@ class ResponseRelay
 {
 public:
 	enum class Outcome { Complete, UpstreamBroke, UpstreamTimedOut, ClientGone };
+	enum class Step { WaitUpstream, WaitClient, Done };
 
-	ResponseRelay(UpstreamSession& upstream, ClientWatch& client, const Poco::Net::StreamSocket& clientSocket, Poco::Timespan readTimeout,
-		std::function<bool()> gatewayStopping);
-		/// `gatewayStopping` tells a client cut off by a shutdown from one that left.
+	using UpstreamDone = std::function<void(std::unique_ptr<UpstreamSession>, bool keepAlive)>;
+		/// Takes the upstream connection back once its answer is read to the end, with
+		/// whether the answer allows another request on it; before the last piece goes to
+		/// the client.
+	using Finished = std::function<void(Outcome, const TokenUsage&)>;
+		/// Called once, when the relay is done.
+
+	ResponseRelay(std::unique_ptr<UpstreamSession> upstream, ClientSession& client, Poco::Timespan readTimeout, Poco::Timespan sendTimeout);
+	~ResponseRelay();
 
 	void startWith(std::string bytes);
-		/// The beginning of the upstream's body, read before relay() (FirstEvent): relayed
-		/// first, then what follows it.
-
+		/// The beginning of the upstream's body, read before (FirstEvent): relayed first,
+		/// then what follows it.
 	void nameErrorsWith(const std::string& requestId);
 		/// The request id the SSE error event of a broken-off stream names.
-
 	void removeUnaskedUsage();
 		/// The gateway asked the upstream for usage the client did not ask for: an event
 		/// stream's events lose what that added (StreamUsageFilter). Their length changes, so
 		/// an event stream with a Content-Length goes to the client chunked (HTTP/1.1) or
-		/// delimited by the connection's end (HTTP/1.0). Called before relay().
+		/// delimited by the connection's end (HTTP/1.0).
+	void whenUpstreamDone(UpstreamDone done);
+	void whenFinished(Finished finished);
 
-	Outcome relay(const Poco::Net::HTTPResponse& upstreamResponse, Poco::Net::HTTPServerResponse& response,
-		const UpstreamConfig& upstreamConfig, const std::function<void()>& upstreamDone);
-		/// `upstreamDone` is called once the upstream's body has been read to its end, before
-		/// its last piece goes to the client; the relay does not use the session after it.
+	Step begin(const Poco::Net::HTTPResponse& upstreamResponse, GatewayResponse& response, const UpstreamConfig& upstreamConfig);
+		/// Puts the answer's head on `response` and starts relaying (pump()).
+	Step pump();
+		/// Relays what can be relayed without waiting.
 
-	const TokenUsage& usage() const;
-		/// The usage the upstream's answer reported, as far as it was relayed; unknown (-1)
-		/// where it reported none, or nothing readable. Valid after relay().
+	bool done() const;
+	bool keepAlive() const;
+		/// The client's connection can carry another request.
+
+	void attach(EventLoop& loop, EventLoop::Watcher& watcher);
+		/// From now on the loop wakes `watcher` for the upstream's socket (slot 1) and the
+		/// client's (slot 0, whose events the relay sets): call ready() with them.
+	Step ready(int slot, unsigned events);
+	EventLoop::Clock::time_point deadline() const;
+		/// When the upstream has been silent, or the client has not taken data, too long.
+	Step expire();
+	Step cutByShutdown();
+		/// The gateway stops and cannot wait for the end: the client is told why.
 
 private:
-	bool write(std::ostream& out, std::string_view bytes);
-		/// Writes and flushes; false if the client is gone.
-	void breakOff(std::ostream& out, bool eventStream, ApiError::Kind kind, const std::string& message);
-	Outcome clientGone(std::ostream& out, bool eventStream, Poco::Net::HTTPServerResponse& response);
-		/// Ends the client's connection: a client that stopped reading or left gets no
-		/// chunked terminator and no next request on it. One cut off by a shutdown is told
-		/// why first.
+	Step step();
+	void upstreamEnded();
+	void giveUpstreamBack(bool reusable);
+	void emit(std::string_view piece);
+		/// Frames a piece of the body for the client and sends it (or queues it).
+	bool flush(std::string_view extra = {}, std::string_view prefix = {}, std::string_view suffix = {});
+		/// Sends what is queued, then prefix, extra and suffix; what the client cannot take now
+		/// is queued. False if the client is gone.
+	void breakOff(Outcome outcome, ApiError::Kind kind, const std::string& message);
+	Step clientGone();
+	Step finish(Outcome outcome);
 
-	UpstreamSession& _upstream;
-	ClientWatch& _client;
-	Poco::Net::StreamSocket _clientSocket;
-	Poco::Timespan _readTimeout;
-	std::function<bool()> _gatewayStopping;
-	bool _removeUnaskedUsage = false;
+	std::unique_ptr<UpstreamSession> _upstream;
+	ClientSession& _client;
+	const int _clientFd;
+	const Poco::Timespan _readTimeout;
+	const Poco::Timespan _sendTimeout;
+	UpstreamDone _upstreamDone;
+	Finished _finished;
 	std::string _start;      /// see startWith()
 	std::string _requestId;
+	std::string _upstreamName;
+	bool _removeUnaskedUsage = false;
 	bool _eventStream = false;
+	bool _jsonBody = false;
+	bool _chunked = false;
+	bool _keepAlive = true;
+	bool _upstreamKeepAlive = false;
+	bool _cutAfterFlush = false;  /// broken off: once the queue is out, shut the client's connection
+	bool _done = false;
+	Outcome _outcome = Outcome::Complete;
+	std::string _out;        /// bytes the client could not take yet
 	StreamUsageFilter _events;
 	JsonUsageTap _json;
+
+	EventLoop* _loop = nullptr;
+	EventLoop::Watcher* _watcher = nullptr;
+	unsigned _clientEvents = 0;
+	bool _watchingClient = true;  /// its readability means it left; not once it sent more (pipelining)
+	EventLoop::Clock::time_point _upstreamActive;
+	EventLoop::Clock::time_point _clientStalled;
 };
 
 } // namespace AILoad

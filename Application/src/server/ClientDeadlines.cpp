@@ -6,8 +6,7 @@
 
 namespace AILoad {
 
-ClientDeadlines::ClientDeadlines(Poco::Timespan limit):
-	_limit(limit),
+ClientDeadlines::ClientDeadlines():
 	_thread([this] { run(); })
 {
 }
@@ -24,10 +23,10 @@ ClientDeadlines::~ClientDeadlines()
 }
 
 
-void ClientDeadlines::expectRequest(const Poco::Net::StreamSocket& socket, Poco::Timespan idleAllowance)
+void ClientDeadlines::expectRequest(const Poco::Net::StreamSocket& socket, Poco::Timespan within)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	_deadlines[socket.impl()] = {socket, Poco::Timestamp() + (idleAllowance + _limit).totalMicroseconds()};
+	_deadlines[socket.impl()] = {socket, Poco::Timestamp() + within.totalMicroseconds()};
 }
 
 

@@ -12,19 +12,20 @@
 namespace AILoad {
 
 class ClientDeadlines
-	/// Bounds the total time a client may take to send a request, head and body.
+	/// Bounds the total time a client may take to send a request, head and body, while a
+	/// worker reads it (GatewayConnection; the event loop bounds the wait for the head).
 	///
-	/// POCO's server timeout applies to each read, so a client that sends a byte every few
-	/// seconds would hold its thread forever. Every connection waiting for a request has a
-	/// deadline here; a thread answers 408 to those that pass it and cuts them off. While a
-	/// request is being handled its connection has no deadline.
+	/// A socket's timeout applies to each read, so a client that sends a byte every few
+	/// seconds would hold its worker forever. Every request being read has a deadline here;
+	/// a thread answers 408 to those that pass it and cuts them off. While a request is
+	/// being handled its connection has no deadline.
 {
 public:
-	explicit ClientDeadlines(Poco::Timespan limit);
+	ClientDeadlines();
 	~ClientDeadlines();
 
-	void expectRequest(const Poco::Net::StreamSocket& socket, Poco::Timespan idleAllowance = 0);
-		/// A request is due on this connection within idleAllowance + the limit.
+	void expectRequest(const Poco::Net::StreamSocket& socket, Poco::Timespan within);
+		/// The request being read on this connection is due within `within`.
 	void requestRead(const Poco::Net::StreamSocket& socket);
 		/// The request's head and body are in.
 	void forget(const Poco::Net::StreamSocket& socket);
@@ -34,7 +35,6 @@ public:
 private:
 	void run();
 
-	const Poco::Timespan _limit;
 	std::mutex _mutex;
 	std::condition_variable _wake;
 	std::map<Poco::Net::SocketImpl*, std::pair<Poco::Net::StreamSocket, Poco::Timestamp>> _deadlines;

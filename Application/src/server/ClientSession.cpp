@@ -1,30 +1,95 @@
 #include "ClientSession.h"
 
+#include "HttpHeadParser.h"
+#include <algorithm>
 #include <cerrno>
-#include <poll.h>
+#include <cstring>
+#include <sys/socket.h>
 
 namespace AILoad {
 
-bool ClientSession::nextRequestArrives(Poco::Timespan timeout)
+ClientSession::Intake ClientSession::readAvailable()
 {
-	if (buffered() > 0) return true;
-	pollfd client{static_cast<int>(socket().impl()->sockfd()), POLLIN, 0};
-	int rc;
-	do rc = ::poll(&client, 1, static_cast<int>(timeout.totalMilliseconds()));
-	while (rc < 0 && errno == EINTR);
-	return rc > 0;  // readable, closed or cut off: reading the head tells which
+	thread_local char buffer[65536];
+	const int fd = static_cast<int>(socket().impl()->sockfd());
+	for (;;)
+	{
+		const ssize_t n = ::recv(fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+		if (n > 0)
+		{
+			_in.append(buffer, static_cast<std::size_t>(n));
+			if (headBuffered()) return Intake::Head;
+			continue;
+		}
+		if (n < 0 && errno == EINTR) continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Intake::Partial;
+		return headBuffered() ? Intake::Head : Intake::Closed;
+	}
+}
+
+
+bool ClientSession::headBuffered()
+{
+	// A head ends with an empty line; the parser takes CRLF and bare LF line ends alike.
+	const std::size_t from = std::max(_inPos, _scannedTo > 2 ? _scannedTo - 2 : 0);
+	for (std::size_t i = _in.find('\n', from); i != std::string::npos; i = _in.find('\n', i + 1))
+	{
+		if (i + 1 < _in.size() && _in[i + 1] == '\n') return true;
+		if (i + 2 < _in.size() && _in[i + 1] == '\r' && _in[i + 2] == '\n') return true;
+	}
+	_scannedTo = _in.size();
+	return _in.size() - _inPos > HttpHeadParser::MAX_HEAD;
+}
+
+
+bool ClientSession::hasUnread() const
+{
+	return _inPos < _in.size();
+}
+
+
+void ClientSession::releaseBuffer()
+{
+	if (_inPos < _in.size())
+		_in.erase(0, _inPos);  // a pipelined request stays
+	else
+		std::string().swap(_in);
+	_inPos = 0;
+	_scannedTo = 0;
 }
 
 
 int ClientSession::nextByte()
 {
-	return get();
+	if (_inPos == _in.size())
+	{
+		char buffer[4096];
+		const int n = socket().receiveBytes(buffer, sizeof(buffer));
+		if (n <= 0) return std::char_traits<char>::eof();
+		_in.assign(buffer, static_cast<std::size_t>(n));
+		_inPos = 0;
+		_scannedTo = 0;
+	}
+	return static_cast<unsigned char>(_in[_inPos++]);
 }
 
 
 int ClientSession::readSome(char* buffer, std::streamsize length)
 {
-	return read(buffer, length);
+	if (_inPos < _in.size())
+	{
+		const std::size_t n = std::min(static_cast<std::size_t>(length), _in.size() - _inPos);
+		std::memcpy(buffer, _in.data() + _inPos, n);
+		_inPos += n;
+		return static_cast<int>(n);
+	}
+	return socket().receiveBytes(buffer, static_cast<int>(length));
+}
+
+
+void ClientSession::countSent(std::size_t bytes)
+{
+	_sent += bytes;
 }
 
 

@@ -2,20 +2,35 @@
 #define AILoad_ClientSession_INCLUDED
 
 #include <Poco/Net/HTTPServerSession.h>
+#include <string>
 
 namespace AILoad {
 
 class ClientSession final: public Poco::Net::HTTPServerSession
-	/// The connection with one client, read through POCO's session buffer: byte by byte for
-	/// heads and chunk framing (HttpHeadParser, ChunkedBodyDecoder), in blocks for bodies.
+	/// The connection with one client. What it sends is read into a buffer of its own (not
+	/// POCO's), by the event loop while the connection waits for a request (readAvailable(),
+	/// never waiting) and by the worker that serves the request (nextByte(), readSome(),
+	/// which wait up to the receive timeout): byte by byte for heads and chunk framing
+	/// (HttpHeadParser, ChunkedBodyDecoder), in blocks for bodies.
 {
 public:
 	using HTTPServerSession::HTTPServerSession;
 
-	bool nextRequestArrives(Poco::Timespan timeout);
-		/// Waits with one poll(2) until bytes arrive (or the peer closes), unless a pipelined
-		/// request already sits in the buffer. POCO 1.11's Socket::poll() creates, fills,
-		/// waits on and closes an epoll set each time: four system calls instead of one.
+	enum class Intake { Closed, Partial, Head };
+
+	Intake readAvailable();
+		/// Reads what the socket holds without waiting: Head once a whole request head is
+		/// buffered (or more bytes than a head may have: the parser refuses those), Closed
+		/// when the client closed or failed before that.
+
+	bool headBuffered();
+		/// The unread bytes hold a whole head (a pipelined request).
+
+	bool hasUnread() const;
+		/// Bytes of a request came and are not read yet.
+
+	void releaseBuffer();
+		/// Frees what has been read: an idle connection holds no memory for it.
 
 	int nextByte();
 		/// The next byte, or eof; throws on a failed or timed-out read.
@@ -23,13 +38,19 @@ public:
 	int readSome(char* buffer, std::streamsize length);
 		/// What is buffered, else one read from the socket; 0 at the end.
 
+	void countSent(std::size_t bytes);
+		/// Bytes written to the socket directly (ResponseRelay).
+
 	Poco::UInt64 bytesSent() const;
-		/// Over the connection's life: everything written goes through write().
+		/// Over the connection's life: everything written goes through write() or countSent().
 
 protected:
 	int write(const char* buffer, std::streamsize length) override;
 
 private:
+	std::string _in;            /// received, not yet read
+	std::size_t _inPos = 0;
+	std::size_t _scannedTo = 0; /// headBuffered() looked at _in up to here
 	Poco::UInt64 _sent = 0;
 };
 

@@ -1,8 +1,7 @@
 #include "Gateway.h"
 
-#include "BusyConnectionFilter.h"
-#include "GatewayConnectionFactory.h"
 #include "GatewayRequestHandlerFactory.h"
+#include "Listener.h"
 #include "AILoad/SystemClock.h"
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
@@ -10,6 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <future>
+#include <thread>
 
 namespace AILoad {
 
@@ -36,14 +37,18 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 	_upstreams(settings.extraCaLocation, settings.upstreamIdleTimeout, settings.maxIdlePerHost),
 	_router(std::move(router)),
 	_upstreamStates(_settings.clock ? *_settings.clock : SystemClock::instance()),
-	_deadlines(settings.requestTimeout),
 	_bodyBudget(settings.maxBodyMemory),
 	_connectionsPerAddress(settings.maxConnectionsPerAddress, settings.connectionLimitExempt),
 	_ledger(settings.accessLog, _settings.clock ? *_settings.clock : SystemClock::instance()),
 	_prober(std::make_unique<UpstreamProber>([this] { return this->config(); }, _upstreamStates, _upstreams)),
 	_viaMarker(randomViaMarker()),
-	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize)
+	_threads("aiload", settings.minThreads, settings.maxThreads, 60, settings.stackSize),
+	_params(new Poco::Net::HTTPServerParams)
 {
+	_params->setKeepAlive(true);
+	_params->setKeepAliveTimeout(_settings.keepAliveTimeout);
+	_params->setTimeout(_settings.receiveTimeout);
+	_params->setServerName("AILoad");
 	_router->configure(*_config);
 	_upstreamStates.sync(*_config);
 	_connectionsPerAddress.setTrustedProxies(_config->trustedProxies);
@@ -52,7 +57,7 @@ Gateway::Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std:
 
 Gateway::~Gateway()
 {
-	if (_server) stop(Poco::Timespan(0));
+	if (!_loops.empty()) stop(Poco::Timespan(0));
 }
 
 
@@ -75,50 +80,46 @@ void Gateway::start()
 		throw Poco::Net::NetException("cannot listen on " + address.toString() + ": " + exc.displayText(), exc.code());
 	}
 
-	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-	params->setMaxThreads(_settings.maxThreads);
-	params->setMaxQueued(_settings.maxQueued);
-	params->setKeepAlive(true);
-	params->setKeepAliveTimeout(_settings.keepAliveTimeout);
-	params->setTimeout(_settings.receiveTimeout);
-	params->setServerName("AILoad");
-	// POCO's HTTPServer is a TCPServer with a connection factory of its own; building it
-	// from the parts lets each connection carry a request deadline.
-	_handlers = new GatewayRequestHandlerFactory(*this);
-	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GatewayConnectionFactory(params, _handlers, _deadlines, _settings.sendTimeout, _settings.firstByteTimeout, _connectionsPerAddress, _ledger);
-	_server = std::make_unique<Poco::Net::TCPServer>(connections, _threads, socket, params);
-	_listener = socket;
+	_handlers = std::make_unique<GatewayRequestHandlerFactory>(*this);
+	const int loops = _settings.eventLoops > 0 ? _settings.eventLoops : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+	for (int i = 0; i < loops; ++i) _loops.push_back(std::make_unique<EventLoop>(i));
+	_listener = new Listener(socket, *this, _loops);
 	_port = socket.address().port();
-	Poco::AutoPtr<BusyConnectionFilter> busy = new BusyConnectionFilter(_settings.maxThreads, _connectionsPerAddress);
-	busy->watch(_server.get());
-	_server->setConnectionFilter(busy);
-	_server->start();
+	EventLoop& first = *_loops.front();
+	first.post([this, &first] {
+		first.adopt(_listener);
+		_listener->open(first);
+	});
 }
 
 
 Poco::UInt16 Gateway::port() const
 {
-	return _port;  // not _server->port(): the socket is closed during the drain
+	return _port;  // not the socket's: it is closed during the drain
 }
 
 
 bool Gateway::stop(Poco::Timespan drain)
 {
-	if (!_server) return true;
+	if (_loops.empty()) return true;
 	_draining = true;  // a new request on a kept-alive connection now gets 503
-	_server->stop();
-	// Its accept thread has ended: close the socket now, so that new clients are refused at
-	// once instead of waiting in the backlog for the whole drain.
-	_listener.close();
+	// Close the listening socket now, so that new clients are refused at once instead of
+	// waiting in the backlog for the whole drain.
+	std::promise<void> closed;
+	_loops.front()->post([this, &closed] {
+		_listener->close();
+		closed.set_value();
+	});
+	closed.get_future().wait();
 	const bool drained = waitForIdle(drain);
-	// Drained: every connection ends once the response it may still be finishing is out
-	// (a handler returns before POCO writes the chunked terminator). Not drained: cut them
-	// all; a relay waiting on its upstream watches its client's socket, so it notices,
-	// drops its upstream and returns.
-	_handlers->stopConnections(!drained);
+	// Drained: every connection ends once the response it may still be finishing is out.
+	// Not drained: cut them all; a stream is told that the gateway shuts down, and a worker
+	// waiting on its upstream watches its client's socket, so it notices, drops its
+	// upstream and returns.
+	for (auto& loop : _loops) loop->post([&loop, drained] { loop->stopAll(!drained); });
 	waitForIdle(Poco::Timespan(5, 0));
 	_threads.joinAll();
-	_server.reset();
+	_loops.clear();  // ends the loops; what they still hold is closed
 	_port = 0;
 	return drained;
 }
@@ -187,6 +188,36 @@ int Gateway::activeRequests() const
 {
 	std::lock_guard<std::mutex> lock(_inFlightMutex);
 	return _inFlight;
+}
+
+
+const Gateway::ServerSettings& Gateway::settings() const
+{
+	return _settings;
+}
+
+
+Poco::Net::HTTPServerParams::Ptr Gateway::serverParams() const
+{
+	return _params;
+}
+
+
+GatewayRequestHandlerFactory& Gateway::handlers()
+{
+	return *_handlers;
+}
+
+
+ClientDeadlines& Gateway::deadlines()
+{
+	return _deadlines;
+}
+
+
+Poco::ThreadPool& Gateway::workers()
+{
+	return _threads;
 }
 
 

@@ -11,8 +11,9 @@
 #include "ConnectionsPerAddress.h"
 #include "RequestLedger.h"
 #include "AILoad/Clock.h"
+#include "EventLoop.h"
+#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 #include <atomic>
 #include <condition_variable>
@@ -24,6 +25,7 @@
 namespace AILoad {
 
 class GatewayRequestHandlerFactory;
+class Listener;
 
 class Gateway
 	/// The running gateway: the HTTP server, the current config, and what every request
@@ -34,10 +36,10 @@ public:
 	struct ServerSettings
 		/// From etc/aiload.properties (`aiload.server.*`); sized for many long-lived streams.
 	{
-		int minThreads = 8;
+		int eventLoops = 0;   /// threads that hold the waits (docs/performance.md, "Serving core"); 0: one per core
+		int minThreads = 8;   /// workers: they read requests and run handlers, and wait for nothing else but an upstream's answer
 		int maxThreads = 4096;
 		int stackSize = 256 * 1024;   /// a relay needs little stack; 8 MiB each would waste memory
-		int maxQueued = 4096;
 		int backlog = 1024;
 		Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0);
 		Poco::Timespan receiveTimeout = Poco::Timespan(30, 0);
@@ -100,6 +102,13 @@ public:
 	void requestStarted();
 	void requestFinished();
 
+	// What the connections share (GatewayConnection):
+	const ServerSettings& settings() const;
+	Poco::Net::HTTPServerParams::Ptr serverParams() const;
+	GatewayRequestHandlerFactory& handlers();
+	ClientDeadlines& deadlines();
+	Poco::ThreadPool& workers();
+
 private:
 	bool waitForIdle(Poco::Timespan timeout);
 
@@ -117,9 +126,10 @@ private:
 	const Poco::Timestamp _startedAt;
 	const std::string _viaMarker;
 	Poco::ThreadPool _threads;
-	Poco::SharedPtr<GatewayRequestHandlerFactory> _handlers;
-	std::unique_ptr<Poco::Net::TCPServer> _server;
-	Poco::Net::ServerSocket _listener;  /// the server's socket, closed by stop() before the drain
+	Poco::Net::HTTPServerParams::Ptr _params;
+	std::unique_ptr<GatewayRequestHandlerFactory> _handlers;
+	std::vector<std::unique_ptr<EventLoop>> _loops;
+	Listener* _listener = nullptr;  /// owned by the first loop; closed by stop() before the drain
 	std::atomic<Poco::UInt16> _port{0};  /// read by port() while stop() runs
 
 	mutable std::mutex _inFlightMutex;

@@ -1,17 +1,17 @@
 #include "GatewayConnection.h"
 
-#include "BusyConnectionFilter.h"
 #include "ErrorResponse.h"
 #include "FramingError.h"
+#include "Gateway.h"
 #include "GatewayRequest.h"
+#include "GatewayRequestHandlerFactory.h"
 #include "GatewayResponse.h"
 #include "HttpHeadParser.h"
 #include "RequestId.h"
-#include <Poco/Delegate.h>
+#include "ResponseRelay.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerResponseImpl.h>
-#include <memory>
+#include <sys/epoll.h>
 
 using Poco::Net::HTTPResponse;
 
@@ -19,96 +19,259 @@ namespace AILoad {
 
 namespace {
 
-void shutDown(Poco::Net::StreamSocket& socket)
+EventLoop::Clock::duration toDuration(Poco::Timespan span)
 {
+	return std::chrono::microseconds(span.totalMicroseconds());
+}
+
+} // namespace
+
+
+GatewayConnection::GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Gateway& gateway, EventLoop& loop):
+	_gateway(gateway),
+	_loop(loop),
+	_ticket(std::move(ticket)),
+	_socket(socket),
+	_session(socket, gateway.serverParams()),
+	_fd(static_cast<int>(socket.impl()->sockfd()))
+{
+	_gateway.ledger().connectionOpened();
+}
+
+
+GatewayConnection::~GatewayConnection()
+{
+	_gateway.deadlines().forget(_socket);
+	_gateway.ledger().connectionClosed();
+}
+
+
+void GatewayConnection::open()
+{
+	if (!_ticket)
+	{
+		refuseAtOnce(_socket, ApiError::TooManyConnections, "Too many connections are open from your address; close idle ones and retry.");
+		return close();
+	}
+	// A connection that sends nothing soon is closed: idle sockets must not pile up.
+	waitForRequest(_gateway.settings().firstByteTimeout, 0);
+}
+
+
+void GatewayConnection::waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance)
+{
+	_state = State::Waiting;
+	_session.releaseBuffer();
+	const EventLoop::Clock::time_point now = EventLoop::Clock::now();
+	_idleUntil = now + toDuration(idle);
+	_requestDeadline = now + toDuration(requestAllowance + _gateway.settings().requestTimeout);
+	if (_session.hasUnread() && _session.headBuffered()) return dispatch();  // pipelined
+	deadline = _session.hasUnread() ? _requestDeadline : _idleUntil;
+	// One-shot: once it fires, the socket is quiet until the request has been answered.
+	if (_registered)
+		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
+	else
+		_loop.watch(_fd, EPOLLIN | EPOLLONESHOT, this);
+	_registered = true;
+}
+
+
+void GatewayConnection::ready(int slot, unsigned events)
+{
+	if (_state == State::Relaying)
+	{
+		_relay->ready(slot, events);
+		return relayed();
+	}
+	if (_state != State::Waiting) return;
+	switch (_session.readAvailable())
+	{
+	case ClientSession::Intake::Closed:
+		return close();
+	case ClientSession::Intake::Head:
+		return dispatch();
+	case ClientSession::Intake::Partial:
+		if (_session.hasUnread()) deadline = _requestDeadline;  // a request has begun: it must be complete in time
+		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
+		return;
+	}
+}
+
+
+void GatewayConnection::expired()
+{
+	if (_state == State::Relaying)
+	{
+		_relay->expire();
+		return relayed();
+	}
+	if (_state != State::Waiting) return;
+	// Idle too long: close quietly. A request begun and not complete in time: 408.
+	if (_session.hasUnread()) refuseAtOnce(_socket, ApiError::RequestTimeout, "The request was not received in time.");
+	close();
+}
+
+
+void GatewayConnection::stopping(bool abortCurrent)
+{
+	switch (_state)
+	{
+	case State::Waiting:
+		return close();
+	case State::Serving:
+		_closeAfterRequest = true;
+		if (abortCurrent)
+		{
+			// Every wait of the worker watches the client's socket: shutting its receiving
+			// side ends them, and the client can still be told that the gateway stops.
+			_cut = true;
+			try
+			{
+				_socket.shutdownReceive();
+			}
+			catch (Poco::Exception&)
+			{
+			}
+		}
+		return;
+	case State::Relaying:
+		_closeAfterRequest = true;
+		if (abortCurrent)
+		{
+			_relay->cutByShutdown();
+			relayed();
+		}
+		return;
+	}
+}
+
+
+void GatewayConnection::dispatch()
+{
+	_state = State::Serving;
+	deadline = EventLoop::Clock::time_point::max();  // the worker's deadline is ClientDeadlines'
+	_gateway.requestStarted();
 	try
 	{
-		socket.shutdown();
+		_gateway.workers().start(*this);
+	}
+	catch (Poco::NoThreadAvailableException&)
+	{
+		_gateway.requestFinished();
+		refuseAtOnce(_socket, ApiError::Overloaded, "The gateway is at its connection limit; retry shortly.");
+		close();
+	}
+}
+
+
+void GatewayConnection::run()
+{
+	_keepAlive = serve();
+	_loop.post([this] { served(); });  // the worker touches the connection no more
+}
+
+
+void GatewayConnection::served()
+{
+	if (!_relay || _relay->done()) return finishRequest();
+	_state = State::Relaying;
+	_relay->attach(_loop, *this);
+	relayed();
+}
+
+
+void GatewayConnection::relayed()
+{
+	if (_relay->done()) return finishRequest();
+	deadline = _relay->deadline();
+}
+
+
+void GatewayConnection::finishRequest()
+{
+	bool another = _keepAlive;
+	if (_relay)
+	{
+		another = another && _relay->keepAlive();
+		_relay.reset();
+	}
+	if (_record.status != 0)  // else the client closed the connection, or broke it, before a request
+	{
+		_record.bytesOut = _session.bytesSent() - _sentBefore;
+		_record.durationMicros = _record.started.elapsed();
+		_gateway.ledger().finished(std::move(_record));
+	}
+	_gateway.requestFinished();
+	if (!another || _closeAfterRequest) return close();
+	waitForRequest(_gateway.settings().keepAliveTimeout, _gateway.settings().keepAliveTimeout);
+}
+
+
+void GatewayConnection::close()
+{
+	if (_registered) _loop.unwatch(_fd);
+	try
+	{
+		_socket.close();
+	}
+	catch (Poco::Exception&)
+	{
+	}
+	_loop.release(this);  // deletes it
+}
+
+
+void GatewayConnection::refuseAtOnce(Poco::Net::StreamSocket& socket, ApiError::Kind kind, const std::string& message)
+{
+	const std::string answer = ErrorResponse::raw(kind, message);
+	try
+	{
+		socket.sendBytes(answer.data(), static_cast<int>(answer.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
+		socket.shutdownSend();
+		// Unread request bytes would turn the close into a reset that can destroy the answer.
+		char discard[4096];
+		while (socket.available() > 0 && socket.receiveBytes(discard, sizeof(discard), MSG_DONTWAIT) > 0) {}
 	}
 	catch (Poco::Exception&)
 	{
 	}
 }
 
-} // namespace
 
-
-GatewayConnection::GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Poco::Net::HTTPServerParams::Ptr params,
-	GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout, RequestLedger& ledger):
-	TCPServerConnection(socket),
-	_ticket(std::move(ticket)),
-	_params(std::move(params)),
-	_handlers(std::move(handlers)),
-	_deadlines(deadlines),
-	_firstByteTimeout(firstByteTimeout),
-	_ledger(ledger)
+bool GatewayConnection::serve()
 {
-	_ledger.connectionOpened();
-	_handlers->connectionsStopping += Poco::delegate(this, &GatewayConnection::onStopping);
-	_deadlines.expectRequest(socket);
+	_record = RequestRecord();
+	_sentBefore = _session.bytesSent();
+	const auto left = std::chrono::duration_cast<std::chrono::microseconds>(_requestDeadline - EventLoop::Clock::now());
+	_gateway.deadlines().expectRequest(_socket, Poco::Timespan(std::max<Poco::Timespan::TimeDiff>(0, left.count())));
+	return answer();
 }
 
 
-GatewayConnection::~GatewayConnection()
+bool GatewayConnection::answer()
 {
-	_handlers->connectionsStopping -= Poco::delegate(this, &GatewayConnection::onStopping);
-	_deadlines.forget(socket());
-	_ledger.connectionClosed();
-}
-
-
-void GatewayConnection::run()
-{
-	if (!_ticket) return BusyConnectionFilter::refuseTooManyConnections(socket());
-	ClientSession session(socket(), _params);
-	// A connection that sends nothing soon is closed: idle sockets must not pile up.
-	bool first = true;
-	while (!_stopped && session.nextRequestArrives(first ? _firstByteTimeout : _params->getKeepAliveTimeout()))
-	{
-		first = false;
-		Poco::FastMutex::ScopedLock lock(_serving);
-		if (_stopped || !serve(session)) break;
-	}
-}
-
-
-bool GatewayConnection::serve(ClientSession& session)
-{
-	RequestRecord record;
-	const Poco::UInt64 sentBefore = session.bytesSent();
-	const bool another = answer(session, record);
-	if (record.status != 0)  // else the client closed the connection, or broke it, before a request
-	{
-		record.bytesOut = session.bytesSent() - sentBefore;
-		record.durationMicros = record.started.elapsed();
-		_ledger.finished(std::move(record));
-	}
-	return another;
-}
-
-
-bool GatewayConnection::answer(ClientSession& session, RequestRecord& record)
-{
-	GatewayResponse response(session, record);
+	RequestRecord& record = _record;
+	GatewayResponse response(_session, record);
 	std::unique_ptr<GatewayRequest> request;
+	Poco::Net::HTTPServerParams::Ptr params = _gateway.serverParams();
 	try
 	{
-		const std::string head = HttpHeadParser::readHead([&session] { return session.nextByte(); }, true);
+		const std::string head = HttpHeadParser::readHead([this] { return _session.nextByte(); }, true);
 		if (head.empty()) return false;  // the client closed the connection between requests
 		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
-		request = std::make_unique<GatewayRequest>(session, response, _params, head, [this] { _deadlines.requestRead(socket()); });
+		request = std::make_unique<GatewayRequest>(_session, response, params, head, [this] { _gateway.deadlines().requestRead(_socket); });
 		record.bytesIn = head.size();
 	}
 	catch (FramingError& error)
 	{
-		if (_stopped) return false;  // cut off by a shutdown, not malformed
+		if (_cut) return false;  // cut off by a shutdown, not malformed
 		// Whatever follows a head that breaks the rules cannot be trusted to be a next
 		// request: answer, then close.
 		if (error.status() == HTTPResponse::HTTP_VERSION_NOT_SUPPORTED)
-			return refuse(session, record, ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
+			return refuse(ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
 		if (error.status() == HTTPResponse::HTTP_NOT_IMPLEMENTED)
-			return refuse(session, record, ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
-		return refuse(session, record, ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
+			return refuse(ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
+		return refuse(ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
 	}
 	catch (Poco::Exception&)
 	{
@@ -122,13 +285,13 @@ bool GatewayConnection::answer(ClientSession& session, RequestRecord& record)
 	response.set("X-Request-Id", record.requestId);
 	response.setDate(Poco::Timestamp());
 	response.setVersion(request->getVersion());
-	response.setKeepAlive(_params->getKeepAlive() && request->getKeepAlive());
-	if (!_params->getSoftwareVersion().empty()) response.set("Server", _params->getSoftwareVersion());
+	response.setKeepAlive(params->getKeepAlive() && request->getKeepAlive());
+	if (!params->getSoftwareVersion().empty()) response.set("Server", params->getSoftwareVersion());
 	try
 	{
-		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_handlers->createRequestHandler(*request));
+		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_gateway.handlers().createRequestHandler(*request));
 		handler->handleRequest(*request, response);
-		_deadlines.expectRequest(socket(), _params->getKeepAliveTimeout());  // the next one
+		_relay = response.takeRelay();
 	}
 	catch (Poco::Exception& exc)
 	{
@@ -137,7 +300,7 @@ bool GatewayConnection::answer(ClientSession& session, RequestRecord& record)
 		static Poco::Logger& logger = Poco::Logger::get("AILoad.Connection");
 		logger.warning("request %s %s failed: %s", request->getMethod(), request->getURI(), exc.displayText());
 		if (!response.sent())
-			return refuse(session, record, ApiError::InternalError, "The gateway failed to handle the request.");
+			return refuse(ApiError::InternalError, "The gateway failed to handle the request.");
 		record.status = response.getStatus();
 		return false;
 	}
@@ -147,27 +310,26 @@ bool GatewayConnection::answer(ClientSession& session, RequestRecord& record)
 	if (request->bodyComplete()) return response.getKeepAlive();  // a handler may have cleared it
 	// A body left unread would be taken for the next request: close. A client that asked for
 	// 100-continue and did not get it sends nothing more.
-	if (!request->getExpectContinue()) lingerBeforeClose(session);
+	if (!request->getExpectContinue()) lingerBeforeClose();
 	return false;
 }
 
 
-void GatewayConnection::lingerBeforeClose(ClientSession& session)
+void GatewayConnection::lingerBeforeClose()
 {
 	// Closing with unread bytes in the receive queue makes the kernel send a reset, which can
 	// destroy the answer before the client has read it. So end the sending side and discard
 	// what still comes, for a bounded time and amount (nginx's lingering close).
 	try
 	{
-		Poco::Net::StreamSocket& client = session.socket();
-		client.shutdownSend();
+		_socket.shutdownSend();
 		const Poco::Timestamp start;
 		std::size_t discarded = 0;
 		char buffer[16384];
 		while (discarded < 4 * 1024 * 1024 && start.elapsed() < 2000000
-			&& client.poll(Poco::Timespan(2, 0) - start.elapsed(), Poco::Net::Socket::SELECT_READ))
+			&& _socket.poll(Poco::Timespan(2, 0) - start.elapsed(), Poco::Net::Socket::SELECT_READ))
 		{
-			const int n = client.receiveBytes(buffer, sizeof(buffer));
+			const int n = _socket.receiveBytes(buffer, sizeof(buffer));
 			if (n <= 0) break;
 			discarded += static_cast<std::size_t>(n);
 		}
@@ -178,15 +340,15 @@ void GatewayConnection::lingerBeforeClose(ClientSession& session)
 }
 
 
-bool GatewayConnection::refuse(ClientSession& session, RequestRecord& record, ApiError::Kind kind, const std::string& message)
+bool GatewayConnection::refuse(ApiError::Kind kind, const std::string& message)
 {
-	record.status = ApiError::status(kind);
-	if (record.requestId.empty()) record.requestId = RequestId::generate();
+	_record.status = ApiError::status(kind);
+	if (_record.requestId.empty()) _record.requestId = RequestId::generate();
 	// A response of its own: the one being built may point to a request that failed to construct.
 	try
 	{
-		GatewayResponse response(session, record);
-		response.set("X-Request-Id", record.requestId);
+		GatewayResponse response(_session, _record);
+		response.set("X-Request-Id", _record.requestId);
 		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
 		response.setKeepAlive(false);
 		ErrorResponse::send(response, kind, message);
@@ -195,30 +357,8 @@ bool GatewayConnection::refuse(ClientSession& session, RequestRecord& record, Ap
 	{
 		return false;
 	}
-	lingerBeforeClose(session);  // what follows the refused head is never read
+	lingerBeforeClose();  // what follows the refused head is never read
 	return false;
-}
-
-
-void GatewayConnection::onStopping(const bool& abortCurrent)
-{
-	// Ends the connection: at once when aborting, else once the request being handled is done.
-	// An abort shuts only the receiving side: every wait of the handler watches it and ends,
-	// and the client can still be told that the gateway is shutting down.
-	_stopped = true;
-	if (abortCurrent)
-	{
-		try
-		{
-			socket().shutdownReceive();
-		}
-		catch (Poco::Exception&)
-		{
-		}
-		return;
-	}
-	Poco::FastMutex::ScopedLock lock(_serving);
-	shutDown(socket());
 }
 
 } // namespace AILoad

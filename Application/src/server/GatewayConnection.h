@@ -2,60 +2,92 @@
 #define AILoad_GatewayConnection_INCLUDED
 
 #include "ApiError.h"
-#include "ClientDeadlines.h"
 #include "ClientSession.h"
 #include "ConnectionsPerAddress.h"
-#include "GatewayRequestHandlerFactory.h"
-#include "RequestLedger.h"
-#include <Poco/Mutex.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/TCPServerConnection.h>
+#include "EventLoop.h"
+#include "RequestRecord.h"
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Runnable.h>
 #include <atomic>
+#include <memory>
 
 namespace AILoad {
 
-class GatewayConnection final: public Poco::Net::TCPServerConnection
-	/// One client connection: its requests, one after the other, each handed to a handler
-	/// from the factory. POCO's HTTPServerConnection does the same; this one differs in three
-	/// ways:
-	/// - a request deadline from the moment the connection is accepted until it closes
-	///   (see ClientDeadlines);
-	/// - it waits for the next request with one poll(2) (see ClientSession);
-	/// - requests are read strictly (HttpHeadParser, BodyFraming: see docs/reliability.md),
-	///   and one that breaks the rules gets an error in the OpenAI shape, then the
-	///   connection closes (POCO's parser is lenient, and its 400 is empty).
-	/// There is no cap on the requests per connection (HTTPServerParams' maxKeepAliveRequests
-	/// is not used).
+class Gateway;
+class ResponseRelay;
+
+class GatewayConnection final: public EventLoop::Watcher, public Poco::Runnable
+	/// One client connection and its requests, one after the other. It lives in an event
+	/// loop, which owns it (docs/performance.md, "Serving core"):
+	/// - Waiting: the loop reads the next request's head as it comes, without a thread;
+	/// - Serving: a worker thread reads the head and the body and runs the handler (run());
+	/// - Relaying: the loop relays the rest of an upstream's answer (ResponseRelay).
+	/// Then it waits for the next request, or closes.
+	///
+	/// Requests are read strictly (HttpHeadParser, BodyFraming: see docs/reliability.md),
+	/// and one that breaks the rules gets an error in the OpenAI shape, then the connection
+	/// closes (POCO's parser is lenient, and its 400 is empty). Deadlines: the first byte of
+	/// a new connection within aiload.server.firstByteTimeout, of a next request within
+	/// keepAliveTimeout, and a whole request (head and body) within requestTimeout more
+	/// (the worker's part through ClientDeadlines).
 {
 public:
-	GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Poco::Net::HTTPServerParams::Ptr params,
-		GatewayRequestHandlerFactory::Ptr handlers, ClientDeadlines& deadlines, Poco::Timespan firstByteTimeout, RequestLedger& ledger);
-		/// Without a ticket (its address holds too many connections), it answers 503
+	GatewayConnection(const Poco::Net::StreamSocket& socket, ConnectionsPerAddress::Ticket ticket, Gateway& gateway, EventLoop& loop);
+		/// Without a ticket (its address holds too many connections), open() answers 503
 		/// `too_many_connections` and closes.
 	~GatewayConnection() override;
 
+	void open();
+		/// On the loop's thread, once the loop has adopted it.
+
+	void ready(int slot, unsigned events) override;
+	void expired() override;
+	void stopping(bool abortCurrent) override;
+
 	void run() override;
+		/// On a worker: serves the request whose head the loop has read.
 
 private:
-	bool serve(ClientSession& session);
-		/// Reads one request, answers it and enters it in the ledger; true if the connection
-		/// can carry another.
-	bool answer(ClientSession& session, RequestRecord& record);
-	static bool refuse(ClientSession& session, RequestRecord& record, ApiError::Kind kind, const std::string& message);
-		/// Answers with an error and Connection: close, then lets the client read it; false.
-	static void lingerBeforeClose(ClientSession& session);
-		/// Lets the client read the answer to a request whose body is left unread.
-	void onStopping(const bool& abortCurrent);
+	enum class State { Waiting, Serving, Relaying };
 
+	void waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance);
+		/// The next request's first byte is due within `idle`, the whole of it within
+		/// requestAllowance + aiload.server.requestTimeout.
+	void dispatch();
+	void served();
+	void relayed();
+	void finishRequest();
+	void close();
+	static void refuseAtOnce(Poco::Net::StreamSocket& socket, ApiError::Kind kind, const std::string& message);
+		/// Writes an error without waiting (a socket that just came has room) and closes the sending side.
+
+	bool serve();
+		/// Reads one request, answers it; true if the connection can carry another.
+	bool answer();
+	bool refuse(ApiError::Kind kind, const std::string& message);
+		/// Answers with an error and Connection: close, then lets the client read it; false.
+	void lingerBeforeClose();
+		/// Lets the client read the answer to a request whose body is left unread.
+
+	Gateway& _gateway;
+	EventLoop& _loop;
 	ConnectionsPerAddress::Ticket _ticket;  /// given back when the connection is gone
-	Poco::Net::HTTPServerParams::Ptr _params;
-	GatewayRequestHandlerFactory::Ptr _handlers;
-	ClientDeadlines& _deadlines;
-	const Poco::Timespan _firstByteTimeout;
-	RequestLedger& _ledger;
-	std::atomic<bool> _stopped{false};
-	Poco::FastMutex _serving;  /// held while a request is handled: a graceful stop waits for it
+	Poco::Net::StreamSocket _socket;
+	ClientSession _session;
+	const int _fd;
+	State _state = State::Waiting;
+	bool _registered = false;
+	EventLoop::Clock::time_point _idleUntil;
+	EventLoop::Clock::time_point _requestDeadline;
+
+	// The request in hand: written by the worker, then by the loop (handed over by post()).
+	RequestRecord _record;
+	Poco::UInt64 _sentBefore = 0;
+	bool _keepAlive = false;
+	std::unique_ptr<ResponseRelay> _relay;
+
+	bool _closeAfterRequest = false;  /// the gateway stops
+	std::atomic<bool> _cut{false};    /// it stops without waiting: read by the worker
 };
 
 } // namespace AILoad

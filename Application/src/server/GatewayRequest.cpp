@@ -67,6 +67,12 @@ bool GatewayRequest::secure() const
 }
 
 
+ClientSession& GatewayRequest::session()
+{
+	return _session;
+}
+
+
 Poco::Net::StreamSocket& GatewayRequest::socket()
 {
 	return _session.socket();

@@ -36,6 +36,7 @@ public:
 	bool secure() const override;
 
 	Poco::Net::StreamSocket& socket();
+	ClientSession& session();
 
 	const BodyFraming& framing() const;
 	bool bodyComplete() const;

@@ -32,12 +32,6 @@ GatewayRequestHandlerFactory::GatewayRequestHandlerFactory(Gateway& gateway):
 }
 
 
-void GatewayRequestHandlerFactory::stopConnections(bool abortCurrent)
-{
-	connectionsStopping(this, abortCurrent);
-}
-
-
 Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
 {
 	// Before anything is sent upstream: a model whose base_url leads back here would

@@ -1,5 +1,8 @@
 #include "GatewayResponse.h"
 
+#include "ResponseRelay.h"
+#include <sstream>
+
 namespace AILoad {
 
 GatewayResponse::GatewayResponse(Poco::Net::HTTPServerSession& session, RequestRecord& record):
@@ -7,6 +10,9 @@ GatewayResponse::GatewayResponse(Poco::Net::HTTPServerSession& session, RequestR
 	_record(record)
 {
 }
+
+
+GatewayResponse::~GatewayResponse() = default;
 
 
 GatewayResponse& GatewayResponse::of(Poco::Net::HTTPServerResponse& response)
@@ -25,6 +31,37 @@ RequestRecord* GatewayResponse::recordOf(Poco::Net::HTTPServerResponse& response
 RequestRecord& GatewayResponse::record()
 {
 	return _record;
+}
+
+
+std::string GatewayResponse::takeHead()
+{
+	std::ostringstream head;
+	write(head);
+	_headTaken = true;
+	return head.str();
+}
+
+
+bool GatewayResponse::sent() const
+{
+	return _headTaken || HTTPServerResponseImpl::sent();
+}
+
+} // namespace AILoad
+
+
+namespace AILoad {
+
+void GatewayResponse::handOver(std::unique_ptr<ResponseRelay> relay)
+{
+	_relay = std::move(relay);
+}
+
+
+std::unique_ptr<ResponseRelay> GatewayResponse::takeRelay()
+{
+	return std::move(_relay);
 }
 
 } // namespace AILoad

@@ -7,6 +7,8 @@
 #include <Poco/Timestamp.h>
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
 #include <poll.h>
 
 using Poco::Net::HTTPResponse;
@@ -55,9 +57,9 @@ void UpstreamSession::connect(const Poco::Net::SocketAddress& address)
 }
 
 
-bool UpstreamSession::reusable(const HTTPResponse& response) const
+bool UpstreamSession::reusable(bool answerKeepsAlive) const
 {
-	return _complete && _framing.kind != BodyFraming::Kind::UntilClose && response.getKeepAlive() && getKeepAlive() && connected();
+	return _complete && _inPos == _inEnd && _framing.kind != BodyFraming::Kind::UntilClose && answerKeepsAlive && getKeepAlive() && connected();
 }
 
 
@@ -133,6 +135,7 @@ void UpstreamSession::receiveHead(HTTPResponse& response)
 	_chunks = ChunkedBodyDecoder();
 	_timedOut = false;
 	_malformed = false;
+	_inPos = _inEnd = 0;
 	_complete = _framing.kind == BodyFraming::Kind::None || (_framing.kind == BodyFraming::Kind::Length && _remaining == 0);
 	_ended = _complete;
 }
@@ -144,41 +147,49 @@ int UpstreamSession::readBody(char* buffer, int size)
 	if (_complete) return end(true);
 	try
 	{
-		int n = 0;
+		// At most one read from the socket per call: the caller calls again for more, and on
+		// a blocking TLS socket a second read would wait.
+		bool mayRead = true;
+		const auto haveBytes = [&]() -> int {
+			if (_inPos < _inEnd) return 1;
+			if (!mayRead) return NEED_MORE;
+			mayRead = false;
+			return fill();
+		};
 		if (_framing.kind == BodyFraming::Kind::Chunked)
 		{
-			// Framing bytes are taken as long as they are buffered; once none are, return
-			// rather than block, so that the wait for more goes through waitForData() (which
-			// also watches the client). The caller only calls after waitForData() said bytes
-			// are there, so the first read from the socket does not block.
-			bool mayRead = true;
 			while (!_chunks.inData())
 			{
 				if (_chunks.done()) return end(true);
-				if (!hasBufferedBytes())
-				{
-					if (!mayRead) return NEED_MORE;
-					mayRead = false;
-				}
-				const int c = get();
-				if (c == std::char_traits<char>::eof()) return end(false);
-				_chunks.feed(static_cast<char>(c));
+				const int have = haveBytes();
+				if (have == NEED_MORE) return NEED_MORE;
+				if (have == 0) return end(false);
+				_chunks.feed(_in[_inPos++]);
 			}
-			n = read(buffer, static_cast<std::streamsize>(std::min<Poco::UInt64>(_chunks.dataLeft(), size)));
-			if (n <= 0) return end(false);
+			const int have = haveBytes();
+			if (have == NEED_MORE) return NEED_MORE;
+			if (have == 0) return end(false);
+			const int n = static_cast<int>(std::min<Poco::UInt64>({_chunks.dataLeft(), static_cast<Poco::UInt64>(size), static_cast<Poco::UInt64>(_inEnd - _inPos)}));
+			std::memcpy(buffer, _in.get() + _inPos, static_cast<std::size_t>(n));
+			_inPos += n;
 			_chunks.dataRead(static_cast<std::size_t>(n));
 			// Take the framing after this piece if it is already here: it may say the body is
 			// complete, and then the connection can go back to the pool before the client
 			// has the last piece.
-			while (!_chunks.inData() && !_chunks.done() && hasBufferedBytes()) _chunks.feed(static_cast<char>(get()));
+			while (!_chunks.inData() && !_chunks.done() && _inPos < _inEnd) _chunks.feed(_in[_inPos++]);
 			_complete = _chunks.done();
 			return n;
 		}
 		const bool bounded = _framing.kind == BodyFraming::Kind::Length;
-		n = read(buffer, bounded ? static_cast<std::streamsize>(std::min<Poco::UInt64>(_remaining, size)) : size);
-		if (n <= 0) return end(!bounded);  // the end of an until-close body is its only end
+		const int have = haveBytes();
+		if (have == NEED_MORE) return NEED_MORE;
+		if (have == 0) return end(!bounded);  // the end of an until-close body is its only end
+		Poco::UInt64 n = std::min<Poco::UInt64>(static_cast<Poco::UInt64>(size), static_cast<Poco::UInt64>(_inEnd - _inPos));
+		if (bounded) n = std::min(n, _remaining);
+		std::memcpy(buffer, _in.get() + _inPos, static_cast<std::size_t>(n));
+		_inPos += static_cast<int>(n);
 		if (bounded && (_remaining -= n) == 0) _complete = true;
-		return n;
+		return static_cast<int>(n);
 	}
 	catch (FramingError&)
 	{
@@ -197,6 +208,48 @@ int UpstreamSession::readBody(char* buffer, int size)
 }
 
 
+int UpstreamSession::fill()
+{
+	if (!_in) _in.reset(new char[inputSize]);
+	_inPos = _inEnd = 0;
+	int n;
+	if (buffered() > 0)
+		n = read(_in.get(), inputSize);  // what POCO's buffer holds past the head
+	else if (_tls)
+	{
+		// Non-blocking (see setNonBlocking()): OpenSSL's "want read/write" comes back as
+		// a negative count.
+		n = socket().impl()->receiveBytes(_in.get(), inputSize);
+		if (n < 0) return NEED_MORE;
+	}
+	else
+	{
+		do n = static_cast<int>(::recv(static_cast<int>(socket().impl()->sockfd()), _in.get(), inputSize, MSG_DONTWAIT));
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+		{
+			if (errno == EAGAIN || errno == EWOULDBLOCK) return NEED_MORE;
+			throw Poco::Net::ConnectionResetException("the upstream connection failed");
+		}
+	}
+	_inEnd = std::max(n, 0);
+	return _inEnd;
+}
+
+
+void UpstreamSession::setNonBlocking(bool nonBlocking)
+{
+	// Only TLS needs it: plain reads pass MSG_DONTWAIT.
+	if (_tls && connected()) socket().setBlocking(!nonBlocking);
+}
+
+
+int UpstreamSession::fd()
+{
+	return static_cast<int>(socket().impl()->sockfd());
+}
+
+
 int UpstreamSession::end(bool complete)
 {
 	_ended = true;
@@ -207,7 +260,7 @@ int UpstreamSession::end(bool complete)
 
 bool UpstreamSession::hasBufferedBytes()
 {
-	return buffered() > 0 || (_tls && socket().available() > 0);  // for TLS: bytes OpenSSL already decrypted
+	return _inPos < _inEnd || buffered() > 0 || (_tls && socket().available() > 0);  // for TLS: bytes OpenSSL already decrypted
 }
 
 

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/Session.h>
 #include <Poco/URI.h>
+#include <memory>
 
 namespace AILoad {
 
@@ -47,6 +48,13 @@ public:
 		/// nothing is (call waitForData() again); 0 at the end. After 0, bodyComplete()
 		/// tells whether the end was the real one.
 
+	void setNonBlocking(bool nonBlocking);
+		/// While an event loop relays the body (ResponseRelay), no read may wait; set back
+		/// before the connection returns to the pool.
+
+	int fd();
+		/// The socket's descriptor, for an event loop.
+
 	bool bodyComplete() const;
 		/// The body ended as its framing says (Content-Length reached, chunked terminator read).
 
@@ -56,7 +64,7 @@ public:
 	bool timedOut() const;
 		/// The body ended because a read from the upstream timed out.
 
-	bool reusable(const Poco::Net::HTTPResponse& response) const;
+	bool reusable(bool answerKeepsAlive) const;
 		/// The connection can carry another request: the body was read to its real end and
 		/// neither side asked to close.
 
@@ -77,6 +85,14 @@ private:
 	bool hasBufferedBytes();
 		/// Bytes can be read without waiting.
 	int end(bool complete);
+	int fill();
+		/// Reads into _in what can be read without waiting (on a blocking TLS socket: one
+		/// record): the count, 0 at the connection's end, NEED_MORE when nothing is there.
+
+	static constexpr int inputSize = 16384;  /// a TLS record's largest payload: one read takes a whole record
+	std::unique_ptr<char[]> _in;  /// body bytes read and not yet handed out
+	int _inPos = 0;
+	int _inEnd = 0;
 
 	Poco::Net::Context::Ptr _tls;
 	BodyFraming _framing;
