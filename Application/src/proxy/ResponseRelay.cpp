@@ -132,18 +132,14 @@ ResponseRelay::Step ResponseRelay::step()
 	char buffer[16384];
 	for (;;)
 	{
-		if (!_out.empty())
+		if (_clientFailed) return clientGone();
+		// Bytes the client could not take hold the upstream back: nothing is read that
+		// cannot be sent.
+		if (stalled() && !send()) return Step::WaitClient;
+		if (_cutAfterFlush || !_upstream)
 		{
-			if (!flush()) return clientGone();
-			if (!_out.empty())
-			{
-				if (_clientStalled == EventLoop::Clock::time_point()) _clientStalled = EventLoop::Clock::now();
-				return Step::WaitClient;  // the upstream waits too: nothing is read that cannot be sent
-			}
-		}
-		_clientStalled = EventLoop::Clock::time_point();
-		if (_cutAfterFlush)
-		{
+			if (!send()) return _clientFailed ? clientGone() : Step::WaitClient;
+			if (!_cutAfterFlush) return finish(Outcome::Complete);
 			try
 			{
 				// Cut: the client sees a truncated body, not a finished one.
@@ -154,10 +150,14 @@ ResponseRelay::Step ResponseRelay::step()
 			}
 			return finish(_outcome);
 		}
-		if (!_upstream) return finish(Outcome::Complete);
 
 		const int n = _upstream->readBody(buffer, sizeof(buffer));
-		if (n == UpstreamSession::NEED_MORE) return Step::WaitUpstream;
+		if (n == UpstreamSession::NEED_MORE)
+		{
+			// A stream's head, or what else waits to be coalesced, goes now.
+			if (!send()) return _clientFailed ? clientGone() : Step::WaitClient;
+			return Step::WaitUpstream;
+		}
 		_upstreamActive = EventLoop::Clock::now();
 		if (n == 0 && !_upstream->bodyComplete())
 		{
@@ -181,41 +181,73 @@ ResponseRelay::Step ResponseRelay::step()
 		// connection can be back in the pool before the client's next request comes.
 		giveUpstreamBack(true);
 		if (_jsonBody) _json.end();
-		emit(piece);
-		emit(_events.finish());  // after the piece: it may be in the same buffer
-		if (_chunked) flush("", "0\r\n\r\n");
+		queue(piece);
+		queue(_events.finish());  // after the piece: it may be in the same buffer
+		if (_chunked) _out += "0\r\n\r\n";
 	}
+}
+
+
+void ResponseRelay::queue(std::string_view piece)
+{
+	if (piece.empty()) return;
+	if (_chunked)
+	{
+		char size[24];
+		const int length = std::snprintf(size, sizeof(size), "%zx\r\n", piece.size());
+		_out.append(size, static_cast<std::size_t>(length));
+	}
+	_out.append(piece.data(), piece.size());
+	if (_chunked) _out += "\r\n";
 }
 
 
 void ResponseRelay::emit(std::string_view piece)
 {
 	if (piece.empty()) return;  // all held back, until its event is complete
-	if (!_chunked)
+	if (!_out.empty() || _clientFailed)
 	{
-		flush(piece);
+		// Behind bytes that wait: in order, after them.
+		queue(piece);
 		return;
 	}
+	// The usual case: written straight from the read buffer, framing and all, in one call.
 	char size[24];
-	const int length = std::snprintf(size, sizeof(size), "%zx\r\n", piece.size());
-	flush(piece, std::string_view(size, static_cast<std::size_t>(length)), "\r\n");
+	const std::string_view prefix = _chunked
+		? std::string_view(size, static_cast<std::size_t>(std::snprintf(size, sizeof(size), "%zx\r\n", piece.size()))) : std::string_view();
+	write({prefix, piece, _chunked ? std::string_view("\r\n") : std::string_view()});
 }
 
 
-bool ResponseRelay::flush(std::string_view extra, std::string_view prefix, std::string_view suffix)
+bool ResponseRelay::send()
+{
+	if (_out.empty()) return true;
+	write({});
+	return _out.empty() && !_clientFailed;
+}
+
+
+bool ResponseRelay::stalled() const
+{
+	return _clientStalled != EventLoop::Clock::time_point();
+}
+
+
+void ResponseRelay::write(std::initializer_list<std::string_view> after)
 {
 	iovec parts[4];
 	int count = 0;
 	std::size_t total = 0;
-	for (std::string_view part : {std::string_view(_out), prefix, extra, suffix})
-	{
-		if (part.empty()) continue;
+	const auto add = [&](std::string_view part) {
+		if (part.empty()) return;
 		parts[count].iov_base = const_cast<char*>(part.data());
 		parts[count].iov_len = part.size();
 		total += part.size();
 		++count;
-	}
-	if (count == 0) return true;
+	};
+	add(_out);
+	for (std::string_view part : after) add(part);
+	if (count == 0) return;
 	msghdr message{};
 	message.msg_iov = parts;
 	message.msg_iovlen = static_cast<std::size_t>(count);
@@ -227,8 +259,8 @@ bool ResponseRelay::flush(std::string_view extra, std::string_view prefix, std::
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 		{
 			_out.clear();
-			_keepAlive = false;
-			return false;
+			_clientFailed = true;
+			return;
 		}
 		sent = 0;
 	}
@@ -236,9 +268,10 @@ bool ResponseRelay::flush(std::string_view extra, std::string_view prefix, std::
 	if (static_cast<std::size_t>(sent) == total)
 	{
 		_out.clear();
-		return true;
+		_clientStalled = EventLoop::Clock::time_point();
+		return;
 	}
-	// Keep what is left, in order.
+	// Keep what is left, in order, and wait until the client takes it.
 	std::string rest;
 	rest.reserve(total - static_cast<std::size_t>(sent));
 	std::size_t skip = static_cast<std::size_t>(sent);
@@ -254,7 +287,7 @@ bool ResponseRelay::flush(std::string_view extra, std::string_view prefix, std::
 		skip = 0;
 	}
 	_out.swap(rest);
-	return true;
+	if (!stalled()) _clientStalled = EventLoop::Clock::now();
 }
 
 
@@ -353,7 +386,7 @@ ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
 EventLoop::Clock::time_point ResponseRelay::deadline() const
 {
 	if (_done) return EventLoop::Clock::time_point::max();
-	if (!_out.empty() && _clientStalled != EventLoop::Clock::time_point()) return _clientStalled + toDuration(_sendTimeout);
+	if (stalled()) return _clientStalled + toDuration(_sendTimeout);
 	if (_upstream) return _upstreamActive + toDuration(_readTimeout);
 	return EventLoop::Clock::time_point::max();
 }
@@ -362,7 +395,7 @@ EventLoop::Clock::time_point ResponseRelay::deadline() const
 ResponseRelay::Step ResponseRelay::expire()
 {
 	if (_done) return Step::Done;
-	if (!_out.empty()) return clientGone();  // it stopped reading
+	if (stalled()) return clientGone();  // it stopped reading
 	if (_upstream)
 		breakOff(Outcome::UpstreamTimedOut, ApiError::UpstreamTimeout, "upstream " + _upstreamName + " sent nothing for too long");
 	return pump();

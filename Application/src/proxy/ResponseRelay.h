@@ -12,6 +12,7 @@
 #include "UpstreamSession.h"
 #include <Poco/Net/HTTPResponse.h>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -89,10 +90,15 @@ private:
 	void upstreamEnded();
 	void giveUpstreamBack(bool reusable);
 	void emit(std::string_view piece);
-		/// Frames a piece of the body for the client and sends it (or queues it).
-	bool flush(std::string_view extra = {}, std::string_view prefix = {}, std::string_view suffix = {});
-		/// Sends what is queued, then prefix, extra and suffix; what the client cannot take now
-		/// is queued. False if the client is gone.
+		/// Frames a piece of the body for the client and writes it, behind what is queued.
+	void queue(std::string_view piece);
+		/// Frames a piece and queues it, to go with what follows.
+	bool send();
+		/// Writes what is queued; true once all of it is out.
+	void write(std::initializer_list<std::string_view> after);
+		/// One sendmsg() of the queue and then `after`; what the client cannot take now is
+		/// queued, and the client counts as stalled from then on.
+	bool stalled() const;
 	void breakOff(Outcome outcome, ApiError::Kind kind, const std::string& message);
 	Step clientGone();
 	Step finish(Outcome outcome);
@@ -115,6 +121,7 @@ private:
 	bool _upstreamKeepAlive = false;
 	bool _cutAfterFlush = false;  /// broken off: once the queue is out, shut the client's connection
 	bool _done = false;
+	bool _clientFailed = false;  /// a write failed: the client is gone
 	Outcome _outcome = Outcome::Complete;
 	std::string _out;        /// bytes the client could not take yet
 	StreamUsageFilter _events;
@@ -125,7 +132,7 @@ private:
 	unsigned _clientEvents = 0;
 	bool _watchingClient = true;  /// its readability means it left; not once it sent more (pipelining)
 	EventLoop::Clock::time_point _upstreamActive;
-	EventLoop::Clock::time_point _clientStalled;
+	EventLoop::Clock::time_point _clientStalled;  /// since when bytes wait for the client; zero: none do
 };
 
 } // namespace AILoad

@@ -1,0 +1,164 @@
+#include "ServingCoreTest.h"
+
+#include "GatewayFixture.h"
+#include "MockUpstream.h"
+#include <Poco/DirectoryIterator.h>
+#include <Poco/Net/StreamSocket.h>
+#include <fstream>
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ServingCoreTest);
+
+using namespace AILoad::Test;
+
+namespace {
+
+const std::string chat = "/v1/chat/completions";
+const std::string streamBody = R"({"model":"auto","stream":true,"messages":[{"role":"user","content":"hi"}]})";
+
+std::string keptAlive(const std::string& body)
+	/// A request that leaves its connection open (TestClient's raw requests close it).
+{
+	return "POST " + chat + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+		+ GatewayFixture::token() + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+
+std::string config(const std::string& models)
+{
+	return "{\"auth_token\": \"x\", \"models\": [" + models + "]}";
+}
+
+
+int gatewayThreads(GatewayFixture& gateway)
+	/// Threads the gateway runs: its event loops (named aiload-loop-N) and the workers its
+	/// pool holds, busy or idle.
+{
+	int loops = 0;
+	for (Poco::DirectoryIterator task(std::string("/proc/self/task")), end; task != end; ++task)
+	{
+		std::ifstream comm(task->path() + "/comm");
+		std::string name;
+		std::getline(comm, name);
+		if (name.rfind("aiload-loop", 0) == 0) ++loops;
+	}
+	return loops + gateway.gateway().workers().allocated();
+}
+
+
+bool answered200(Poco::Net::StreamSocket& socket, const std::string& request)
+	/// Sends a plain request and reads its whole answer (Content-Length).
+{
+	socket.sendBytes(request.data(), static_cast<int>(request.size()));
+	std::string received;
+	if (!TestClient::receiveUntil(socket, "\r\n\r\n", received, Poco::Timespan(10, 0))) return false;
+	const std::size_t headEnd = received.find("\r\n\r\n") + 4;
+	const std::size_t length = received.find("Content-Length: ");
+	if (length == std::string::npos) return false;
+	const std::size_t bodySize = std::stoul(received.substr(length + 16));
+	while (received.size() < headEnd + bodySize)
+		if (TestClient::receiveSome(socket, received, Poco::Timespan(10, 0)) <= 0) return false;
+	return received.compare(0, 12, "HTTP/1.1 200") == 0 && received.size() == headEnd + bodySize;
+}
+
+} // namespace
+
+
+void ServingCoreTest::testIdleConnectionsHoldNoThread()
+{
+	MockUpstream a("a");
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	const std::string request = keptAlive("{}");
+	const int before = gatewayThreads(gateway);
+
+	// 300 clients, each after one answer kept alive and idle: with a thread per connection
+	// that would be 300 threads.
+	std::vector<Poco::Net::StreamSocket> idle;
+	for (int i = 0; i < 300; ++i)
+	{
+		idle.emplace_back(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+		CPPUNIT_ASSERT(answered200(idle.back(), request));
+	}
+	const int held = gatewayThreads(gateway);
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " -> " + std::to_string(held), held <= before + 4);
+
+	// All of them are still served on the same connection.
+	for (auto& socket : idle) CPPUNIT_ASSERT(answered200(socket, request));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(600), a.requestCount());
+}
+
+
+void ServingCoreTest::testStreamsHoldNoThread()
+{
+	MockUpstream a("a");
+	MockBehaviour slow;
+	slow.sseEvents = 4;
+	slow.sseInterval = Poco::Timespan(0, 300000);
+	a.setBehaviour(slow);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	const std::string request = gateway.client().rawRequest(chat, streamBody);
+	const int before = gatewayThreads(gateway);
+
+	// 100 streams, all open at once: each has its head and first event before any is done.
+	const int streams = 100;
+	std::vector<Poco::Net::StreamSocket> sockets;
+	std::vector<std::string> received(streams);
+	for (int i = 0; i < streams; ++i)
+	{
+		// One after the other: a worker starts each (and may wait for its first event); the
+		// loop carries it on from there.
+		sockets.emplace_back(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+		sockets.back().sendBytes(request.data(), static_cast<int>(request.size()));
+		CPPUNIT_ASSERT(TestClient::receiveUntil(sockets[i], "tok0 ", received[i], Poco::Timespan(10, 0)));
+	}
+	CPPUNIT_ASSERT(received[0].find("data: [DONE]") == std::string::npos);  // still open
+	const int during = gatewayThreads(gateway);
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " -> " + std::to_string(during), during <= before + 8);
+
+	// And each ends as the upstream ended it.
+	for (int i = 0; i < streams; ++i)
+	{
+		CPPUNIT_ASSERT(TestClient::receiveUntil(sockets[i], "0\r\n\r\n", received[i], Poco::Timespan(10, 0)));
+		CPPUNIT_ASSERT(received[i].find("data: [DONE]") != std::string::npos);
+		CPPUNIT_ASSERT(received[i].find("tok3 ") != std::string::npos);
+	}
+}
+
+
+void ServingCoreTest::testPipelinedRequestsAreAnsweredInOrder()
+{
+	MockUpstream a("a");
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+
+	// Three requests in one write: the loop reads them all at once, and each is answered
+	// in turn on the connection, a stream between two plain ones.
+	const std::string requests = keptAlive(R"({"model":"auto","n":1})") + keptAlive(streamBody) + keptAlive(R"({"model":"auto","n":3})");
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	socket.sendBytes(requests.data(), static_cast<int>(requests.size()));
+	std::string received;
+	const auto thirdComplete = [&received] {
+		std::size_t third = std::string::npos;
+		int answers = 0;
+		for (std::size_t at = received.find("HTTP/1.1 "); at != std::string::npos; at = received.find("HTTP/1.1 ", at + 1))
+			if (++answers == 3) third = at;
+		if (third == std::string::npos) return false;
+		const std::size_t headEnd = received.find("\r\n\r\n", third);
+		const std::size_t length = received.find("Content-Length: ", third);
+		return headEnd != std::string::npos && length != std::string::npos
+			&& received.size() >= headEnd + 4 + std::stoul(received.substr(length + 16));
+	};
+	while (!thirdComplete())
+		CPPUNIT_ASSERT_MESSAGE(received, TestClient::receiveSome(socket, received, Poco::Timespan(10, 0)) > 0);
+	const std::size_t first = received.find("HTTP/1.1 200");
+	const std::size_t stream = received.find("text/event-stream");
+	const std::size_t done = received.find("data: [DONE]");
+	const std::size_t third = received.find("HTTP/1.1 200", done);
+	CPPUNIT_ASSERT(first < stream && stream < done && done < third && third != std::string::npos);
+	const std::vector<ReceivedRequest> seen = a.received();
+	CPPUNIT_ASSERT_EQUAL(std::size_t(3), seen.size());
+	CPPUNIT_ASSERT(seen[0].body.find("\"n\":1") != std::string::npos);
+	CPPUNIT_ASSERT(seen[1].body.find("\"stream\":true") != std::string::npos);
+	CPPUNIT_ASSERT(seen[2].body.find("\"n\":3") != std::string::npos);
+}
