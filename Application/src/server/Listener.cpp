@@ -39,22 +39,26 @@ void Listener::ready(int, unsigned)
 			if (errno == EINTR || errno == ECONNABORTED) continue;
 			return;  // EAGAIN: none left; EMFILE and the like: the next wake-up tries again
 		}
-		Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
-		ConnectionsPerAddress::Ticket ticket;
-		try
-		{
-			socket.setNoDelay(true);  // a stream's events must not wait for Nagle
-			// The worker's reads and writes block with these; the loop's never block.
-			socket.setReceiveTimeout(settings.receiveTimeout);
-			socket.setSendTimeout(settings.sendTimeout);
-			ticket = _gateway.connectionsPerAddress().tryOpen(Poco::Net::SocketAddress(reinterpret_cast<sockaddr*>(&peer), length).host());
-		}
-		catch (Poco::Exception&)
-		{
-			continue;  // gone already
-		}
 		EventLoop& loop = *_loops[_next++ % _loops.size()];
-		auto connection = std::make_shared<std::unique_ptr<GatewayConnection>>(std::make_unique<GatewayConnection>(socket, std::move(ticket), _gateway, loop));
+		std::shared_ptr<std::unique_ptr<GatewayConnection>> connection;
+		{
+			// Scoped: the last reference to the socket must be the connection's, released on its loop.
+			Poco::Net::StreamSocket socket(new Poco::Net::StreamSocketImpl(fd));
+			ConnectionsPerAddress::Ticket ticket;
+			try
+			{
+				socket.setNoDelay(true);  // a stream's events must not wait for Nagle
+				// The worker's reads and writes block with these; the loop's never block.
+				socket.setReceiveTimeout(settings.receiveTimeout);
+				socket.setSendTimeout(settings.sendTimeout);
+				ticket = _gateway.connectionsPerAddress().tryOpen(Poco::Net::SocketAddress(reinterpret_cast<sockaddr*>(&peer), length).host());
+			}
+			catch (Poco::Exception&)
+			{
+				continue;  // gone already
+			}
+			connection = std::make_shared<std::unique_ptr<GatewayConnection>>(std::make_unique<GatewayConnection>(socket, std::move(ticket), _gateway, loop));
+		}
 		loop.post([&loop, connection] {
 			GatewayConnection* adopted = connection->release();
 			loop.adopt(adopted);
