@@ -162,3 +162,35 @@ void ServingCoreTest::testPipelinedRequestsAreAnsweredInOrder()
 	CPPUNIT_ASSERT(seen[1].body.find("\"stream\":true") != std::string::npos);
 	CPPUNIT_ASSERT(seen[2].body.find("\"n\":3") != std::string::npos);
 }
+
+
+void ServingCoreTest::testWaitingForUpstreamsHoldsNoWorker()
+{
+	MockUpstream a("a");
+	MockBehaviour hang;
+	hang.hang = true;
+	a.setBehaviour(hang);
+	a.start();
+	AILoad::Gateway::ServerSettings settings;
+	settings.minThreads = 2;
+	settings.maxThreads = 2;
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())), settings);
+
+	// Ten requests wait for an upstream that does not answer (a reasoning model thinking):
+	// with two workers, all ten reach it, and the gateway still answers others.
+	std::vector<Poco::Net::StreamSocket> waiting;
+	for (int i = 0; i < 10; ++i)
+	{
+		waiting.emplace_back(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+		const std::string request = keptAlive("{}");
+		waiting.back().sendBytes(request.data(), static_cast<int>(request.size()));
+		// One at a time: a burst beyond two workers would get 503 overloaded while they send.
+		CPPUNIT_ASSERT(a.waitForRequests(waiting.size(), Poco::Timespan(10, 0)));
+	}
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().get("/health").status);
+	CPPUNIT_ASSERT(gateway.gateway().workers().allocated() <= 2);
+
+	// A client that leaves still releases its upstream at once.
+	waiting.front().close();
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0)));
+}

@@ -11,12 +11,14 @@ class ServingCoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testIdleConnectionsHoldNoThread);
 	CPPUNIT_TEST(testStreamsHoldNoThread);
 	CPPUNIT_TEST(testPipelinedRequestsAreAnsweredInOrder);
+	CPPUNIT_TEST(testWaitingForUpstreamsHoldsNoWorker);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
 	void testIdleConnectionsHoldNoThread();
 	void testStreamsHoldNoThread();
 	void testPipelinedRequestsAreAnsweredInOrder();
+	void testWaitingForUpstreamsHoldsNoWorker();
 };
 
 #endif

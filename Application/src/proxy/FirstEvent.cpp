@@ -75,37 +75,25 @@ FirstEvent::Kind FirstEvent::classify(std::string_view events, std::string& erro
 }
 
 
-FirstEvent::Result FirstEvent::read(UpstreamSession& upstream, ClientWatch& client, Poco::Timespan timeout)
+bool FirstEvent::readAvailable(UpstreamSession& upstream, Result& result)
 {
-	Result result;
 	char buffer[8192];
 	for (;;)
 	{
-		if (upstream.bodyComplete()) return result;  // Undecided: relay what there is
-		switch (upstream.waitForData(timeout, client))
-		{
-		case UpstreamSession::Wait::ClientGone:
-			result.kind = Kind::ClientGone;
-			return result;
-		case UpstreamSession::Wait::TimedOut:
-			result.kind = Kind::TimedOut;
-			return result;
-		case UpstreamSession::Wait::Ready:
-			break;
-		}
+		if (upstream.bodyComplete()) return true;  // Undecided: relay what there is
 		const int n = upstream.readBody(buffer, sizeof(buffer));
-		if (n == UpstreamSession::NEED_MORE) continue;
+		if (n == UpstreamSession::NEED_MORE) return false;
 		if (n == 0)
 		{
 			if (!upstream.bodyComplete()) result.kind = upstream.timedOut() ? Kind::TimedOut : Kind::Broke;
-			return result;
+			return true;
 		}
 		result.bytes.append(buffer, static_cast<std::size_t>(n));
 		const Kind kind = classify(result.bytes, result.error);
 		if (kind != Kind::Undecided || result.bytes.size() >= maximumBytes)
 		{
 			result.kind = kind;
-			return result;
+			return true;
 		}
 	}
 }

@@ -1,7 +1,6 @@
 #ifndef AILoad_FirstEvent_INCLUDED
 #define AILoad_FirstEvent_INCLUDED
 
-#include "ClientWatch.h"
 #include "UpstreamSession.h"
 #include <Poco/Timespan.h>
 #include <string>
@@ -33,7 +32,11 @@ public:
 		std::string error;  /// the error event's data (JSON)
 	};
 
-	static Result read(UpstreamSession& upstream, ClientWatch& client, Poco::Timespan timeout);
+	static bool readAvailable(UpstreamSession& upstream, Result& result);
+		/// Reads what the upstream has sent, without waiting (the session does not block:
+		/// UpstreamSession::setNonBlocking()): true once `result` is decided, false when
+		/// more must come first. A caller that waits too long sets Kind::TimedOut itself, one
+		/// whose client left Kind::ClientGone.
 
 	static Kind classify(std::string_view events, std::string& error);
 		/// Of the complete events in `events`: Choices or Error for the first that decides,

@@ -53,20 +53,24 @@ ProxyRequestHandler::ProxyRequestHandler(Gateway& gateway, std::string pathAfter
 }
 
 
+ProxyRequestHandler::~ProxyRequestHandler() = default;
+
+
 void ProxyRequestHandler::handleRequest(HTTPServerRequest& clientRequest, HTTPServerResponse& response)
 {
-	ProxiedRequest request(GatewayRequest::of(clientRequest), GatewayResponse::of(response), _gateway.config());
+	_request = std::make_unique<ProxiedRequest>(GatewayRequest::of(clientRequest), GatewayResponse::of(response), _gateway.config());
+	ProxiedRequest& request = *_request;
 	const GatewayConfig& config = *request.config;
 
 	if (!AuthToken::authorizes(clientRequest, config.authToken))
 		return (void) refuse(request, ApiError::InvalidApiKey, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.");
 	request.record.client = "default";  // the one client of auth_token (docs/observability.md)
-	BodyMemoryBudget::Reservation bodyMemory(_gateway.bodyBudget());
-	if (!readBody(request, bodyMemory) || !route(request)) return;
+	_bodyMemory = std::make_unique<BodyMemoryBudget::Reservation>(_gateway.bodyBudget());
+	if (!readBody(request, *_bodyMemory) || !route(request)) return;
 
-	const std::vector<const UpstreamConfig*> candidates = CandidateResolver::resolve(config, request.route.requestedModel);
-	request.record.modelKnown = !candidates.empty();
-	if (candidates.empty())
+	_candidates = CandidateResolver::resolve(config, request.route.requestedModel);
+	request.record.modelKnown = !_candidates.empty();
+	if (_candidates.empty())
 		return (void) refuse(request, ApiError::ModelNotFound, "The model `" + request.route.requestedModel + "` does not exist: name \"auto\", a group, or a model of this gateway (GET /v1/models lists them).");
 
 	// Policy comes before ordering: the strategies order the upstreams that are ready; those
@@ -74,24 +78,16 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& clientRequest, HTTPSe
 	// reported) get nothing.
 	std::vector<const UpstreamConfig*> ready;
 	std::vector<const UpstreamConfig*> coolingDown;
-	for (const UpstreamConfig* upstream : candidates)
+	for (const UpstreamConfig* upstream : _candidates)
 	{
 		const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream->name);
 		if (state->limitedFor(*upstream) > 0) continue;
 		(state->coolingFor() > 0 ? coolingDown : ready).push_back(upstream);
 	}
-	if (ready.empty())
-		return sendAllBusy(request, candidates);
-	std::vector<const UpstreamConfig*> ordered = _gateway.router().order(ready, request.route);
-	ordered.insert(ordered.end(), coolingDown.begin(), coolingDown.end());
-
-	for (const UpstreamConfig* upstream : ordered)
-	{
-		if (static_cast<int>(request.tried.size()) >= config.maxAttempts) break;
-		if (!_gateway.upstreamStates().of(upstream->name)->tryAcquire(*upstream)) continue;  // reached its limit meanwhile
-		if (attempt(request, *upstream) == Attempt::Answered) return;
-	}
-	sendExhausted(request, candidates);
+	if (ready.empty()) return sendAllBusy();
+	_ordered = _gateway.router().order(ready, request.route);
+	_ordered.insert(_ordered.end(), coolingDown.begin(), coolingDown.end());
+	tryNext();
 }
 
 
@@ -167,150 +163,270 @@ bool ProxyRequestHandler::route(ProxiedRequest& request)
 }
 
 
-ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& request, const UpstreamConfig& upstream)
+void ProxyRequestHandler::tryNext()
 {
-	static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
+	ProxiedRequest& request = *_request;
+	while (_next < _ordered.size())
+	{
+		const UpstreamConfig* upstream = _ordered[_next++];
+		if (static_cast<int>(request.tried.size()) >= request.config->maxAttempts) break;
+		if (!_gateway.upstreamStates().of(upstream->name)->tryAcquire(*upstream)) continue;  // reached its limit meanwhile
+		return send(*upstream);
+	}
+	sendExhausted();
+}
+
+
+void ProxyRequestHandler::send(const UpstreamConfig& upstream)
+{
+	ProxiedRequest& request = *_request;
 	const GatewayConfig& config = *request.config;
 	GatewayRequest& client = request.client;
 	RequestRecord& record = request.record;
 	if (!record.attempts.empty())  // the one before failed: this is a failover
 		_gateway.upstreamStates().of(record.attempts.back().upstream)->failedOver(request.lastOutcome);
 
+	_attempt = std::make_unique<UpstreamAttempt>();
+	UpstreamAttempt& attempt = *_attempt;
+	attempt.upstream = &upstream;
 	std::string uri = upstream.endpointPathAndQuery(_pathAfterV1);
 	const std::string::size_type query = client.getURI().find('?');
 	if (query != std::string::npos) uri += (uri.find('?') == std::string::npos ? "?" : "&") + client.getURI().substr(query + 1);
 
-	const ModelRewriter::Splice upstreamBody = ModelRewriter::splice(request.body, request.json, upstream.model, request.askForUsage);
-	Poco::Net::HTTPRequest upstreamRequest(client.getMethod(), uri, Poco::Net::HTTPMessage::HTTP_1_1);
+	attempt.body = ModelRewriter::splice(request.body, request.json, upstream.model, request.askForUsage);
+	Poco::Net::HTTPRequest& upstreamRequest = attempt.request;
+	upstreamRequest.setMethod(client.getMethod());
+	upstreamRequest.setURI(uri);
+	upstreamRequest.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
 	HeaderForwarding::copyRequestHeaders(client, upstreamRequest);
 	if (!upstream.apiKey.empty()) upstreamRequest.set("Authorization", "Bearer " + upstream.apiKey);
 	for (const auto& header : upstream.headers) upstreamRequest.set(header.first, header.second);
 	HeaderForwarding::addVia(client, upstreamRequest, _gateway.viaMarker());  // after the model's headers: none removes it
 	upstreamRequest.set("X-Request-Id", record.requestId);
 	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
-	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(upstreamBody.size()));
+	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(attempt.body.size()));
 
-	std::unique_ptr<UpstreamSession> session = _gateway.upstreams().acquire(upstream, config);
-	HTTPResponse upstreamResponse;
-	AttemptResult result;
-	const Poco::Timestamp start;
-	std::string failure;
-	AttemptOutcome outcome = AttemptOutcome::Ok;
+	attempt.session = _gateway.upstreams().acquire(upstream, config);
+	attempt.start = Poco::Timestamp();
+	if (!write()) return decide();
+	waitFor(&ProxyRequestHandler::answerArrived);
+}
+
+
+bool ProxyRequestHandler::write()
+{
+	UpstreamAttempt& attempt = *_attempt;
+	for (;;)
+	{
+		try
+		{
+			std::ostream& out = attempt.session->sendRequest(attempt.request);
+			attempt.body.writeTo(out, _request->body);
+			out.flush();
+			return true;
+		}
+		catch (Poco::TimeoutException&)
+		{
+			attempt.result.timedOut = true;
+			attempt.failure = "timed out";
+			attempt.outcome = AttemptOutcome::Timeout;
+			return false;
+		}
+		catch (Poco::Exception& exc)
+		{
+			// A pooled connection the upstream closed after the idle check: send once more
+			// on a fresh one. Connection and TLS errors name hosts and reasons, never keys.
+			if (attempt.session->reused())
+			{
+				attempt.session = _gateway.upstreams().connectFresh(*attempt.upstream, *_request->config);
+				continue;
+			}
+			attempt.failure = exc.displayText();
+			attempt.outcome = AttemptOutcome::ConnectError;
+			return false;
+		}
+	}
+}
+
+
+void ProxyRequestHandler::waitFor(void (ProxyRequestHandler::*then)(GatewayResponse::Wait))
+{
+	_request->response.waitForUpstream(_attempt->session->fd(), _request->config->readTimeout, [this, then](GatewayResponse::Wait wait) { (this->*then)(wait); });
+}
+
+
+void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
+{
+	UpstreamAttempt& attempt = *_attempt;
+	if (wait == GatewayResponse::Wait::ClientGone) return clientLeft();
+	if (wait == GatewayResponse::Wait::TimedOut)
+	{
+		attempt.result.timedOut = true;
+		attempt.failure = "timed out";
+		attempt.outcome = AttemptOutcome::Timeout;
+		return decide();
+	}
 	try
 	{
-		if (!exchange(request, session, upstream, upstreamRequest, upstreamBody, upstreamResponse))
-			return clientLeft(request, upstream, start);
-		result.status = upstreamResponse.getStatus();
-		_gateway.upstreamStates().of(upstream.name)->limitsReported(upstreamResponse);
+		attempt.session->receiveHead(attempt.response);
+		attempt.result.status = attempt.response.getStatus();
+		_gateway.upstreamStates().of(attempt.upstream->name)->limitsReported(attempt.response);
 	}
 	catch (Poco::TimeoutException&)
 	{
-		result.timedOut = true;
-		failure = "timed out";
-		outcome = AttemptOutcome::Timeout;
+		attempt.result.timedOut = true;
+		attempt.failure = "timed out";
+		attempt.outcome = AttemptOutcome::Timeout;
 	}
 	catch (FramingError& error)
 	{
-		failure = "malformed answer: " + error.message();
-		outcome = AttemptOutcome::Http5xx;
+		attempt.failure = "malformed answer: " + error.message();
+		attempt.outcome = AttemptOutcome::Http5xx;
 	}
 	catch (Poco::Exception& exc)
 	{
-		// Connection and TLS errors; their text names hosts and reasons, never keys.
-		failure = exc.displayText();
-		outcome = AttemptOutcome::ConnectError;
+		// A pooled connection the upstream closed after the idle check ends before any byte
+		// of an answer: send once more on a fresh one (never after a timeout: the upstream
+		// may be working on it).
+		if (attempt.session->reused())
+		{
+			attempt.session = _gateway.upstreams().connectFresh(*attempt.upstream, *_request->config);
+			if (!write()) return decide();
+			return waitFor(&ProxyRequestHandler::answerArrived);
+		}
+		attempt.failure = exc.displayText();
+		attempt.outcome = AttemptOutcome::ConnectError;
 	}
-	result.timeToFirstByte = start.elapsed();
+	attempt.result.timeToFirstByte = attempt.start.elapsed();
+	if (attempt.eventStream() && attempt.result.status >= 200 && attempt.result.status < 300)
+	{
+		// From here on the session's reads never wait: the loop does.
+		attempt.session->setNonBlocking(true);
+		return firstEventArrived(GatewayResponse::Wait::Ready);
+	}
+	decide();
+}
+
+
+void ProxyRequestHandler::firstEventArrived(GatewayResponse::Wait wait)
+{
+	UpstreamAttempt& attempt = *_attempt;
+	switch (wait)
+	{
+	case GatewayResponse::Wait::ClientGone:
+		return clientLeft();
+	case GatewayResponse::Wait::TimedOut:
+		attempt.first.kind = FirstEvent::Kind::TimedOut;
+		break;
+	case GatewayResponse::Wait::Ready:
+		if (!FirstEvent::readAvailable(*attempt.session, attempt.first)) return waitFor(&ProxyRequestHandler::firstEventArrived);
+		break;
+	}
+	switch (attempt.first.kind)
+	{
+	case FirstEvent::Kind::TimedOut:
+		attempt.result.timedOut = true;
+		attempt.failure = "timed out before its first event";
+		attempt.outcome = AttemptOutcome::Timeout;
+		break;
+	case FirstEvent::Kind::Broke:
+		attempt.failure = "broke off before its first event";
+		attempt.outcome = AttemptOutcome::Http5xx;
+		break;
+	case FirstEvent::Kind::Error:
+		attempt.failure = "an error in its first event";
+		break;
+	default:
+		break;
+	}
+	decide();
+}
+
+
+void ProxyRequestHandler::decide()
+{
+	static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
+	ProxiedRequest& request = *_request;
+	UpstreamAttempt& attempt = *_attempt;
+	const UpstreamConfig& upstream = *attempt.upstream;
+	const int status = attempt.result.status;
+	if (status == 0) attempt.result.timeToFirstByte = attempt.start.elapsed();
+	const bool failed = status == 0 || isFailoverStatus(status) || !attempt.failure.empty();
+	attempt.result.answered = !failed;
+	_gateway.router().attemptFinished(upstream, request.route, attempt.result);
+	if (!failed) return relay();
+
 	const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
-	const bool eventStream = Poco::icompare(upstreamResponse.getContentType(), 0, 17, "text/event-stream") == 0;
-	// An upstream may answer 200 and put its error in the stream's first event: read up to
-	// that event before anything goes to the client (docs/quotas.md).
-	FirstEvent::Result first;
-	if (eventStream && result.status >= 200 && result.status < 300)
+	std::string failure = attempt.failure.empty() ? "HTTP " + std::to_string(status) : attempt.failure;
+	AttemptOutcome outcome = attempt.outcome;
+	request.tried.push_back(upstream.name + " (" + failure + ")");
+	request.lastTimedOut = attempt.result.timedOut;
+	const bool errorEvent = attempt.first.kind == FirstEvent::Kind::Error;
+	if (status == 429 || status == 402 || status == 401 || status == 403 || errorEvent)
 	{
-		first = FirstEvent::read(*session, request.watch, config.readTimeout);
-		switch (first.kind)
+		// The body says which limit (docs/quotas.md): read a little of it.
+		const std::string body = errorEvent ? attempt.first.error : readErrorBody(request, *attempt.session);
+		const UpstreamErrorClassifier::Verdict verdict = state->refused(status, attempt.response, body, request.config->quotaCooldown);
+		const long seconds = static_cast<long>(state->coolingFor().totalSeconds());
+		switch (verdict.kind)
 		{
-		case FirstEvent::Kind::ClientGone:
-			return clientLeft(request, upstream, start);
-		case FirstEvent::Kind::TimedOut:
-			result.timedOut = true;
-			failure = "timed out before its first event";
-			outcome = AttemptOutcome::Timeout;
+		case UpstreamErrorClassifier::Kind::BadKey:
+			outcome = AttemptOutcome::BadKey;
+			logger.error("upstream %s refused its API key (HTTP %d): check models[].api_key of %s; cooling it down for %ld s", upstream.name, status, upstream.name, seconds);
 			break;
-		case FirstEvent::Kind::Broke:
-			failure = "broke off before its first event";
-			outcome = AttemptOutcome::Http5xx;
+		case UpstreamErrorClassifier::Kind::RateLimited:
+		case UpstreamErrorClassifier::Kind::QuotaExhausted:
+			outcome = verdict.kind == UpstreamErrorClassifier::Kind::QuotaExhausted ? AttemptOutcome::QuotaExhausted : AttemptOutcome::RateLimited;
+			logger.information("upstream %s: %s; cooling down for %ld s", upstream.name, verdict.reason, seconds);
 			break;
-		case FirstEvent::Kind::Error:
-			failure = "an error in its first event";
-			break;
-		default:
+		case UpstreamErrorClassifier::Kind::None:
+			outcome = AttemptOutcome::Http5xx;  // an error event that names no limit
+			state->failed();
+			logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, request.record.requestId);
 			break;
 		}
 	}
-	const bool failed = result.status == 0 || isFailoverStatus(result.status) || !failure.empty();
-	result.answered = !failed;
-	_gateway.router().attemptFinished(upstream, request.route, result);
-
-	if (failed)
+	else
 	{
-		if (failure.empty()) failure = "HTTP " + std::to_string(result.status);
-		request.tried.push_back(upstream.name + " (" + failure + ")");
-		request.lastTimedOut = result.timedOut;
-		if (result.status == 429 || result.status == 402 || result.status == 401 || result.status == 403 || first.kind == FirstEvent::Kind::Error)
-		{
-			// The body says which limit (docs/quotas.md): read a little of it.
-			const std::string body = first.kind == FirstEvent::Kind::Error ? first.error : readErrorBody(request, *session);
-			const UpstreamErrorClassifier::Verdict verdict = state->refused(result.status, upstreamResponse, body, config.quotaCooldown);
-			const long seconds = static_cast<long>(state->coolingFor().totalSeconds());
-			switch (verdict.kind)
-			{
-			case UpstreamErrorClassifier::Kind::BadKey:
-				outcome = AttemptOutcome::BadKey;
-				logger.error("upstream %s refused its API key (HTTP %d): check models[].api_key of %s; cooling it down for %ld s", upstream.name, result.status, upstream.name, seconds);
-				break;
-			case UpstreamErrorClassifier::Kind::RateLimited:
-			case UpstreamErrorClassifier::Kind::QuotaExhausted:
-				outcome = verdict.kind == UpstreamErrorClassifier::Kind::QuotaExhausted ? AttemptOutcome::QuotaExhausted : AttemptOutcome::RateLimited;
-				logger.information("upstream %s: %s; cooling down for %ld s", upstream.name, verdict.reason, seconds);
-				break;
-			case UpstreamErrorClassifier::Kind::None:
-				outcome = AttemptOutcome::Http5xx;  // an error event that names no limit
-				state->failed();
-				logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, record.requestId);
-				break;
-			}
-		}
-		else
-		{
-			if (result.status != 0 && outcome == AttemptOutcome::Ok) outcome = AttemptOutcome::Http5xx;
-			if (result.timedOut) state->timedOut();
-			else state->failed();
-			logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, record.requestId);
-		}
-		request.allRateLimited = request.allRateLimited && (outcome == AttemptOutcome::RateLimited || outcome == AttemptOutcome::QuotaExhausted);
-		ended(request, upstream, outcome, result.status, result.status ? result.timeToFirstByte : -1, start.elapsed());
-		return Attempt::Failed;
+		if (status != 0 && outcome == AttemptOutcome::Ok) outcome = AttemptOutcome::Http5xx;
+		if (attempt.result.timedOut) state->timedOut();
+		else state->failed();
+		logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, request.record.requestId);
 	}
+	request.allRateLimited = request.allRateLimited && (outcome == AttemptOutcome::RateLimited || outcome == AttemptOutcome::QuotaExhausted);
+	ended(outcome, status, status ? attempt.result.timeToFirstByte : -1);
+	_attempt.reset();  // its connection is not reused: the answer was not read to its end
+	tryNext();
+}
 
+
+void ProxyRequestHandler::relay()
+{
+	ProxiedRequest& request = *_request;
+	UpstreamAttempt& attempt = *_attempt;
+	const UpstreamConfig& upstream = *attempt.upstream;
+	RequestRecord& record = request.record;
+	const GatewayConfig& config = *request.config;
 	record.upstream = upstream.name;
 	record.ttfbMicros = record.started.elapsed();
+	const bool eventStream = attempt.eventStream();
 	if (eventStream) _gateway.ledger().streamStarted();
 	// The relay goes on in the connection's event loop once this thread has returned
 	// (GatewayConnection): what it does at the end is written here, and runs there.
-	auto relay = std::make_unique<ResponseRelay>(std::move(session), client.session(), config.readTimeout, _gateway.settings().sendTimeout);
+	auto relay = std::make_unique<ResponseRelay>(std::move(attempt.session), request.client.session(), config.readTimeout, _gateway.settings().sendTimeout);
 	if (request.askForUsage) relay->removeUnaskedUsage();
-	if (!first.bytes.empty()) relay->startWith(std::move(first.bytes));
+	if (!attempt.first.bytes.empty()) relay->startWith(std::move(attempt.first.bytes));
 	relay->nameErrorsWith(record.requestId);
 	Gateway& gateway = _gateway;
 	const GatewayConfig::Ptr keptConfig = request.config;  // `upstream` is part of it
 	relay->whenUpstreamDone([&gateway, keptConfig, &upstream](std::unique_ptr<UpstreamSession> done, bool keepAlive) {
 		if (done->reusable(keepAlive)) gateway.upstreams().release(upstream, std::move(done));
 	});
+	const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
 	const std::string clientAddress = request.route.clientAddress;
-	const int status = result.status;
-	const Poco::Timespan firstByte = result.timeToFirstByte;
+	const int status = attempt.result.status;
+	const Poco::Timespan firstByte = attempt.result.timeToFirstByte;
+	const Poco::Timestamp start = attempt.start;
 	relay->whenFinished([&gateway, keptConfig, &upstream, &record, state, eventStream, status, firstByte, start, clientAddress](ResponseRelay::Outcome relayed, const TokenUsage& usage) {
 		static Poco::Logger& logger = Poco::Logger::get("AILoad.Proxy");
 		record.usage = usage;
@@ -334,19 +450,18 @@ ProxyRequestHandler::Attempt ProxyRequestHandler::attempt(ProxiedRequest& reques
 		if (logger.debug())
 			logger.debug("%s %s -> %s: %d in %.1f ms", record.method, record.path, upstream.name, status, start.elapsed() / 1000.0);
 	});
-	if (relay->begin(upstreamResponse, request.response, upstream) != ResponseRelay::Step::Done)
+	if (relay->begin(attempt.response, request.response, upstream) != ResponseRelay::Step::Done)
 		request.response.handOver(std::move(relay));
-	return Attempt::Answered;
 }
 
 
-ProxyRequestHandler::Attempt ProxyRequestHandler::clientLeft(ProxiedRequest& request, const UpstreamConfig& upstream, const Poco::Timestamp& start)
+void ProxyRequestHandler::clientLeft()
 {
 	// The client left, or a shutdown that ran out of time cut it off: then it may still read why.
-	ended(request, upstream, AttemptOutcome::ClientGone, 0, -1, start.elapsed());
+	ProxiedRequest& request = *_request;
+	ended(AttemptOutcome::ClientGone, 0, -1);
 	request.response.setKeepAlive(false);
 	if (_gateway.draining()) refuse(request, ApiError::ShuttingDown, "The gateway is shutting down.");
-	return Attempt::Answered;
 }
 
 
@@ -374,11 +489,10 @@ std::string ProxyRequestHandler::readErrorBody(ProxiedRequest& request, Upstream
 }
 
 
-void ProxyRequestHandler::ended(ProxiedRequest& request, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
-	Poco::Timespan firstByte, Poco::Timespan duration)
+void ProxyRequestHandler::ended(AttemptOutcome outcome, int status, Poco::Timespan firstByte)
 {
-	request.lastOutcome = outcome;
-	recordAttempt(_gateway, request.record, upstream, outcome, status, firstByte, duration);
+	_request->lastOutcome = outcome;
+	recordAttempt(_gateway, _request->record, *_attempt->upstream, outcome, status, firstByte, _attempt->start.elapsed());
 }
 
 
@@ -392,65 +506,26 @@ void ProxyRequestHandler::recordAttempt(Gateway& gateway, RequestRecord& record,
 }
 
 
-bool ProxyRequestHandler::exchange(ProxiedRequest& request, std::unique_ptr<UpstreamSession>& session, const UpstreamConfig& upstream,
-	Poco::Net::HTTPRequest& upstreamRequest, const ModelRewriter::Splice& upstreamBody, HTTPResponse& upstreamResponse)
+void ProxyRequestHandler::sendExhausted()
 {
-	for (;;)
-	{
-		try
-		{
-			std::ostream& out = session->sendRequest(upstreamRequest);
-			upstreamBody.writeTo(out, request.body);
-			out.flush();
-			switch (session->waitForData(request.config->readTimeout, request.watch))
-			{
-			case UpstreamSession::Wait::ClientGone:
-				return false;
-			case UpstreamSession::Wait::TimedOut:
-				throw Poco::TimeoutException("no answer");
-			case UpstreamSession::Wait::Ready:
-				break;
-			}
-			session->receiveHead(upstreamResponse);
-			return true;
-		}
-		catch (Poco::TimeoutException&)
-		{
-			throw;  // the upstream may be working on it: never sent twice
-		}
-		catch (FramingError&)
-		{
-			throw;  // it answered, badly
-		}
-		catch (Poco::Exception&)
-		{
-			// A pooled connection the upstream closed after the idle check fails before any
-			// byte of an answer: send once more on a fresh one.
-			if (!session->reused()) throw;
-			session = _gateway.upstreams().connectFresh(upstream, *request.config);
-		}
-	}
-}
-
-
-void ProxyRequestHandler::sendExhausted(ProxiedRequest& request, const std::vector<const UpstreamConfig*>& candidates)
-{
+	ProxiedRequest& request = *_request;
 	std::string tried;
 	for (const auto& entry : request.tried) tried += (tried.empty() ? "" : ", ") + entry;
 	if (request.tried.empty() || request.allRateLimited)
-		return sendAllBusy(request, candidates, tried.empty() ? "" : "; tried: " + tried);
+		return sendAllBusy(tried.empty() ? "" : "; tried: " + tried);
 	if (request.lastTimedOut)
 		return (void) refuse(request, ApiError::UpstreamTimeout, "No upstream answered in time; tried: " + tried + ".");
 	refuse(request, ApiError::UpstreamUnavailable, "No upstream could answer; tried: " + tried + ".");
 }
 
 
-void ProxyRequestHandler::sendAllBusy(ProxiedRequest& request, const std::vector<const UpstreamConfig*>& candidates, const std::string& tried)
+void ProxyRequestHandler::sendAllBusy(const std::string& tried)
 {
+	ProxiedRequest& request = *_request;
 	// The honest wait: until the first of the candidates is free again.
 	Poco::Timespan wait = -1;
 	std::string names;
-	for (const UpstreamConfig* upstream : candidates)
+	for (const UpstreamConfig* upstream : _candidates)
 	{
 		const Poco::Timespan free = _gateway.upstreamStates().of(upstream->name)->busyFor(*upstream);
 		if (wait < 0 || free < wait) wait = free;

@@ -365,7 +365,8 @@ void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher)
 ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
 {
 	if (_done) return Step::Done;
-	if (slot == 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && _watchingClient)
+	if (slot == 0 && (events & (EPOLLHUP | EPOLLERR))) return clientGone();  // reported whether asked for or not
+	if (slot == 0 && (events & EPOLLIN) && _watchingClient)
 	{
 		// Readable while it waits for an answer: closed, failed, or it sent more.
 		int pending = 0;
@@ -376,7 +377,7 @@ ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
 		catch (Poco::Exception&)
 		{
 		}
-		if (pending <= 0 || (events & EPOLLERR)) return clientGone();
+		if (pending <= 0) return clientGone();
 		_watchingClient = false;  // pipelined bytes: read after this answer
 	}
 	return pump();

@@ -83,6 +83,23 @@ void GatewayConnection::ready(int slot, unsigned events)
 		_relay->ready(slot, events);
 		return relayed();
 	}
+	if (_state == State::WaitingForUpstream)
+	{
+		if (slot == 1) return resume(GatewayResponse::Wait::Ready);
+		// The client: readable while it waits means it left, unless it sent more (pipelining).
+		int pending = 0;
+		try
+		{
+			pending = _socket.available();
+		}
+		catch (Poco::Exception&)
+		{
+		}
+		if (pending <= 0 || (events & (EPOLLHUP | EPOLLERR))) return resume(GatewayResponse::Wait::ClientGone);
+		_watchingClient = false;
+		_loop.change(_fd, EPOLLONESHOT, this);  // quiet; read after this answer
+		return;
+	}
 	if (_state != State::Waiting) return;
 	switch (_session.readAvailable())
 	{
@@ -105,6 +122,8 @@ void GatewayConnection::expired()
 		_relay->expire();
 		return relayed();
 	}
+	if (_state == State::WaitingForUpstream) return resume(GatewayResponse::Wait::TimedOut);
+	if (_state == State::Serving && _resuming) return startWorker();  // no worker was free: try again
 	if (_state != State::Waiting) return;
 	// Idle too long: close quietly. A request begun and not complete in time: 408.
 	if (_session.hasUnread()) refuseAtOnce(_socket, ApiError::RequestTimeout, "The request was not received in time.");
@@ -132,6 +151,14 @@ void GatewayConnection::stopping(bool abortCurrent)
 			catch (Poco::Exception&)
 			{
 			}
+		}
+		return;
+	case State::WaitingForUpstream:
+		_closeAfterRequest = true;
+		if (abortCurrent)
+		{
+			_cut = true;
+			resume(GatewayResponse::Wait::ClientGone);  // the handler tells the client why
 		}
 		return;
 	case State::Relaying:
@@ -166,17 +193,63 @@ void GatewayConnection::dispatch()
 
 void GatewayConnection::run()
 {
-	_keepAlive = serve();
+	if (_resuming)
+	{
+		_resuming = false;
+		GatewayResponse::Resume resume = _response->takeResume();
+		const GatewayResponse::Wait wait = _resumeWith;
+		carryOn([&] { resume(wait); });
+	}
+	else
+		serve();
 	_loop.post([this] { served(); });  // the worker touches the connection no more
 }
 
 
 void GatewayConnection::served()
 {
+	if (_response && _response->waiting()) return waitForUpstream();
 	if (!_relay || _relay->done()) return finishRequest();
 	_state = State::Relaying;
 	_relay->attach(_loop, *this);
 	relayed();
+}
+
+
+void GatewayConnection::waitForUpstream()
+{
+	_state = State::WaitingForUpstream;
+	_upstreamFd = _response->waitFd();
+	_loop.watch(_upstreamFd, EPOLLIN, this, 1);
+	_watchingClient = true;
+	_loop.change(_fd, EPOLLIN, this);  // a client that leaves ends the wait
+	deadline = EventLoop::Clock::now() + toDuration(_response->waitTimeout());
+}
+
+
+void GatewayConnection::resume(GatewayResponse::Wait wait)
+{
+	_loop.unwatch(_upstreamFd);
+	_upstreamFd = -1;
+	_loop.change(_fd, EPOLLONESHOT, this);  // quiet while the worker has it
+	_state = State::Serving;
+	_resuming = true;
+	_resumeWith = wait;
+	startWorker();
+}
+
+
+void GatewayConnection::startWorker()
+{
+	deadline = EventLoop::Clock::time_point::max();
+	try
+	{
+		_gateway.workers().start(*this);
+	}
+	catch (Poco::NoThreadAvailableException&)
+	{
+		deadline = EventLoop::Clock::now();  // every worker is busy: the next sweep tries again
+	}
 }
 
 
@@ -238,59 +311,67 @@ void GatewayConnection::refuseAtOnce(Poco::Net::StreamSocket& socket, ApiError::
 }
 
 
-bool GatewayConnection::serve()
+void GatewayConnection::serve()
 {
 	_record = RequestRecord();
 	_sentBefore = _session.bytesSent();
+	_keepAlive = false;
 	const auto left = std::chrono::duration_cast<std::chrono::microseconds>(_requestDeadline - EventLoop::Clock::now());
 	_gateway.deadlines().expectRequest(_socket, Poco::Timespan(std::max<Poco::Timespan::TimeDiff>(0, left.count())));
-	return answer();
-}
 
-
-bool GatewayConnection::answer()
-{
-	RequestRecord& record = _record;
-	GatewayResponse response(_session, record);
-	std::unique_ptr<GatewayRequest> request;
 	Poco::Net::HTTPServerParams::Ptr params = _gateway.serverParams();
+	_response = std::make_unique<GatewayResponse>(_session, _record);
 	try
 	{
 		const std::string head = HttpHeadParser::readHead([this] { return _session.nextByte(); }, true);
-		if (head.empty()) return false;  // the client closed the connection between requests
+		if (head.empty()) return endRequest();  // the client closed the connection between requests
 		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
-		request = std::make_unique<GatewayRequest>(_session, response, params, head, [this] { _gateway.deadlines().requestRead(_socket); });
-		record.bytesIn = head.size();
+		_request = std::make_unique<GatewayRequest>(_session, *_response, params, head, [this] { _gateway.deadlines().requestRead(_socket); });
+		_record.bytesIn = head.size();
 	}
 	catch (FramingError& error)
 	{
-		if (_cut) return false;  // cut off by a shutdown, not malformed
+		endRequest();
+		if (_cut) return;  // cut off by a shutdown, not malformed
 		// Whatever follows a head that breaks the rules cannot be trusted to be a next
 		// request: answer, then close.
 		if (error.status() == HTTPResponse::HTTP_VERSION_NOT_SUPPORTED)
-			return refuse(ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
+			return (void) refuse(ApiError::HttpVersionNotSupported, "The gateway speaks HTTP/1.1 and HTTP/1.0.");
 		if (error.status() == HTTPResponse::HTTP_NOT_IMPLEMENTED)
-			return refuse(ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
-		return refuse(ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
+			return (void) refuse(ApiError::UnsupportedTransferEncoding, "The request's Transfer-Encoding is not supported: only \"chunked\" is.");
+		return (void) refuse(ApiError::InvalidHttp, "The request is not valid HTTP/1.1: " + error.message() + ".");
 	}
 	catch (Poco::Exception&)
 	{
-		return false;  // the connection failed or timed out while the head came in
+		return endRequest();  // the connection failed or timed out while the head came in
 	}
 
-	record.method = request->getMethod();
-	record.path = request->getURI().substr(0, request->getURI().find('?'));  // a query may hold a key: never logged
-	record.address = request->clientAddress().host().toString();
-	record.requestId = RequestId::accept(request->get("X-Request-Id", ""));
-	response.set("X-Request-Id", record.requestId);
+	GatewayRequest& request = *_request;
+	GatewayResponse& response = *_response;
+	_record.method = request.getMethod();
+	_record.path = request.getURI().substr(0, request.getURI().find('?'));  // a query may hold a key: never logged
+	_record.address = request.clientAddress().host().toString();
+	_record.requestId = RequestId::accept(request.get("X-Request-Id", ""));
+	response.set("X-Request-Id", _record.requestId);
 	response.setDate(Poco::Timestamp());
-	response.setVersion(request->getVersion());
-	response.setKeepAlive(params->getKeepAlive() && request->getKeepAlive());
+	response.setVersion(request.getVersion());
+	response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive());
 	if (!params->getSoftwareVersion().empty()) response.set("Server", params->getSoftwareVersion());
+	carryOn([&] {
+		_handler.reset(_gateway.handlers().createRequestHandler(request));
+		_handler->handleRequest(request, response);
+	});
+}
+
+
+void GatewayConnection::carryOn(const std::function<void()>& step)
+{
+	GatewayRequest& request = *_request;
+	GatewayResponse& response = *_response;
 	try
 	{
-		std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_gateway.handlers().createRequestHandler(*request));
-		handler->handleRequest(*request, response);
+		step();
+		if (response.waiting()) return;  // the loop waits for the upstream, then resumes the handler
 		_relay = response.takeRelay();
 	}
 	catch (Poco::Exception& exc)
@@ -298,20 +379,32 @@ bool GatewayConnection::answer()
 		// The handlers answer every failure they expect; what reaches here is a client
 		// connection that broke, or a fault of the gateway's.
 		static Poco::Logger& logger = Poco::Logger::get("AILoad.Connection");
-		logger.warning("request %s %s failed: %s", request->getMethod(), request->getURI(), exc.displayText());
-		if (!response.sent())
-			return refuse(ApiError::InternalError, "The gateway failed to handle the request.");
-		record.status = response.getStatus();
-		return false;
+		logger.warning("request %s %s failed: %s", request.getMethod(), request.getURI(), exc.displayText());
+		const bool sent = response.sent();
+		_record.status = response.getStatus();
+		response.takeResume();
+		endRequest();
+		if (!sent) refuse(ApiError::InternalError, "The gateway failed to handle the request.");
+		return;
 	}
 	// A client that left before any answer: nginx's 499.
-	record.status = response.sent() ? response.getStatus() : 499;
-	record.bytesIn += request->bodyBytesRead();
-	if (request->bodyComplete()) return response.getKeepAlive();  // a handler may have cleared it
-	// A body left unread would be taken for the next request: close. A client that asked for
-	// 100-continue and did not get it sends nothing more.
-	if (!request->getExpectContinue()) lingerBeforeClose();
-	return false;
+	_record.status = response.sent() ? response.getStatus() : 499;
+	_record.bytesIn += request.bodyBytesRead();
+	if (request.bodyComplete())
+		_keepAlive = response.getKeepAlive();  // a handler may have cleared it
+	else if (!request.getExpectContinue())
+		lingerBeforeClose();  // a body left unread would be taken for the next request: close
+	// (A client that asked for 100-continue and did not get it sends nothing more.)
+	endRequest();
+}
+
+
+void GatewayConnection::endRequest()
+{
+	// In this order: the handler uses the request and the response, the request the response.
+	_handler.reset();
+	_request.reset();
+	_response.reset();
 }
 
 

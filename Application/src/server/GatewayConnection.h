@@ -5,15 +5,19 @@
 #include "ClientSession.h"
 #include "ConnectionsPerAddress.h"
 #include "EventLoop.h"
+#include "GatewayResponse.h"
 #include "RequestRecord.h"
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Runnable.h>
+#include <Poco/Net/HTTPRequestHandler.h>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace AILoad {
 
 class Gateway;
+class GatewayRequest;
 class ResponseRelay;
 
 class GatewayConnection final: public EventLoop::Watcher, public Poco::Runnable
@@ -21,6 +25,8 @@ class GatewayConnection final: public EventLoop::Watcher, public Poco::Runnable
 	/// loop, which owns it (docs/performance.md, "Serving core"):
 	/// - Waiting: the loop reads the next request's head as it comes, without a thread;
 	/// - Serving: a worker thread reads the head and the body and runs the handler (run());
+	/// - WaitingForUpstream: the handler sent a request upstream; the loop waits for the
+	///   answer (and watches the client), then a worker resumes the handler;
 	/// - Relaying: the loop relays the rest of an upstream's answer (ResponseRelay).
 	/// Then it waits for the next request, or closes.
 	///
@@ -48,22 +54,28 @@ public:
 		/// On a worker: serves the request whose head the loop has read.
 
 private:
-	enum class State { Waiting, Serving, Relaying };
+	enum class State { Waiting, Serving, WaitingForUpstream, Relaying };
 
 	void waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance);
 		/// The next request's first byte is due within `idle`, the whole of it within
 		/// requestAllowance + aiload.server.requestTimeout.
 	void dispatch();
 	void served();
+	void waitForUpstream();
+	void resume(GatewayResponse::Wait wait);
+	void startWorker();
 	void relayed();
 	void finishRequest();
 	void close();
 	static void refuseAtOnce(Poco::Net::StreamSocket& socket, ApiError::Kind kind, const std::string& message);
 		/// Writes an error without waiting (a socket that just came has room) and closes the sending side.
 
-	bool serve();
-		/// Reads one request, answers it; true if the connection can carry another.
-	bool answer();
+	void serve();
+		/// Reads one request and runs its handler.
+	void carryOn(const std::function<void()>& step);
+		/// Runs a step of the handler; once the handler has done all it does on a thread,
+		/// ends the request on this side (sets _keepAlive: the connection can carry another).
+	void endRequest();
 	bool refuse(ApiError::Kind kind, const std::string& message);
 		/// Answers with an error and Connection: close, then lets the client read it; false.
 	void lingerBeforeClose();
@@ -83,6 +95,13 @@ private:
 	// The request in hand: written by the worker, then by the loop (handed over by post()).
 	RequestRecord _record;
 	Poco::UInt64 _sentBefore = 0;
+	std::unique_ptr<GatewayResponse> _response;  /// these three while the handler runs or waits
+	std::unique_ptr<GatewayRequest> _request;
+	std::unique_ptr<Poco::Net::HTTPRequestHandler> _handler;
+	bool _resuming = false;
+	GatewayResponse::Wait _resumeWith = GatewayResponse::Wait::Ready;
+	int _upstreamFd = -1;            /// watched while WaitingForUpstream
+	bool _watchingClient = false;    /// its readability means it left; not once it sent more
 	bool _keepAlive = false;
 	std::unique_ptr<ResponseRelay> _relay;
 

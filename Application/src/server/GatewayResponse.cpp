@@ -64,4 +64,39 @@ std::unique_ptr<ResponseRelay> GatewayResponse::takeRelay()
 	return std::move(_relay);
 }
 
+
+void GatewayResponse::waitForUpstream(int fd, Poco::Timespan timeout, Resume resume)
+{
+	_waitFd = fd;
+	_waitTimeout = timeout;
+	_resume = std::move(resume);
+}
+
+
+bool GatewayResponse::waiting() const
+{
+	return static_cast<bool>(_resume);
+}
+
+
+int GatewayResponse::waitFd() const
+{
+	return _waitFd;
+}
+
+
+Poco::Timespan GatewayResponse::waitTimeout() const
+{
+	return _waitTimeout;
+}
+
+
+GatewayResponse::Resume GatewayResponse::takeResume()
+{
+	Resume resume = std::move(_resume);
+	_resume = nullptr;
+	_waitFd = -1;
+	return resume;
+}
+
 } // namespace AILoad

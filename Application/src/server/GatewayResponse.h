@@ -3,6 +3,8 @@
 
 #include "RequestRecord.h"
 #include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Timespan.h>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,10 +39,26 @@ public:
 		/// once the handler has returned (GatewayConnection).
 	std::unique_ptr<ResponseRelay> takeRelay();
 
+	enum class Wait { Ready, TimedOut, ClientGone };
+	using Resume = std::function<void(Wait)>;
+
+	void waitForUpstream(int fd, Poco::Timespan timeout, Resume resume);
+		/// The handler waits for the upstream's socket to become readable: it returns, the
+		/// connection's event loop waits (also watching the client), and `resume` is then
+		/// called on a worker, once, with why the wait ended (GatewayConnection). Where the
+		/// handler waited for an upstream's answer with a thread of its own, it now says this.
+	bool waiting() const;
+	int waitFd() const;
+	Poco::Timespan waitTimeout() const;
+	Resume takeResume();
+
 private:
 	RequestRecord& _record;
 	bool _headTaken = false;
 	std::unique_ptr<ResponseRelay> _relay;
+	int _waitFd = -1;
+	Poco::Timespan _waitTimeout;
+	Resume _resume;
 };
 
 } // namespace AILoad

@@ -1,0 +1,39 @@
+#ifndef AILoad_UpstreamAttempt_INCLUDED
+#define AILoad_UpstreamAttempt_INCLUDED
+
+#include "AttemptOutcome.h"
+#include "FirstEvent.h"
+#include "ModelRewriter.h"
+#include "UpstreamConfig.h"
+#include "UpstreamSession.h"
+#include "AILoad/AttemptResult.h"
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Timestamp.h>
+#include <memory>
+#include <string>
+
+namespace AILoad {
+
+struct UpstreamAttempt
+	/// One try of a request at one upstream (ProxyRequestHandler), kept while the event loop
+	/// waits for the upstream's answer.
+{
+	const UpstreamConfig* upstream = nullptr;
+	std::unique_ptr<UpstreamSession> session;
+	Poco::Net::HTTPRequest request;     /// the head sent, kept for a resend on a fresh connection
+	ModelRewriter::Splice body;
+	Poco::Timestamp start;              /// when the request went out
+	Poco::Net::HTTPResponse response;   /// the answer's head
+	AttemptResult result;               /// what the strategies are told
+	FirstEvent::Result first;           /// of an event stream, what was read before the head goes to the client
+	std::string failure;                /// why it failed, for the log and the client's error
+	AttemptOutcome outcome = AttemptOutcome::Ok;
+
+	bool eventStream() const;
+		/// The answer is text/event-stream.
+};
+
+} // namespace AILoad
+
+#endif
