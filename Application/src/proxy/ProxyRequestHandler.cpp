@@ -319,6 +319,7 @@ void ProxyRequestHandler::firstEventArrived(GatewayResponse::Wait wait)
 		attempt.first.kind = FirstEvent::Kind::TimedOut;
 		break;
 	case GatewayResponse::Wait::Ready:
+		attempt.session->readable();
 		if (!FirstEvent::readAvailable(*attempt.session, attempt.first)) return waitFor(&ProxyRequestHandler::firstEventArrived);
 		break;
 	}

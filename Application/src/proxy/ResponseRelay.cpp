@@ -365,6 +365,7 @@ void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher)
 ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
 {
 	if (_done) return Step::Done;
+	if (slot == 1 && _upstream) _upstream->readable();
 	if (slot == 0 && (events & (EPOLLHUP | EPOLLERR))) return clientGone();  // reported whether asked for or not
 	if (slot == 0 && (events & EPOLLIN) && _watchingClient)
 	{

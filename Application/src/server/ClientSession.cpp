@@ -19,6 +19,7 @@ ClientSession::Intake ClientSession::readAvailable()
 		{
 			_in.append(buffer, static_cast<std::size_t>(n));
 			if (headBuffered()) return Intake::Head;
+			if (static_cast<std::size_t>(n) < sizeof(buffer)) return Intake::Partial;  // the socket is empty: no EAGAIN call
 			continue;
 		}
 		if (n < 0 && errno == EINTR) continue;

@@ -110,8 +110,16 @@ UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, Clien
 		};
 		const int rc = ::poll(fds, fds[1].fd < 0 ? 1 : 2, static_cast<int>((left.totalMicroseconds() + 999) / 1000));
 		if (rc < 0 && errno == EINTR) continue;
-		if (rc < 0) return Wait::Ready;  // let the read report the error
-		if (fds[0].revents) return Wait::Ready;
+		if (rc < 0)
+		{
+			_mayHaveMore = true;
+			return Wait::Ready;  // let the read report the error
+		}
+		if (fds[0].revents)
+		{
+			_mayHaveMore = true;
+			return Wait::Ready;
+		}
 		if (fds[1].revents && client.readableMeansGone()) return Wait::ClientGone;
 	}
 }
@@ -136,6 +144,7 @@ void UpstreamSession::receiveHead(HTTPResponse& response)
 	_timedOut = false;
 	_malformed = false;
 	_inPos = _inEnd = 0;
+	_mayHaveMore = true;  // the head was just read: the body may follow it
 	_complete = _framing.kind == BodyFraming::Kind::None || (_framing.kind == BodyFraming::Kind::Length && _remaining == 0);
 	_ended = _complete;
 }
@@ -224,16 +233,30 @@ int UpstreamSession::fill()
 	}
 	else
 	{
+		// A read that got less than it asked for emptied the socket: until it is readable
+		// again, asking once more would only return EAGAIN (nginx saves that call too).
+		if (!_mayHaveMore) return NEED_MORE;
 		do n = static_cast<int>(::recv(static_cast<int>(socket().impl()->sockfd()), _in.get(), inputSize, MSG_DONTWAIT));
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 		{
-			if (errno == EAGAIN || errno == EWOULDBLOCK) return NEED_MORE;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			{
+				_mayHaveMore = false;
+				return NEED_MORE;
+			}
 			throw Poco::Net::ConnectionResetException("the upstream connection failed");
 		}
+		_mayHaveMore = n == inputSize;
 	}
 	_inEnd = std::max(n, 0);
 	return _inEnd;
+}
+
+
+void UpstreamSession::readable()
+{
+	_mayHaveMore = true;
 }
 
 

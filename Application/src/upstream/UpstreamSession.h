@@ -48,6 +48,9 @@ public:
 		/// nothing is (call waitForData() again); 0 at the end. After 0, bodyComplete()
 		/// tells whether the end was the real one.
 
+	void readable();
+		/// The socket polled readable: reads may find bytes again (see fill()).
+
 	void setNonBlocking(bool nonBlocking);
 		/// While an event loop relays the body (ResponseRelay), no read may wait; set back
 		/// before the connection returns to the pool.
@@ -93,6 +96,7 @@ private:
 	std::unique_ptr<char[]> _in;  /// body bytes read and not yet handed out
 	int _inPos = 0;
 	int _inEnd = 0;
+	bool _mayHaveMore = true;  /// false once a read emptied the socket, until readable()
 
 	Poco::Net::Context::Ptr _tls;
 	BodyFraming _framing;
