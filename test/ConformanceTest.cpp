@@ -671,6 +671,27 @@ void ConformanceTest::testInterimAnswersAreNotTakenForTheAnswer()
 }
 
 
+void ConformanceTest::testAnswerArrivingInPiecesIsRead()
+{
+	// The gateway waits for the rest of a head in its event loop: each piece wakes it, and a
+	// head cut anywhere (in an interim answer, in the final one, in the body) reads whole.
+	const std::string body = R"({"id":"pieces"})";
+	const std::string whole = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n" + answer(length(body), body);
+	for (const std::size_t cut : {std::size_t(10), std::size_t(60), whole.size() - 20, whole.size() - 3})
+	{
+		ScriptedStage stage([&](const ScriptedRequest&) {
+			ScriptedReply reply(whole);
+			reply.pauseAfter = cut;
+			reply.pause = Poco::Timespan(0, 100000);
+			return reply;
+		});
+		const Exchange one = stage.ask("s");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(cut) + one.shown(), 200, one.final().status);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(cut) + one.shown(), body, one.final().body);
+	}
+}
+
+
 void ConformanceTest::testSwitchingProtocolsAnswerIs502()
 {
 	ScriptedStage stage([](const ScriptedRequest&) {

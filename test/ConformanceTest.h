@@ -32,6 +32,7 @@ class ConformanceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHugeChunkSizeInAnswerCutsOffAndDropsConnection);
 	CPPUNIT_TEST(testBadChunkLineInAnswerCutsOffAndDropsConnection);
 	CPPUNIT_TEST(testInterimAnswersAreNotTakenForTheAnswer);
+	CPPUNIT_TEST(testAnswerArrivingInPiecesIsRead);
 	CPPUNIT_TEST(testSwitchingProtocolsAnswerIs502);
 	CPPUNIT_TEST(testUpstreamTransferEncodingConflictsAreNotRelayed);
 	CPPUNIT_TEST(testMalformedUpstreamHeadersAreNotRelayed);
@@ -61,6 +62,7 @@ public:
 	void testHugeChunkSizeInAnswerCutsOffAndDropsConnection();
 	void testBadChunkLineInAnswerCutsOffAndDropsConnection();
 	void testInterimAnswersAreNotTakenForTheAnswer();
+	void testAnswerArrivingInPiecesIsRead();
 	void testSwitchingProtocolsAnswerIs502();
 	void testUpstreamTransferEncodingConflictsAreNotRelayed();
 	void testMalformedUpstreamHeadersAreNotRelayed();

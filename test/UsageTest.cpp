@@ -4,7 +4,6 @@
 #include "GatewayResponse.h"
 #include <poll.h>
 
-#include "ClientWatch.h"
 #include "GatewayFixture.h"
 #include "JsonScanner.h"
 #include "MockUpstream.h"
@@ -125,16 +124,14 @@ Relayed relayOnce(const std::string& upstreamAnswer, bool removeUnaskedUsage)
 	Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
 	Poco::Net::StreamSocket client(listener.address());
 	Poco::Net::StreamSocket served = listener.acceptConnection();
-	AILoad::ClientWatch watch(served);
 
 	auto session = std::make_unique<AILoad::UpstreamSession>(Poco::URI(upstream.apiBase()), nullptr);
 	session->setTimeout(Poco::Timespan(5, 0));
 	Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, chat, Poco::Net::HTTPMessage::HTTP_1_1);
 	request.setContentLength(2);
 	session->sendRequest(request) << "{}" << std::flush;
-	CPPUNIT_ASSERT(session->waitForData(Poco::Timespan(5, 0), watch) == AILoad::UpstreamSession::Wait::Ready);
 	Poco::Net::HTTPResponse head;
-	session->receiveHead(head);
+	session->receiveHeadWithin(head, Poco::Timespan(5, 0));
 	const int upstreamFd = session->fd();
 
 	AILoad::UpstreamConfig config;

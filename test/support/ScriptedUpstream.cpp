@@ -3,7 +3,9 @@
 #include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/Timespan.h>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace AILoad {
 namespace Test {
@@ -159,7 +161,14 @@ void ScriptedUpstream::serve(Poco::Net::StreamSocket socket, std::size_t connect
 		const ScriptedReply reply = _script(request);
 		try
 		{
-			socket.sendBytes(reply.bytes.data(), static_cast<int>(reply.bytes.size()));
+			std::size_t sent = 0;
+			if (reply.pauseAfter > 0 && reply.pauseAfter < reply.bytes.size())
+			{
+				sent = reply.pauseAfter;
+				socket.sendBytes(reply.bytes.data(), static_cast<int>(sent));
+				std::this_thread::sleep_for(std::chrono::microseconds(reply.pause.totalMicroseconds()));
+			}
+			socket.sendBytes(reply.bytes.data() + sent, static_cast<int>(reply.bytes.size() - sent));
 		}
 		catch (Poco::Exception&)
 		{

@@ -50,6 +50,8 @@ struct ScriptedReply
 
 	std::string bytes;
 	Then then;
+	std::size_t pauseAfter = 0;  /// > 0: write that many bytes first, then pause, then the rest
+	Poco::Timespan pause;
 };
 
 class ScriptedUpstream

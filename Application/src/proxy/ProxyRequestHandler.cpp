@@ -223,6 +223,7 @@ bool ProxyRequestHandler::write()
 			std::ostream& out = attempt.session->sendRequest(attempt.request);
 			attempt.body.writeTo(out, _request->body);
 			out.flush();
+			attempt.session->setNonBlocking(true);  // from here on no read waits: the loop does
 			return true;
 		}
 		catch (Poco::TimeoutException&)
@@ -266,9 +267,10 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 		attempt.outcome = AttemptOutcome::Timeout;
 		return decide();
 	}
+	attempt.session->readable();
 	try
 	{
-		attempt.session->receiveHead(attempt.response);
+		if (!attempt.session->receiveHead(attempt.response)) return waitFor(&ProxyRequestHandler::answerArrived);  // the rest of it
 		attempt.result.status = attempt.response.getStatus();
 		_gateway.upstreamStates().of(attempt.upstream->name)->limitsReported(attempt.response);
 	}
@@ -299,11 +301,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 	}
 	attempt.result.timeToFirstByte = attempt.start.elapsed();
 	if (attempt.eventStream() && attempt.result.status >= 200 && attempt.result.status < 300)
-	{
-		// From here on the session's reads never wait: the loop does.
-		attempt.session->setNonBlocking(true);
 		return firstEventArrived(GatewayResponse::Wait::Ready);
-	}
 	decide();
 }
 

@@ -67,7 +67,7 @@ bool UpstreamProber::probe(const UpstreamConfig& upstream, const GatewayConfig& 
 		request.set("User-Agent", "AILoad probe");
 		session->sendRequest(request).flush();
 		Poco::Net::HTTPResponse response;
-		session->receiveHead(response);
+		session->receiveHeadWithin(response, Poco::Timespan(10, 0));
 		return response.getStatus() >= 200 && response.getStatus() < 300;
 	}
 	catch (Poco::Exception& exc)

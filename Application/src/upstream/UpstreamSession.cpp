@@ -125,13 +125,46 @@ UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, Clien
 }
 
 
-void UpstreamSession::receiveHead(HTTPResponse& response)
+namespace {
+
+struct HeadIncomplete
+	/// Thrown by the byte source of receiveHead() when the rest of the head has not come.
 {
-	const HttpHeadParser::ByteSource next = [this] { return get(); };
+};
+
+} // namespace
+
+
+bool UpstreamSession::receiveHead(HTTPResponse& response)
+{
 	for (;;)
 	{
-		const std::string head = HttpHeadParser::readHead(next, false);
+		// The head is parsed from the buffer; bytes that are not there yet end the attempt
+		// (nothing consumed) rather than wait for them.
+		std::size_t offset = 0;
+		bool mayRead = true;
+		const HttpHeadParser::ByteSource next = [&]() -> int {
+			if (_inPos + static_cast<int>(offset) == _inEnd)
+			{
+				if (!mayRead) throw HeadIncomplete();
+				mayRead = false;  // one read per call: a blocking TLS socket would wait on a second
+				const int n = fill();
+				if (n == NEED_MORE) throw HeadIncomplete();
+				if (n == 0) return std::char_traits<char>::eof();
+			}
+			return static_cast<unsigned char>(_in[_inPos + static_cast<int>(offset++)]);
+		};
+		std::string head;
+		try
+		{
+			head = HttpHeadParser::readHead(next, false);
+		}
+		catch (HeadIncomplete&)
+		{
+			return false;
+		}
 		if (head.empty()) throw Poco::Net::NoMessageException("the upstream closed the connection without an answer");
+		_inPos += static_cast<int>(offset);
 		response.clear();
 		HttpHeadParser::parseResponse(head, response);
 		const int status = response.getStatus();
@@ -143,10 +176,18 @@ void UpstreamSession::receiveHead(HTTPResponse& response)
 	_chunks = ChunkedBodyDecoder();
 	_timedOut = false;
 	_malformed = false;
-	_inPos = _inEnd = 0;
-	_mayHaveMore = true;  // the head was just read: the body may follow it
 	_complete = _framing.kind == BodyFraming::Kind::None || (_framing.kind == BodyFraming::Kind::Length && _remaining == 0);
 	_ended = _complete;
+	return true;
+}
+
+
+void UpstreamSession::receiveHeadWithin(HTTPResponse& response, Poco::Timespan timeout)
+{
+	ClientWatch nobody{Poco::Net::StreamSocket()};
+	const Poco::Timestamp start;
+	while (!receiveHead(response))
+		if (waitForData(timeout - start.elapsed(), nobody) != Wait::Ready) throw Poco::TimeoutException("no answer");
 }
 
 
@@ -219,16 +260,35 @@ int UpstreamSession::readBody(char* buffer, int size)
 
 int UpstreamSession::fill()
 {
-	if (!_in) _in.reset(new char[inputSize]);
-	_inPos = _inEnd = 0;
+	// Room at the end: what was handed out goes, and the buffer grows for a head longer
+	// than one read.
+	if (_inPos == _inEnd)
+		_inPos = _inEnd = 0;
+	else if (_inEnd == _inCapacity && _inPos > 0)
+	{
+		std::memmove(_in.get(), _in.get() + _inPos, static_cast<std::size_t>(_inEnd - _inPos));
+		_inEnd -= _inPos;
+		_inPos = 0;
+	}
+	if (_inEnd == _inCapacity)
+	{
+		const int capacity = _inCapacity == 0 ? inputSize : 2 * _inCapacity;
+		if (capacity > maximumBuffer) throw FramingError("the answer's head is too large", 502);
+		std::unique_ptr<char[]> larger(new char[static_cast<std::size_t>(capacity)]);
+		if (_inEnd > 0) std::memcpy(larger.get(), _in.get(), static_cast<std::size_t>(_inEnd));
+		_in = std::move(larger);
+		_inCapacity = capacity;
+	}
+	char* const into = _in.get() + _inEnd;
+	const int room = std::min(inputSize, _inCapacity - _inEnd);
 	int n;
 	if (buffered() > 0)
-		n = read(_in.get(), inputSize);  // what POCO's buffer holds past the head
+		n = read(into, room);  // what POCO's buffer may hold
 	else if (_tls)
 	{
 		// Non-blocking (see setNonBlocking()): OpenSSL's "want read/write" comes back as
 		// a negative count.
-		n = socket().impl()->receiveBytes(_in.get(), inputSize);
+		n = socket().impl()->receiveBytes(into, room);
 		if (n < 0) return NEED_MORE;
 	}
 	else
@@ -236,7 +296,7 @@ int UpstreamSession::fill()
 		// A read that got less than it asked for emptied the socket: until it is readable
 		// again, asking once more would only return EAGAIN (nginx saves that call too).
 		if (!_mayHaveMore) return NEED_MORE;
-		do n = static_cast<int>(::recv(static_cast<int>(socket().impl()->sockfd()), _in.get(), inputSize, MSG_DONTWAIT));
+		do n = static_cast<int>(::recv(static_cast<int>(socket().impl()->sockfd()), into, static_cast<std::size_t>(room), MSG_DONTWAIT));
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 		{
@@ -247,10 +307,11 @@ int UpstreamSession::fill()
 			}
 			throw Poco::Net::ConnectionResetException("the upstream connection failed");
 		}
-		_mayHaveMore = n == inputSize;
+		_mayHaveMore = n == room;
 	}
-	_inEnd = std::max(n, 0);
-	return _inEnd;
+	n = std::max(n, 0);
+	_inEnd += n;
+	return n;
 }
 
 

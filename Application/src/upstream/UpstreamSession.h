@@ -34,12 +34,18 @@ public:
 		/// Waits until response bytes can be read without blocking, the timeout passes,
 		/// or the client goes away.
 
-	void receiveHead(Poco::Net::HTTPResponse& response);
+	bool receiveHead(Poco::Net::HTTPResponse& response);
 		/// Reads the answer's head strictly (HttpHeadParser, BodyFraming), instead of POCO's
-		/// lenient receiveResponse(). Interim 1xx answers are read and dropped: they are
-		/// never the answer, and leaving the real one unread would hand it to the next
-		/// request on this connection. Throws FramingError for a malformed answer or a
-		/// 101, Poco::Net::NoMessageException when the connection ends before a head.
+		/// lenient receiveResponse(), from what has arrived: false when the rest of the head
+		/// has not (call again once the socket is readable; with a non-blocking socket it
+		/// never waits). Interim 1xx answers are read and dropped: they are never the
+		/// answer, and leaving the real one unread would hand it to the next request on this
+		/// connection. Throws FramingError for a malformed answer or a 101,
+		/// Poco::Net::NoMessageException when the connection ends before a head.
+
+	void receiveHeadWithin(Poco::Net::HTTPResponse& response, Poco::Timespan timeout);
+		/// receiveHead(), waiting for the head up to `timeout` (TimeoutException), for a
+		/// caller that may wait (UpstreamProber).
 
 	static const int NEED_MORE = -1;
 
@@ -89,11 +95,13 @@ private:
 		/// Bytes can be read without waiting.
 	int end(bool complete);
 	int fill();
-		/// Reads into _in what can be read without waiting (on a blocking TLS socket: one
+		/// Adds to _in what can be read without waiting (on a blocking TLS socket: one
 		/// record): the count, 0 at the connection's end, NEED_MORE when nothing is there.
 
 	static constexpr int inputSize = 16384;  /// a TLS record's largest payload: one read takes a whole record
-	std::unique_ptr<char[]> _in;  /// body bytes read and not yet handed out
+	static constexpr int maximumBuffer = 128 * 1024;  /// past a head's largest (HttpHeadParser::MAX_HEAD) and one read
+	std::unique_ptr<char[]> _in;  /// bytes read and not yet handed out: [_inPos, _inEnd)
+	int _inCapacity = 0;
 	int _inPos = 0;
 	int _inEnd = 0;
 	bool _mayHaveMore = true;  /// false once a read emptied the socket, until readable()
