@@ -206,32 +206,44 @@ void ProxyRequestHandler::send(const UpstreamConfig& upstream)
 	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
 	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(attempt.body.size()));
 
-	attempt.session = _gateway.upstreams().acquire(upstream, config);
-	attempt.start = Poco::Timestamp();
-	if (!write()) return decide();
-	waitFor(&ProxyRequestHandler::answerArrived);
+	transmit();
 }
 
 
-bool ProxyRequestHandler::write()
+void ProxyRequestHandler::transmit()
 {
+	ProxiedRequest& request = *_request;
 	UpstreamAttempt& attempt = *_attempt;
+	const bool onLoop = request.response.onLoop();
+	const auto onWorker = [this] { _request->response.continueOnWorker([this](GatewayResponse::Wait) { transmit(); }); };
+	if (!attempt.session)
+	{
+		// On the loop only a connection that is open already, and a request its socket
+		// takes at once: a connect, or a large body, may wait.
+		if (!onLoop)
+			attempt.session = _gateway.upstreams().acquire(*attempt.upstream, *request.config);
+		else if (attempt.body.size() <= maximumBodyOnLoop)
+			attempt.session = _gateway.upstreams().acquireIdle(*attempt.upstream, *request.config);
+		if (!attempt.session) return onWorker();
+	}
 	for (;;)
 	{
+		if (onLoop && !attempt.session->connected()) return onWorker();
 		try
 		{
+			attempt.start = Poco::Timestamp();
 			std::ostream& out = attempt.session->sendRequest(attempt.request);
-			attempt.body.writeTo(out, _request->body);
+			attempt.body.writeTo(out, request.body);
 			out.flush();
 			attempt.session->setNonBlocking(true);  // from here on no read waits: the loop does
-			return true;
+			return waitFor(&ProxyRequestHandler::answerArrived);
 		}
 		catch (Poco::TimeoutException&)
 		{
 			attempt.result.timedOut = true;
 			attempt.failure = "timed out";
 			attempt.outcome = AttemptOutcome::Timeout;
-			return false;
+			return decide();
 		}
 		catch (Poco::Exception& exc)
 		{
@@ -239,12 +251,12 @@ bool ProxyRequestHandler::write()
 			// on a fresh one. Connection and TLS errors name hosts and reasons, never keys.
 			if (attempt.session->reused())
 			{
-				attempt.session = _gateway.upstreams().connectFresh(*attempt.upstream, *_request->config);
+				attempt.session = _gateway.upstreams().connectFresh(*attempt.upstream, *request.config);
 				continue;
 			}
 			attempt.failure = exc.displayText();
 			attempt.outcome = AttemptOutcome::ConnectError;
-			return false;
+			return decide();
 		}
 	}
 }
@@ -293,8 +305,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 		if (attempt.session->reused())
 		{
 			attempt.session = _gateway.upstreams().connectFresh(*attempt.upstream, *_request->config);
-			if (!write()) return decide();
-			return waitFor(&ProxyRequestHandler::answerArrived);
+			return transmit();
 		}
 		attempt.failure = exc.displayText();
 		attempt.outcome = AttemptOutcome::ConnectError;
@@ -349,6 +360,11 @@ void ProxyRequestHandler::decide()
 	UpstreamAttempt& attempt = *_attempt;
 	const UpstreamConfig& upstream = *attempt.upstream;
 	const int status = attempt.result.status;
+	const bool errorEvent = attempt.first.kind == FirstEvent::Kind::Error;
+	const bool readsErrorBody = !errorEvent && (status == 429 || status == 402 || status == 401 || status == 403);
+	// Reading the error body may wait a little: not on the loop.
+	if (readsErrorBody && request.response.onLoop())
+		return request.response.continueOnWorker([this](GatewayResponse::Wait) { decide(); });
 	if (status == 0) attempt.result.timeToFirstByte = attempt.start.elapsed();
 	const bool failed = status == 0 || isFailoverStatus(status) || !attempt.failure.empty();
 	attempt.result.answered = !failed;
@@ -360,8 +376,7 @@ void ProxyRequestHandler::decide()
 	AttemptOutcome outcome = attempt.outcome;
 	request.tried.push_back(upstream.name + " (" + failure + ")");
 	request.lastTimedOut = attempt.result.timedOut;
-	const bool errorEvent = attempt.first.kind == FirstEvent::Kind::Error;
-	if (status == 429 || status == 402 || status == 401 || status == 403 || errorEvent)
+	if (readsErrorBody || errorEvent)
 	{
 		// The body says which limit (docs/quotas.md): read a little of it.
 		const std::string body = errorEvent ? attempt.first.error : readErrorBody(request, *attempt.session);

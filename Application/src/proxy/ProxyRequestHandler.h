@@ -42,9 +42,10 @@ private:
 	void tryNext();
 		/// Sends the request to the next candidate that may take it, or answers that none could.
 	void send(const UpstreamConfig& upstream);
-	bool write();
-		/// Writes the attempt's request; a dead pooled connection is replaced by a fresh
-		/// one, once. False (the attempt's failure set) if it cannot.
+	void transmit();
+		/// Writes the attempt's request and waits for the answer; a dead pooled connection
+		/// is replaced by a fresh one, once. On the event loop only over a connection that is
+		/// open already; else it continues on a worker.
 	void waitFor(void (ProxyRequestHandler::*then)(GatewayResponse::Wait));
 	void answerArrived(GatewayResponse::Wait wait);
 	void firstEventArrived(GatewayResponse::Wait wait);
@@ -65,6 +66,8 @@ private:
 		/// 429 with a Retry-After that is the wait until the first candidate is free.
 	static bool refuse(ProxiedRequest& request, ApiError::Kind kind, const std::string& message);
 		/// Answers an error; false.
+
+	static constexpr std::size_t maximumBodyOnLoop = 64 * 1024;  /// a larger one may not fit the socket's buffer
 
 	Gateway& _gateway;
 	std::string _pathAfterV1;

@@ -2,6 +2,8 @@
 
 #include "HttpHeadParser.h"
 #include <algorithm>
+#include <cctype>
+#include <string_view>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -43,6 +45,41 @@ bool ClientSession::headBuffered()
 }
 
 
+ClientSession::Request ClientSession::bufferedRequest() const
+{
+	const std::string_view unread = std::string_view(_in).substr(_inPos);
+	const std::size_t headEnd = unread.find("\r\n\r\n");
+	if (headEnd == std::string_view::npos) return Request::ForWorker;  // the parser refuses it (bare LF), or it is too large
+	// Lower-cased once: field names are case-insensitive.
+	std::string head(unread.substr(0, headEnd + 2));
+	for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+	if (head.find("\ntransfer-encoding:") != std::string::npos || head.find("\nexpect:") != std::string::npos) return Request::ForWorker;
+	std::size_t length = 0;
+	const std::size_t field = head.find("\ncontent-length:");
+	if (field != std::string::npos)
+	{
+		// More than one: the parser will refuse or accept them; reading waits for neither.
+		if (head.find("\ncontent-length:", field + 1) != std::string::npos) return Request::ForWorker;
+		std::size_t i = field + 16;
+		while (i < head.size() && head[i] == ' ') ++i;
+		if (i == head.size() || !std::isdigit(static_cast<unsigned char>(head[i]))) return Request::ForWorker;
+		for (; i < head.size() && std::isdigit(static_cast<unsigned char>(head[i])); ++i)
+		{
+			if (length > maximumBodyInLoop) return Request::ForWorker;
+			length = length * 10 + static_cast<std::size_t>(head[i] - '0');
+		}
+		if (length > maximumBodyInLoop) return Request::ForWorker;
+	}
+	return unread.size() >= headEnd + 4 + length ? Request::Whole : Request::BodyComing;
+}
+
+
+void ClientSession::neverWait(bool never)
+{
+	_neverWait = never;
+}
+
+
 bool ClientSession::hasUnread() const
 {
 	return _inPos < _in.size();
@@ -64,6 +101,7 @@ int ClientSession::nextByte()
 {
 	if (_inPos == _in.size())
 	{
+		if (_neverWait) return std::char_traits<char>::eof();
 		char buffer[4096];
 		const int n = socket().receiveBytes(buffer, sizeof(buffer));
 		if (n <= 0) return std::char_traits<char>::eof();
@@ -84,6 +122,7 @@ int ClientSession::readSome(char* buffer, std::streamsize length)
 		_inPos += n;
 		return static_cast<int>(n);
 	}
+	if (_neverWait) return 0;
 	return socket().receiveBytes(buffer, static_cast<int>(length));
 }
 

@@ -26,6 +26,20 @@ public:
 	bool headBuffered();
 		/// The unread bytes hold a whole head (a pipelined request).
 
+	enum class Request { Whole, BodyComing, ForWorker };
+
+	Request bufferedRequest() const;
+		/// Of the request whose head is among the unread bytes: Whole when its body is too
+		/// (then it can be read without waiting); BodyComing when the rest of a body of at
+		/// most maximumBodyInLoop bytes (Content-Length) is still on its way; ForWorker for
+		/// a body that is chunked, larger, or waits for 100-continue: a worker reads it.
+
+	static constexpr std::size_t maximumBodyInLoop = 64 * 1024;
+
+	void neverWait(bool never);
+		/// While set, nextByte() and readSome() do not read the socket: what is not
+		/// buffered counts as the end (an event loop serves the request).
+
 	bool hasUnread() const;
 		/// Bytes of a request came and are not read yet.
 
@@ -51,6 +65,7 @@ private:
 	std::string _in;            /// received, not yet read
 	std::size_t _inPos = 0;
 	std::size_t _scannedTo = 0; /// headBuffered() looked at _in up to here
+	bool _neverWait = false;
 	Poco::UInt64 _sent = 0;
 };
 

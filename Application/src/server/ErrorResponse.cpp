@@ -13,6 +13,9 @@ void ErrorResponse::send(Poco::Net::HTTPServerResponse& response, ApiError::Kind
 	{
 		record->error = ApiError::code(kind);
 		requestId = record->requestId;
+		// Refused before its body was read: the connection closes after this, and says so,
+		// so that the client sends its next request on another.
+		if (GatewayResponse::of(response).bodyUnread()) response.setKeepAlive(false);
 	}
 	const std::string text = body(kind, message, requestId);
 	response.setStatusAndReason(ApiError::status(kind));

@@ -11,7 +11,9 @@
 #include "ResponseRelay.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <cerrno>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 using Poco::Net::HTTPResponse;
 
@@ -65,7 +67,8 @@ void GatewayConnection::waitForRequest(Poco::Timespan idle, Poco::Timespan reque
 	const EventLoop::Clock::time_point now = EventLoop::Clock::now();
 	_idleUntil = now + toDuration(idle);
 	_requestDeadline = now + toDuration(requestAllowance + _gateway.settings().requestTimeout);
-	if (_session.hasUnread() && _session.headBuffered()) return dispatch();  // pipelined
+	if (_session.hasUnread() && _session.headBuffered() && _session.bufferedRequest() != ClientSession::Request::BodyComing)
+		return dispatch();  // pipelined
 	deadline = _session.hasUnread() ? _requestDeadline : _idleUntil;
 	// One-shot: once it fires, the socket is quiet until the request has been answered.
 	if (_registered)
@@ -83,6 +86,7 @@ void GatewayConnection::ready(int slot, unsigned events)
 		_relay->ready(slot, events);
 		return relayed();
 	}
+	if (_state == State::Lingering) return discard();
 	if (_state == State::WaitingForUpstream)
 	{
 		if (slot == 1) return resume(GatewayResponse::Wait::Ready);
@@ -106,7 +110,8 @@ void GatewayConnection::ready(int slot, unsigned events)
 	case ClientSession::Intake::Closed:
 		return close();
 	case ClientSession::Intake::Head:
-		return dispatch();
+		if (_session.bufferedRequest() != ClientSession::Request::BodyComing) return dispatch();
+		[[fallthrough]];  // a small body on its way: it comes here, not to a worker
 	case ClientSession::Intake::Partial:
 		if (_session.hasUnread()) deadline = _requestDeadline;  // a request has begun: it must be complete in time
 		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
@@ -123,7 +128,7 @@ void GatewayConnection::expired()
 		return relayed();
 	}
 	if (_state == State::WaitingForUpstream) return resume(GatewayResponse::Wait::TimedOut);
-	if (_state == State::Serving && _resuming) return startWorker();  // no worker was free: try again
+	if (_state == State::Lingering) return close();
 	if (_state != State::Waiting) return;
 	// Idle too long: close quietly. A request begun and not complete in time: 408.
 	if (_session.hasUnread()) refuseAtOnce(_socket, ApiError::RequestTimeout, "The request was not received in time.");
@@ -136,6 +141,7 @@ void GatewayConnection::stopping(bool abortCurrent)
 	switch (_state)
 	{
 	case State::Waiting:
+	case State::Lingering:
 		return close();
 	case State::Serving:
 		_closeAfterRequest = true;
@@ -178,6 +184,15 @@ void GatewayConnection::dispatch()
 	_state = State::Serving;
 	deadline = EventLoop::Clock::time_point::max();  // the worker's deadline is ClientDeadlines'
 	_gateway.requestStarted();
+	if (_session.bufferedRequest() == ClientSession::Request::Whole)
+	{
+		// All of it is here: read it, and run its handler, on the loop, as far as they go
+		// without waiting. Most requests are served so, with no thread handing over to another.
+		_session.neverWait(true);
+		serve(true);
+		_session.neverWait(false);
+		return served();
+	}
 	try
 	{
 		_gateway.workers().start(*this);
@@ -201,14 +216,22 @@ void GatewayConnection::run()
 		carryOn([&] { resume(wait); });
 	}
 	else
-		serve();
+		serve(false);
 	_loop.post([this] { served(); });  // the worker touches the connection no more
 }
 
 
 void GatewayConnection::served()
 {
-	if (_response && _response->waiting()) return waitForUpstream();
+	if (_response && _response->waiting())
+	{
+		if (_response->waitFd() >= 0) return waitForUpstream();
+		// The handler goes on with what may wait, on a worker.
+		_resuming = true;
+		_resumeWith = GatewayResponse::Wait::Ready;
+		_response->setOnLoop(false);
+		return startWorker();
+	}
 	if (!_relay || _relay->done()) return finishRequest();
 	_state = State::Relaying;
 	_relay->attach(_loop, *this);
@@ -231,11 +254,14 @@ void GatewayConnection::resume(GatewayResponse::Wait wait)
 {
 	_loop.unwatch(_upstreamFd);
 	_upstreamFd = -1;
-	_loop.change(_fd, EPOLLONESHOT, this);  // quiet while the worker has it
+	_loop.change(_fd, EPOLLONESHOT, this);  // quiet until the answer is on its way
 	_state = State::Serving;
-	_resuming = true;
-	_resumeWith = wait;
-	startWorker();
+	deadline = EventLoop::Clock::time_point::max();
+	// The handler goes on here, on the loop, up to its next wait (or continues on a worker).
+	GatewayResponse::Resume resume = _response->takeResume();
+	_response->setOnLoop(true);
+	carryOn([&] { resume(wait); });
+	served();
 }
 
 
@@ -248,7 +274,13 @@ void GatewayConnection::startWorker()
 	}
 	catch (Poco::NoThreadAvailableException&)
 	{
-		deadline = EventLoop::Clock::now();  // every worker is busy: the next sweep tries again
+		// Every worker is busy: the request cannot go on, and is told so as at its start.
+		_resuming = false;
+		_response->takeResume();
+		carryOn([this] {
+			if (!_response->sent()) ErrorResponse::send(*_response, ApiError::Overloaded, "The gateway is at its connection limit; retry shortly.");
+		});
+		served();
 	}
 }
 
@@ -275,6 +307,7 @@ void GatewayConnection::finishRequest()
 		_gateway.ledger().finished(std::move(_record));
 	}
 	_gateway.requestFinished();
+	if (_lingering) return linger();
 	if (!another || _closeAfterRequest) return close();
 	waitForRequest(_gateway.settings().keepAliveTimeout, _gateway.settings().keepAliveTimeout);
 }
@@ -311,22 +344,30 @@ void GatewayConnection::refuseAtOnce(Poco::Net::StreamSocket& socket, ApiError::
 }
 
 
-void GatewayConnection::serve()
+void GatewayConnection::serve(bool onLoop)
 {
 	_record = RequestRecord();
 	_sentBefore = _session.bytesSent();
 	_keepAlive = false;
-	const auto left = std::chrono::duration_cast<std::chrono::microseconds>(_requestDeadline - EventLoop::Clock::now());
-	_gateway.deadlines().expectRequest(_socket, Poco::Timespan(std::max<Poco::Timespan::TimeDiff>(0, left.count())));
+	if (!onLoop)
+	{
+		// A worker reads what has not come yet: within the request's deadline.
+		const auto left = std::chrono::duration_cast<std::chrono::microseconds>(_requestDeadline - EventLoop::Clock::now());
+		_gateway.deadlines().expectRequest(_socket, Poco::Timespan(std::max<Poco::Timespan::TimeDiff>(0, left.count())));
+	}
 
 	Poco::Net::HTTPServerParams::Ptr params = _gateway.serverParams();
 	_response = std::make_unique<GatewayResponse>(_session, _record);
+	_response->setOnLoop(onLoop);
 	try
 	{
 		const std::string head = HttpHeadParser::readHead([this] { return _session.nextByte(); }, true);
 		if (head.empty()) return endRequest();  // the client closed the connection between requests
 		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
-		_request = std::make_unique<GatewayRequest>(_session, *_response, params, head, [this] { _gateway.deadlines().requestRead(_socket); });
+		std::function<void()> bodyRead;
+		if (!onLoop) bodyRead = [this] { _gateway.deadlines().requestRead(_socket); };
+		_request = std::make_unique<GatewayRequest>(_session, *_response, params, head, std::move(bodyRead));
+		_response->answers(*_request);
 		_record.bytesIn = head.size();
 	}
 	catch (FramingError& error)
@@ -359,6 +400,8 @@ void GatewayConnection::serve()
 	if (!params->getSoftwareVersion().empty()) response.set("Server", params->getSoftwareVersion());
 	carryOn([&] {
 		_handler.reset(_gateway.handlers().createRequestHandler(request));
+		if (onLoop && !GatewayRequestHandlerFactory::runsWithoutWaiting(*_handler))
+			return response.continueOnWorker([this](GatewayResponse::Wait) { _handler->handleRequest(*_request, *_response); });
 		_handler->handleRequest(request, response);
 	});
 }
@@ -411,24 +454,37 @@ void GatewayConnection::endRequest()
 void GatewayConnection::lingerBeforeClose()
 {
 	// Closing with unread bytes in the receive queue makes the kernel send a reset, which can
-	// destroy the answer before the client has read it. So end the sending side and discard
-	// what still comes, for a bounded time and amount (nginx's lingering close).
+	// destroy the answer before the client has read it. So end the sending side and let the
+	// loop discard what still comes, for a bounded time and amount (nginx's lingering close).
 	try
 	{
 		_socket.shutdownSend();
-		const Poco::Timestamp start;
-		std::size_t discarded = 0;
-		char buffer[16384];
-		while (discarded < 4 * 1024 * 1024 && start.elapsed() < 2000000
-			&& _socket.poll(Poco::Timespan(2, 0) - start.elapsed(), Poco::Net::Socket::SELECT_READ))
-		{
-			const int n = _socket.receiveBytes(buffer, sizeof(buffer));
-			if (n <= 0) break;
-			discarded += static_cast<std::size_t>(n);
-		}
 	}
 	catch (Poco::Exception&)
 	{
+	}
+	_lingering = true;
+}
+
+
+void GatewayConnection::linger()
+{
+	_state = State::Lingering;
+	_discarded = 0;
+	deadline = EventLoop::Clock::now() + std::chrono::seconds(2);
+	_loop.change(_fd, EPOLLIN, this);
+}
+
+
+void GatewayConnection::discard()
+{
+	char buffer[16384];
+	for (;;)
+	{
+		const ssize_t n = ::recv(_fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR) continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+		if (n <= 0 || (_discarded += static_cast<std::size_t>(n)) > 4 * 1024 * 1024) return close();
 	}
 }
 

@@ -27,7 +27,11 @@ class GatewayConnection final: public EventLoop::Watcher, public Poco::Runnable
 	/// - Serving: a worker thread reads the head and the body and runs the handler (run());
 	/// - WaitingForUpstream: the handler sent a request upstream; the loop waits for the
 	///   answer (and watches the client), then a worker resumes the handler;
-	/// - Relaying: the loop relays the rest of an upstream's answer (ResponseRelay).
+	/// - Relaying: the loop relays the rest of an upstream's answer (ResponseRelay);
+	/// - Lingering: after an answer to a request whose body was not read, the loop discards
+	///   what the client still sends for up to 2 s, then closes.
+	/// A request that is all there when its head is (most are) is served on the loop, as far
+	/// as its handler goes without waiting (GatewayResponse::onLoop()).
 	/// Then it waits for the next request, or closes.
 	///
 	/// Requests are read strictly (HttpHeadParser, BodyFraming: see docs/reliability.md),
@@ -54,7 +58,7 @@ public:
 		/// On a worker: serves the request whose head the loop has read.
 
 private:
-	enum class State { Waiting, Serving, WaitingForUpstream, Relaying };
+	enum class State { Waiting, Serving, WaitingForUpstream, Relaying, Lingering };
 
 	void waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance);
 		/// The next request's first byte is due within `idle`, the whole of it within
@@ -70,8 +74,9 @@ private:
 	static void refuseAtOnce(Poco::Net::StreamSocket& socket, ApiError::Kind kind, const std::string& message);
 		/// Writes an error without waiting (a socket that just came has room) and closes the sending side.
 
-	void serve();
-		/// Reads one request and runs its handler.
+	void serve(bool onLoop);
+		/// Reads one request and runs its handler: on the loop when all of it is buffered
+		/// (no read waits then), else on a worker.
 	void carryOn(const std::function<void()>& step);
 		/// Runs a step of the handler; once the handler has done all it does on a thread,
 		/// ends the request on this side (sets _keepAlive: the connection can carry another).
@@ -79,7 +84,10 @@ private:
 	bool refuse(ApiError::Kind kind, const std::string& message);
 		/// Answers with an error and Connection: close, then lets the client read it; false.
 	void lingerBeforeClose();
-		/// Lets the client read the answer to a request whose body is left unread.
+		/// Lets the client read the answer to a request whose body is left unread: ends the
+		/// sending side now; the loop then discards what comes (linger()) and closes.
+	void linger();
+	void discard();
 
 	Gateway& _gateway;
 	EventLoop& _loop;
@@ -105,6 +113,8 @@ private:
 	bool _keepAlive = false;
 	std::unique_ptr<ResponseRelay> _relay;
 
+	bool _lingering = false;
+	std::size_t _discarded = 0;
 	bool _closeAfterRequest = false;  /// the gateway stops
 	std::atomic<bool> _cut{false};    /// it stops without waiting: read by the worker
 };

@@ -32,6 +32,13 @@ GatewayRequestHandlerFactory::GatewayRequestHandlerFactory(Gateway& gateway):
 }
 
 
+bool GatewayRequestHandlerFactory::runsWithoutWaiting(const Poco::Net::HTTPRequestHandler& handler)
+{
+	return dynamic_cast<const ProxyRequestHandler*>(&handler) || dynamic_cast<const ErrorRequestHandler*>(&handler)
+		|| dynamic_cast<const HealthRequestHandler*>(&handler);
+}
+
+
 Poco::Net::HTTPRequestHandler* GatewayRequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
 {
 	// Before anything is sent upstream: a model whose base_url leads back here would

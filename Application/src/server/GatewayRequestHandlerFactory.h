@@ -17,6 +17,11 @@ public:
 
 	using Ptr = Poco::SharedPtr<GatewayRequestHandlerFactory>;
 
+	static bool runsWithoutWaiting(const Poco::Net::HTTPRequestHandler& handler);
+		/// The handler may run on an event loop: it writes little, and what may wait it
+		/// leaves to a worker (GatewayResponse::continueOnWorker()). /metrics and the status
+		/// pages write more than a socket may take at once: they run on a worker.
+
 private:
 	Gateway& _gateway;
 };

@@ -1,5 +1,6 @@
 #include "GatewayResponse.h"
 
+#include "GatewayRequest.h"
 #include "ResponseRelay.h"
 #include <sstream>
 
@@ -31,6 +32,18 @@ RequestRecord* GatewayResponse::recordOf(Poco::Net::HTTPServerResponse& response
 RequestRecord& GatewayResponse::record()
 {
 	return _record;
+}
+
+
+void GatewayResponse::answers(const GatewayRequest& request)
+{
+	_request = &request;
+}
+
+
+bool GatewayResponse::bodyUnread() const
+{
+	return _request && !_request->bodyComplete();
 }
 
 
@@ -70,6 +83,25 @@ void GatewayResponse::waitForUpstream(int fd, Poco::Timespan timeout, Resume res
 	_waitFd = fd;
 	_waitTimeout = timeout;
 	_resume = std::move(resume);
+}
+
+
+void GatewayResponse::continueOnWorker(Resume resume)
+{
+	_waitFd = -1;
+	_resume = std::move(resume);
+}
+
+
+void GatewayResponse::setOnLoop(bool onLoop)
+{
+	_onLoop = onLoop;
+}
+
+
+bool GatewayResponse::onLoop() const
+{
+	return _onLoop;
 }
 
 

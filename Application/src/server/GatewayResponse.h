@@ -10,6 +10,7 @@
 
 namespace AILoad {
 
+class GatewayRequest;
 class ResponseRelay;
 
 class GatewayResponse final: public Poco::Net::HTTPServerResponseImpl
@@ -27,6 +28,11 @@ public:
 		/// The record when `response` is a GatewayResponse, else null.
 
 	RequestRecord& record();
+
+	void answers(const GatewayRequest& request);
+	bool bodyUnread() const;
+		/// The request's body has not been read to its end: the connection closes after
+		/// this answer, which should say so (ErrorResponse).
 
 	std::string takeHead();
 		/// The status line and headers as they go on the wire, for a caller that writes the
@@ -47,18 +53,30 @@ public:
 		/// connection's event loop waits (also watching the client), and `resume` is then
 		/// called on a worker, once, with why the wait ended (GatewayConnection). Where the
 		/// handler waited for an upstream's answer with a thread of its own, it now says this.
+	void continueOnWorker(Resume resume);
+		/// The handler must next do what may take a while (connect to an upstream, read an
+		/// error body): it returns, and `resume` runs on a worker thread.
+
+	void setOnLoop(bool onLoop);
+	bool onLoop() const;
+		/// The handler runs on the connection's event loop: it must not wait for anything,
+		/// and continues on a worker (continueOnWorker()) before it would.
+
 	bool waiting() const;
 	int waitFd() const;
+		/// -1 for continueOnWorker().
 	Poco::Timespan waitTimeout() const;
 	Resume takeResume();
 
 private:
 	RequestRecord& _record;
+	const GatewayRequest* _request = nullptr;
 	bool _headTaken = false;
 	std::unique_ptr<ResponseRelay> _relay;
 	int _waitFd = -1;
 	Poco::Timespan _waitTimeout;
 	Resume _resume;
+	bool _onLoop = false;
 };
 
 } // namespace AILoad

@@ -45,6 +45,13 @@ void UpstreamPool::evictExpired(Poco::Timer&)
 
 std::unique_ptr<UpstreamSession> UpstreamPool::acquire(const UpstreamConfig& upstream, const GatewayConfig& config)
 {
+	std::unique_ptr<UpstreamSession> idle = acquireIdle(upstream, config);
+	return idle ? std::move(idle) : connectFresh(upstream, config);
+}
+
+
+std::unique_ptr<UpstreamSession> UpstreamPool::acquireIdle(const UpstreamConfig& upstream, const GatewayConfig& config)
+{
 	const std::string key = keyOf(upstream);
 	for (;;)
 	{
@@ -72,7 +79,7 @@ std::unique_ptr<UpstreamSession> UpstreamPool::acquire(const UpstreamConfig& ups
 		candidate->setTimeout(config.connectTimeout, config.readTimeout, config.readTimeout);
 		return candidate;
 	}
-	return connectFresh(upstream, config);
+	return nullptr;
 }
 
 

@@ -31,6 +31,9 @@ public:
 		/// An idle connection to the upstream's host if a live one is there (reused() is
 		/// true), else a new session that connects on first use.
 
+	std::unique_ptr<UpstreamSession> acquireIdle(const UpstreamConfig& upstream, const GatewayConfig& config);
+		/// An idle connection that is still open, or null: never connects (an event loop
+		/// may call it).
 	std::unique_ptr<UpstreamSession> connectFresh(const UpstreamConfig& upstream, const GatewayConfig& config);
 		/// Always a new session (to retry a request that failed on a reused connection).
 
