@@ -37,6 +37,16 @@ void ModelRewriter::Splice::writeTo(std::ostream& out, std::string_view body) co
 }
 
 
+void ModelRewriter::Splice::appendTo(std::string& out, std::string_view body) const
+{
+	for (std::size_t i = 0; i < spans.size(); ++i)
+	{
+		if (i > 0) out += inserts[i - 1];
+		out.append(body.data() + spans[i].first, spans[i].second);
+	}
+}
+
+
 ModelRewriter::Splice ModelRewriter::splice(std::string_view body, const JsonScanner::Result& scanned, const std::string& model, bool askForUsage)
 {
 	const std::string quoted = Poco::toJSON(model, Poco::JSON_WRAP_STRINGS);

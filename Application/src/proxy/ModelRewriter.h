@@ -26,6 +26,7 @@ public:
 
 		std::size_t size() const;
 		void writeTo(std::ostream& out, std::string_view body) const;
+		void appendTo(std::string& out, std::string_view body) const;
 	};
 
 	static Splice splice(std::string_view body, const JsonScanner::Result& scanned, const std::string& model, bool askForUsage = false);

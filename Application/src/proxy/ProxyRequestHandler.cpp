@@ -232,9 +232,9 @@ void ProxyRequestHandler::transmit()
 		try
 		{
 			attempt.start = Poco::Timestamp();
-			std::ostream& out = attempt.session->sendRequest(attempt.request);
-			attempt.body.writeTo(out, request.body);
-			out.flush();
+			std::string message = attempt.session->headOf(attempt.request);
+			attempt.body.appendTo(message, request.body);
+			attempt.session->send(message, attempt.request.getKeepAlive());
 			attempt.session->setNonBlocking(true);  // from here on no read waits: the loop does
 			return waitFor(&ProxyRequestHandler::answerArrived);
 		}

@@ -2,7 +2,6 @@
 
 #include "GatewayRequest.h"
 #include "ResponseRelay.h"
-#include <sstream>
 
 namespace AILoad {
 
@@ -49,10 +48,14 @@ bool GatewayResponse::bodyUnread() const
 
 std::string GatewayResponse::takeHead()
 {
-	std::ostringstream head;
-	write(head);
+	// What HTTPResponse::write() writes, without an ostream.
+	std::string head;
+	head.reserve(512);
+	head.append(getVersion()).append(1, ' ').append(std::to_string(static_cast<int>(getStatus()))).append(1, ' ').append(getReason()).append("\r\n");
+	for (const auto& field : *this) head.append(field.first).append(": ").append(field.second).append("\r\n");
+	head.append("\r\n");
 	_headTaken = true;
-	return head.str();
+	return head;
 }
 
 

@@ -125,6 +125,40 @@ UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, Clien
 }
 
 
+std::string UpstreamSession::headOf(const Poco::Net::HTTPRequest& request) const
+{
+	std::string head;
+	head.reserve(512);
+	head.append(request.getMethod()).append(1, ' ').append(request.getURI()).append(1, ' ').append(request.getVersion()).append("\r\n");
+	if (!request.has(Poco::Net::HTTPRequest::HOST))
+	{
+		// As POCO writes it: an IPv6 address in brackets, the port unless it is 80 or 443.
+		const std::string& host = getHost();
+		head.append("Host: ");
+		if (host.find(':') != std::string::npos) head.append(1, '[').append(host).append(1, ']');
+		else head.append(host);
+		if (getPort() != 80 && getPort() != 443) head.append(1, ':').append(std::to_string(getPort()));
+		head.append("\r\n");
+	}
+	for (const auto& field : request) head.append(field.first).append(": ").append(field.second).append("\r\n");
+	head.append("\r\n");
+	return head;
+}
+
+
+void UpstreamSession::send(std::string_view message, bool keepAlive)
+{
+	if (!connected()) reconnect();
+	setKeepAlive(keepAlive);
+	while (!message.empty())
+	{
+		const int n = socket().sendBytes(message.data(), static_cast<int>(std::min<std::size_t>(message.size(), 1 << 30)));
+		if (n <= 0) throw Poco::Net::ConnectionResetException("the upstream connection failed while the request was sent");
+		message.remove_prefix(static_cast<std::size_t>(n));
+	}
+}
+
+
 namespace {
 
 struct HeadIncomplete

@@ -6,10 +6,13 @@
 #include "ClientWatch.h"
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/Session.h>
 #include <Poco/URI.h>
 #include <memory>
+#include <string>
+#include <string_view>
 
 namespace AILoad {
 
@@ -33,6 +36,12 @@ public:
 	Wait waitForData(Poco::Timespan timeout, ClientWatch& client);
 		/// Waits until response bytes can be read without blocking, the timeout passes,
 		/// or the client goes away.
+
+	std::string headOf(const Poco::Net::HTTPRequest& request) const;
+		/// The request's head as it goes on the wire, with a Host field if it has none.
+	void send(std::string_view message, bool keepAlive);
+		/// Connects if not connected, and writes a whole request (head and body) at once:
+		/// one write, not POCO's stream of pieces.
 
 	bool receiveHead(Poco::Net::HTTPResponse& response);
 		/// Reads the answer's head strictly (HttpHeadParser, BodyFraming), instead of POCO's
