@@ -1,12 +1,25 @@
 #include "HeaderForwarding.h"
 
+#include <Poco/Ascii.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
+#include <string_view>
 #include <vector>
 
 namespace AILoad {
 
 namespace {
+
+bool sameName(std::string_view a, std::string_view b)
+	/// Field names compare case-insensitively; most differ in length, which is checked first
+	/// (Poco::icompare lowers every character: this runs for every header of every request).
+{
+	if (a.size() != b.size()) return false;
+	for (std::size_t i = 0; i < a.size(); ++i)
+		if (Poco::Ascii::toLower(a[i]) != Poco::Ascii::toLower(b[i])) return false;
+	return true;
+}
+
 
 bool isHopByHop(const std::string& name, const std::vector<std::string>& listedInConnection)
 {
@@ -14,11 +27,11 @@ bool isHopByHop(const std::string& name, const std::vector<std::string>& listedI
 		"Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"};
 	for (const char* hopByHop : names)
 	{
-		if (Poco::icompare(name, hopByHop) == 0) return true;
+		if (sameName(name, hopByHop)) return true;
 	}
 	for (const auto& token : listedInConnection)
 	{
-		if (Poco::icompare(name, token) == 0) return true;
+		if (sameName(name, token)) return true;
 	}
 	return false;
 }
@@ -31,7 +44,7 @@ std::vector<std::string> connectionTokens(const Poco::Net::NameValueCollection& 
 	std::vector<std::string> tokens;
 	for (const auto& header : headers)
 	{
-		if (Poco::icompare(header.first, "Connection") != 0) continue;
+		if (!sameName(header.first, "Connection")) continue;
 		Poco::StringTokenizer listed(header.second, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
 		tokens.insert(tokens.end(), listed.begin(), listed.end());
 	}
@@ -48,7 +61,7 @@ bool neverFromClient(const std::string& name)
 		"Host", "Content-Length", "Expect"};
 	for (const char* dropped : names)
 	{
-		if (Poco::icompare(name, dropped) == 0) return true;
+		if (sameName(name, dropped)) return true;
 	}
 	return Poco::icompare(name, 0, 9, "X-AILoad-") == 0;
 }
@@ -62,7 +75,7 @@ std::vector<std::string> viaEntries(const Poco::Net::NameValueCollection& header
 	std::vector<std::string> entries;
 	for (const auto& header : headers)
 	{
-		if (Poco::icompare(header.first, "Via") != 0) continue;
+		if (!sameName(header.first, "Via")) continue;
 		std::string entry;
 		int depth = 0;
 		for (char c : header.second + ",")
@@ -129,10 +142,10 @@ void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, 
 	if (from.has("Server")) to.erase("Server");
 	for (const auto& header : from)
 	{
-		if (isHopByHop(header.first, connection) || Poco::icompare(header.first, "Content-Length") == 0) continue;
+		if (isHopByHop(header.first, connection) || sameName(header.first, "Content-Length")) continue;
 		// The client keeps the gateway's request id (docs/observability.md); the upstream's own
 		// goes along under another name, for the upstream's support.
-		if (Poco::icompare(header.first, "X-Request-Id") == 0) to.add("X-Upstream-Request-Id", header.second);
+		if (sameName(header.first, "X-Request-Id")) to.add("X-Upstream-Request-Id", header.second);
 		else to.add(header.first, header.second);
 	}
 }

@@ -2,6 +2,7 @@
 
 #include "HttpHeadParser.h"
 #include <algorithm>
+#include <Poco/Ascii.h>
 #include <cctype>
 #include <string_view>
 #include <cerrno>
@@ -52,7 +53,7 @@ ClientSession::Request ClientSession::bufferedRequest() const
 	if (headEnd == std::string_view::npos) return Request::ForWorker;  // the parser refuses it (bare LF), or it is too large
 	// Lower-cased once: field names are case-insensitive.
 	std::string head(unread.substr(0, headEnd + 2));
-	for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+	for (char& c : head) c = Poco::Ascii::toLower(c);
 	if (head.find("\ntransfer-encoding:") != std::string::npos || head.find("\nexpect:") != std::string::npos) return Request::ForWorker;
 	std::size_t length = 0;
 	const std::size_t field = head.find("\ncontent-length:");
