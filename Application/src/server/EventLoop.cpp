@@ -110,6 +110,13 @@ void EventLoop::unwatch(int fd)
 }
 
 
+void EventLoop::due(Watcher& watcher, Clock::time_point deadline)
+{
+	watcher.deadline = deadline;
+	if (deadline < _earliest) _earliest = deadline;
+}
+
+
 void EventLoop::stopAll(bool abortCurrent)
 {
 	// A watcher may release itself, or others, while it is told.
@@ -181,9 +188,14 @@ void EventLoop::sweep()
 {
 	const Clock::time_point now = Clock::now();
 	_nextSweep = now + sweepInterval;
+	if (now < _earliest) return;
 	std::vector<Watcher*> expired;
+	_earliest = Clock::time_point::max();
 	for (Watcher* watcher : _watchers)
+	{
 		if (watcher->deadline <= now) expired.push_back(watcher);
+		else if (watcher->deadline < _earliest) _earliest = watcher->deadline;
+	}
 	for (Watcher* watcher : expired)
 		if (_watchers.count(watcher)) watcher->expired();
 }

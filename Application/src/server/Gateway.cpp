@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <sched.h>
 #include <thread>
 
 namespace AILoad {
@@ -26,6 +27,16 @@ std::string randomViaMarker()
 	char hex[2 * sizeof(bytes) + 1];
 	for (std::size_t i = 0; i < sizeof(bytes); ++i) std::snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
 	return std::string("aiload-") + hex;
+}
+
+int usableCpus()
+{
+	// The CPUs this process may run on (taskset, a container's cpuset), not all the
+	// machine's: two loops on one CPU would wait for each other's time slices.
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	if (::sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+	return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 } // namespace
@@ -81,7 +92,7 @@ void Gateway::start()
 	}
 
 	_handlers = std::make_unique<GatewayRequestHandlerFactory>(*this);
-	const int loops = _settings.eventLoops > 0 ? _settings.eventLoops : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+	const int loops = _settings.eventLoops > 0 ? _settings.eventLoops : usableCpus();
 	for (int i = 0; i < loops; ++i) _loops.push_back(std::make_unique<EventLoop>(i));
 	_listener = new Listener(socket, *this, _loops);
 	_port = socket.address().port();

@@ -36,8 +36,8 @@ public:
 	struct ServerSettings
 		/// From etc/aiload.properties (`aiload.server.*`); sized for many long-lived streams.
 	{
-		int eventLoops = 0;   /// threads that hold the waits (docs/performance.md, "Serving core"); 0: one per core
-		int minThreads = 8;   /// workers: they read requests and run handlers, and wait for nothing else but an upstream's answer
+		int eventLoops = 0;   /// threads that hold the waits (docs/performance.md, "Serving core"); 0: one per CPU the process may use
+		int minThreads = 8;   /// workers: only what may block (a connect, a chunked or large body); see docs/performance.md
 		int maxThreads = 4096;
 		int stackSize = 256 * 1024;   /// a relay needs little stack; 8 MiB each would waste memory
 		int backlog = 1024;

@@ -69,7 +69,7 @@ void GatewayConnection::waitForRequest(Poco::Timespan idle, Poco::Timespan reque
 	_requestDeadline = now + toDuration(requestAllowance + _gateway.settings().requestTimeout);
 	if (_session.hasUnread() && _session.headBuffered() && _session.bufferedRequest() != ClientSession::Request::BodyComing)
 		return dispatch();  // pipelined
-	deadline = _session.hasUnread() ? _requestDeadline : _idleUntil;
+	_loop.due(*this, _session.hasUnread() ? _requestDeadline : _idleUntil);
 	// One-shot: once it fires, the socket is quiet until the request has been answered.
 	if (_registered)
 		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
@@ -113,7 +113,7 @@ void GatewayConnection::ready(int slot, unsigned events)
 		if (_session.bufferedRequest() != ClientSession::Request::BodyComing) return dispatch();
 		[[fallthrough]];  // a small body on its way: it comes here, not to a worker
 	case ClientSession::Intake::Partial:
-		if (_session.hasUnread()) deadline = _requestDeadline;  // a request has begun: it must be complete in time
+		if (_session.hasUnread()) _loop.due(*this, _requestDeadline);  // a request has begun: it must be complete in time
 		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
 		return;
 	}
@@ -182,7 +182,7 @@ void GatewayConnection::stopping(bool abortCurrent)
 void GatewayConnection::dispatch()
 {
 	_state = State::Serving;
-	deadline = EventLoop::Clock::time_point::max();  // the worker's deadline is ClientDeadlines'
+	_loop.due(*this, EventLoop::Clock::time_point::max());  // the worker's deadline is ClientDeadlines'
 	_gateway.requestStarted();
 	if (_session.bufferedRequest() == ClientSession::Request::Whole)
 	{
@@ -246,7 +246,7 @@ void GatewayConnection::waitForUpstream()
 	_loop.watch(_upstreamFd, EPOLLIN, this, 1);
 	_watchingClient = true;
 	_loop.change(_fd, EPOLLIN, this);  // a client that leaves ends the wait
-	deadline = EventLoop::Clock::now() + toDuration(_response->waitTimeout());
+	_loop.due(*this, EventLoop::Clock::now() + toDuration(_response->waitTimeout()));
 }
 
 
@@ -256,7 +256,7 @@ void GatewayConnection::resume(GatewayResponse::Wait wait)
 	_upstreamFd = -1;
 	_loop.change(_fd, EPOLLONESHOT, this);  // quiet until the answer is on its way
 	_state = State::Serving;
-	deadline = EventLoop::Clock::time_point::max();
+	_loop.due(*this, EventLoop::Clock::time_point::max());
 	// The handler goes on here, on the loop, up to its next wait (or continues on a worker).
 	GatewayResponse::Resume resume = _response->takeResume();
 	_response->setOnLoop(true);
@@ -267,7 +267,7 @@ void GatewayConnection::resume(GatewayResponse::Wait wait)
 
 void GatewayConnection::startWorker()
 {
-	deadline = EventLoop::Clock::time_point::max();
+	_loop.due(*this, EventLoop::Clock::time_point::max());
 	try
 	{
 		_gateway.workers().start(*this);
@@ -288,7 +288,7 @@ void GatewayConnection::startWorker()
 void GatewayConnection::relayed()
 {
 	if (_relay->done()) return finishRequest();
-	deadline = _relay->deadline();
+	_loop.due(*this, _relay->deadline());
 }
 
 
@@ -471,7 +471,7 @@ void GatewayConnection::linger()
 {
 	_state = State::Lingering;
 	_discarded = 0;
-	deadline = EventLoop::Clock::now() + std::chrono::seconds(2);
+	_loop.due(*this, EventLoop::Clock::now() + std::chrono::seconds(2));
 	_loop.change(_fd, EPOLLIN, this);
 }
 
