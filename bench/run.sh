@@ -1,30 +1,46 @@
 #!/usr/bin/env bash
 # bench/run.sh: AILoad's performance benchmark (docs/performance.md explains the method).
 #
-#   bench/run.sh [all|throughput|streams|profile] [--quick] [options]
+#   bench/run.sh [all|throughput|streams|streams9000|idle|profile] [--quick] [options]
 #
 #   throughput  wrk against (a) the mock upstream directly, (b) nginx as a round-robin proxy
 #               over two upstreams (also with a pool of upstream connections), (c) AILoad
 #               over the same two; plain and streamed (SSE) completions; 1 and 64 connections.
 #               Prints requests/s, p50 and p99, and AILoad's ratio to nginx.
 #   streams     N concurrent slow SSE streams (default 2000, an event every 100 ms for 30 s),
-#               straight to the upstreams, then through nginx, then through AILoad: errors,
-#               the proxies' peak RSS, threads and CPU, and the delay each adds per event.
-#   all         both (the default; about 4 minutes, --quick about 1).
-#   profile     not part of `all`: syscalls (strace -c) and instructions (valgrind
-#               callgrind) per plain request, nginx next to AILoad; about 2 minutes.
+#               opened at 1000 a second, straight to the upstreams, then through nginx, then
+#               through AILoad: errors, first byte p50 and p99, the proxies' peak RSS, threads
+#               and CPU, and the delay each adds per event. Then the verdicts of the target the
+#               interval belongs to: 100 ms, the 2000-stream target (zero errors, peak RSS
+#               < 300 MB, added p99 per event < 1 ms); 1000 ms, the 9000-stream target (zero
+#               errors, first byte p99 within 50 ms of nginx's, peak RSS < 300 MB, threads < 64,
+#               CPU per relayed event <= 1.2x nginx's).
+#   streams9000 exactly the 9000-stream target: streams --streams=9000 --interval-ms=1000,
+#               one event a second on each for 30 s (--stream-seconds may change that),
+#               opened at 1000 a second; about 2 minutes.
+#   all         throughput and streams (the default; about 4 minutes, --quick about 1).
+#   idle        not part of `all`: wrk, plain completions over 64 connections, against
+#               nginx-pooled and AILoad, each without and then with 15,000 idle keep-alive
+#               client connections (bench/idle-clients.cpp: each made one plain request and
+#               stays open); requests/s, p50, p99, and whether AILoad's latency with them is
+#               no worse than 1.2x without. AILoad runs with keepAliveTimeout=300 and nginx
+#               with keepalive_timeout 300s here, so that the idle ones stay. About 1 minute.
+#   profile     not part of `all`: per plain request, nginx next to AILoad: syscalls
+#               (strace -c), context switches and CPU time (/proc/PID/task/*), instructions
+#               (valgrind callgrind); about 1.5 minutes.
 #
 # Options: --quick  --duration=S (each wrk run, default 5)  --streams=N (2000)
-#          --stream-seconds=S (30)  --interval-ms=MS (100)  --keep (keep the work folder)
+#          --stream-seconds=S (30)  --interval-ms=MS (100)  --idle=N (idle connections, 15000)
+#          --idle-rate=N (idle connections opened a second, 2000)  --keep (keep the work folder)
 # Environment: BENCH_PORT_BASE (default 18400; ports BASE+1 .. BASE+42 on 127.0.0.1),
 #              AILOAD_BIN (default build/Application/aiload; it is built when missing),
-#              AILOAD_STREAM_OPTS (-D options for AILoad in the streams mode; default: none up
-#              to 4000 streams (the shipped maxThreads, 4096, holds them), else maxThreads=N+64).
+#              AILOAD_STREAM_OPTS (-D options for AILoad in the streams modes; default: none).
 #
 # It installs what it lacks from Debian (nginx-light, libnginx-mod-http-echo, wrk, g++),
 # runs everything on 127.0.0.1, pins the server under test to CPU 0 and the load
-# generator (and the mock upstreams, when they are not what is measured) to CPU 1, and
-# stops everything it started when it ends.
+# generator (and the mock upstreams, when they are not what is measured) to CPU 1, raises
+# the limit of open files (ulimit -n) to what the mode needs, and stops everything it
+# started when it ends.
 set -euo pipefail
 
 MODE=all
@@ -32,21 +48,38 @@ QUICK=0
 DURATION=""
 STREAMS=""
 STREAM_SECONDS=""
-INTERVAL_MS=100
+INTERVAL_MS=""
+IDLE=15000
+IDLE_RATE=2000
 KEEP=0
 for arg in "$@"; do
 	case "$arg" in
-	all|throughput|streams|profile) MODE=$arg ;;
+	all|throughput|streams|streams9000|idle|profile) MODE=$arg ;;
 	--quick) QUICK=1 ;;
 	--duration=*) DURATION=${arg#*=} ;;
 	--streams=*) STREAMS=${arg#*=} ;;
 	--stream-seconds=*) STREAM_SECONDS=${arg#*=} ;;
 	--interval-ms=*) INTERVAL_MS=${arg#*=} ;;
+	--idle=*) IDLE=${arg#*=} ;;
+	--idle-rate=*) IDLE_RATE=${arg#*=} ;;
 	--keep) KEEP=1 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
 	esac
 done
+for value in "$DURATION" "$STREAMS" "$STREAM_SECONDS" "$INTERVAL_MS" "$IDLE" "$IDLE_RATE"; do
+	case "$value" in
+	*[!0-9]*|0*) echo "bench/run.sh: $value is not a positive whole number" >&2; exit 2 ;;
+	esac
+done
+if [ "$MODE" = streams9000 ]; then  # the 9000-stream target, nothing else
+	if [ "${STREAMS:-9000}" != 9000 ] || [ "${INTERVAL_MS:-1000}" != 1000 ]; then
+		echo "bench/run.sh: streams9000 runs 9000 streams, an event every 1000 ms; use streams --streams=N --interval-ms=MS for others" >&2
+		exit 2
+	fi
+	MODE=streams; STREAMS=9000; INTERVAL_MS=1000; : "${STREAM_SECONDS:=30}"
+fi
+: "${INTERVAL_MS:=100}"
 if [ "$QUICK" = 1 ]; then
 	: "${DURATION:=2}" "${STREAMS:=300}" "${STREAM_SECONDS:=5}"
 else
@@ -86,9 +119,29 @@ fi
 CPUS=$(nproc)
 if [ "$CPUS" -ge 2 ]; then SERVER_CPU=0; LOAD_CPU=1; else SERVER_CPU=0; LOAD_CPU=0; log "Only one CPU: server and load share it."; fi
 
-# 2000 streams need ~4000 descriptors in AILoad and 2000 in the client.
-ulimit -Hn 65536 2>/dev/null || true
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# Open files. A proxied stream takes two descriptors in the proxy (its client's and its
+# upstream's), one in sse-client and one in an sse-upstream; an idle connection one in the proxy
+# and one in idle-clients. Everything the script starts is its child and inherits the limit.
+NOFILE_NEED=1024
+case $MODE in
+all|streams) NOFILE_NEED=$(( 2 * STREAMS + 1024 )) ;;
+idle) NOFILE_NEED=$(( IDLE + 1024 )) ;;
+esac
+nofile_want=$(( NOFILE_NEED > 65536 ? NOFILE_NEED : 65536 ))
+ulimit -Hn "$nofile_want" 2>/dev/null || true  # needs root (CAP_SYS_RESOURCE) to go up
+nofile_hard=$(ulimit -Hn)
+if [ "$nofile_hard" = unlimited ] || [ "$nofile_hard" -ge "$nofile_want" ]; then ulimit -n "$nofile_want"; else ulimit -n "$nofile_hard"; fi
+NOFILE=$(ulimit -n)
+if [ "$NOFILE" -lt "$NOFILE_NEED" ]; then
+	log "Open files are limited to $NOFILE (hard limit; raising it needs root or CAP_SYS_RESOURCE) where this"
+	log "run needs about $NOFILE_NEED: expect connect errors. Run as root, or raise the hard limit (limits.conf)."
+fi
+# nginx counts its client and upstream connections alike against worker_connections, and
+# once fewer than 1/16 of them are free it closes idle keep-alive clients (32 at a time):
+# room to spare, up to the limit of open files (beyond it nginx warns at start).
+NGINX_CONNECTIONS=$(( NOFILE_NEED * 5 / 4 > 16384 ? NOFILE_NEED * 5 / 4 : 16384 ))
+[ "$NGINX_CONNECTIONS" -le "$NOFILE" ] || NGINX_CONNECTIONS=$NOFILE
+NGINX_KEEPALIVE=60s  # keepalive_timeout of the nginx proxy; the idle mode raises it
 
 WORK=$(mktemp -d /tmp/aiload-bench.XXXXXX)
 mkdir -p "$WORK/tmp"
@@ -110,6 +163,7 @@ PLUGINS="$(dirname "$AILOAD_BIN")/../lib/aiload/plugins"
 [ -d "$PLUGINS" ] && cp -r "$PLUGINS" "$WORK/lib/aiload/"
 g++ -O2 -std=c++17 -o "$WORK/sse-upstream" bench/sse-upstream.cpp
 g++ -O2 -std=c++17 -o "$WORK/sse-client" bench/sse-client.cpp
+[ "$MODE" != idle ] || g++ -O2 -std=c++17 -o "$WORK/idle-clients" bench/idle-clients.cpp
 
 BASE=${BENCH_PORT_BASE:-18400}
 UP1=$((BASE + 1)); UP2=$((BASE + 2)); NGINX=$((BASE + 10)); NGINX_KA=$((BASE + 11))
@@ -148,7 +202,8 @@ stop_pid() {  # TERM (again each second: a signal sent while a program starts ca
 render() {  # template output [upstream1 upstream2 port pooled-port name]
 	local up1=${3:-$UP1} up2=${4:-$UP2} port=${5:-$NGINX} pooled=${6:-$NGINX_KA} name=${7:-proxy}
 	sed -e "s#@DIR@#$WORK#g" -e "s/@UP1@/$up1/g" -e "s/@UP2@/$up2/g" -e "s/@PORT_KA@/$pooled/g" \
-		-e "s/@PORT@/$port/g" -e "s#/proxy\\([.-]\\)#/$name\\1#g" "$1" > "$2"
+		-e "s/@PORT@/$port/g" -e "s/@NOFILE@/$NOFILE/g" -e "s/@CONNECTIONS@/$NGINX_CONNECTIONS/g" \
+		-e "s/@KEEPALIVE_TIMEOUT@/$NGINX_KEEPALIVE/g" -e "s#/proxy\\([.-]\\)#/$name\\1#g" "$1" > "$2"
 }
 
 aiload_config() {  # file, port, upstream port 1, upstream port 2
@@ -188,7 +243,7 @@ echo
 
 # The canned nginx upstream (two ports), nginx as a proxy (plain and pooled) and AILoad,
 # each pinned; sets UPSTREAM_PID and NGINX_PID (AILOAD_PID is set by start_aiload).
-start_mock_and_proxies() {
+start_mock_and_proxies() {  # [extra -D options for AILoad...]
 	render bench/upstream.nginx.conf "$WORK/upstream.conf"
 	render bench/proxy.nginx.conf "$WORK/proxy.conf"
 	taskset -c "$LOAD_CPU" nginx -c "$WORK/upstream.conf" -e "$WORK/upstream-error.log" &
@@ -196,7 +251,7 @@ start_mock_and_proxies() {
 	taskset -c "$SERVER_CPU" nginx -c "$WORK/proxy.conf" -e "$WORK/proxy-error.log" &
 	NGINX_PID=$!; PIDS+=("$NGINX_PID")
 	aiload_config "$WORK/aiload.json" "$AILOAD" "$UP1" "$UP2"
-	start_aiload "$WORK/aiload.json" "$WORK/aiload.log"
+	start_aiload "$WORK/aiload.json" "$WORK/aiload.log" "$@"
 }
 
 # --- throughput -----------------------------------------------------------------------
@@ -286,7 +341,7 @@ sse_pass() {  # label ports server-pid|""
 		t0=$(cpu_ticks "$pid")
 	fi
 	b0=$(cpu_busy); wall=$(date +%s%N)
-	out=$(taskset -c "$LOAD_CPU" "$WORK/sse-client" "$ports" /v1/chat/completions "$TOKEN" "$STREAMS" "$STREAMS" "$EVENTS" $(( STREAM_SECONDS + 60 )))
+	out=$(taskset -c "$LOAD_CPU" "$WORK/sse-client" "$ports" /v1/chat/completions "$TOKEN" "$STREAMS" "$STREAMS" "$EVENTS" "$STREAM_DEADLINE")
 	b1=$(cpu_busy); wall=$(( $(date +%s%N) - wall ))
 	PASS_CPU=-1; PASS_TICKS=0; PASS_RSS=-1; PASS_THREADS=-1
 	if [ -n "$pid" ]; then
@@ -304,10 +359,13 @@ sse_pass() {  # label ports server-pid|""
 }
 
 streams() {
-	echo "$STREAMS concurrent SSE streams, $EVENTS events each, one every $INTERVAL_MS ms (ramp-up $STREAMS ms); the"
-	echo "client and two slow upstreams on CPU $LOAD_CPU, the proxy on CPU $SERVER_CPU; straight to the upstreams, then"
-	echo "through nginx, then through AILoad"
-	local lifetime=$(( (STREAM_SECONDS + 60) * 4 ))
+	# Streams open at 1000 a second (the client spreads them over STREAMS ms).
+	local ramp_s=$(( (STREAMS + 999) / 1000 ))
+	STREAM_DEADLINE=$(( STREAM_SECONDS + ramp_s + 60 ))
+	echo "$STREAMS concurrent SSE streams, $EVENTS events each, one every $INTERVAL_MS ms, opened at 1000 a second"
+	echo "(ramp-up $STREAMS ms); the client and two slow upstreams on CPU $LOAD_CPU, the proxy on CPU $SERVER_CPU;"
+	echo "straight to the upstreams, then through nginx, then through AILoad (open files: $NOFILE each)"
+	local lifetime=$(( STREAM_DEADLINE * 4 ))
 	taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE1" "$INTERVAL_MS" "$EVENTS" "$lifetime" > "$WORK/sse1.log" &
 	local sse1=$!; PIDS+=("$sse1")
 	taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE2" "$INTERVAL_MS" "$EVENTS" "$lifetime" > "$WORK/sse2.log" &
@@ -315,13 +373,10 @@ streams() {
 	render bench/proxy.nginx.conf "$WORK/proxy-streams.conf" "$SSE1" "$SSE2" "$NGINX_S" "$NGINX_S_KA" proxy-streams
 	taskset -c "$SERVER_CPU" nginx -c "$WORK/proxy-streams.conf" -e "$WORK/proxy-streams-error.log" &
 	local nginx_pid=$!; PIDS+=("$nginx_pid")
-	# A stream holds an AILoad thread for its whole life. The shipped maxThreads (4096) covers
-	# the default 2000 streams; past it, allow one per stream. AILOAD_STREAM_OPTS replaces this.
-	local threads=$(( STREAMS + 64 )) opts=()
-	local default_opts=""
-	[ "$threads" -le 4096 ] || default_opts="-Daiload.server.maxThreads=$threads -Daiload.server.maxQueued=$threads -Daiload.server.backlog=4096"
-	read -r -a opts <<<"${AILOAD_STREAM_OPTS-$default_opts}"
-	echo "AILoad: etc/aiload.properties ${opts[*]:-(no overrides)}"
+	# Streams wait in AILoad's event loops, not in threads: the shipped settings hold any number.
+	local opts=()
+	read -r -a opts <<<"${AILOAD_STREAM_OPTS-}"
+	echo "nginx: worker_connections $NGINX_CONNECTIONS; AILoad: etc/aiload.properties ${opts[*]:-(no overrides)}"
 	aiload_config "$WORK/aiload-streams.json" "$AILOAD_S" "$SSE1" "$SSE2"
 	start_aiload "$WORK/aiload-streams.json" "$WORK/aiload-streams.log" "${opts[@]}"
 	wait_port "$SSE1"; wait_port "$SSE2"; wait_port "$NGINX_S"; wait_port "$AILOAD_S"
@@ -331,9 +386,11 @@ streams() {
 	sse_pass "nginx " "$NGINX_S" "$nginx_pid"; nginx=$PASS_LINE
 	sse_pass "AILoad" "$AILOAD_S" "$AILOAD_PID"; via=$PASS_LINE
 	echo
-	awk -v d="$direct" -v x="$nginx" -v v="$via" -v hz="$TICKS" -v n="$STREAMS" '
+	awk -v d="$direct" -v x="$nginx" -v v="$via" -v hz="$TICKS" -v n="$STREAMS" -v iv="$INTERVAL_MS" '
 		function get(s, k) { return match(s, "(^| )" k "=[-0-9]+") ? substr(s, RSTART + length(k) + 1 + (RSTART > 1), RLENGTH - length(k) - 1 - (RSTART > 1)) + 0 : -1 }
 		function row(label, a, b, c, fmt) { printf "  %-34s " fmt " " fmt " " fmt "\n", label, a, b, c }
+		function per_event(s) { return get(s, "events") > 0 ? get(s, "ticks") / hz * 1e6 / get(s, "events") : -1 }
+		function verdict(label, ok, figure) { printf "    %-46s %-7s %s\n", label, (ok ? "met" : "MISSED"), figure }
 		BEGIN {
 			printf "  %-34s %12s %12s %12s\n", "", "direct", "nginx", "AILoad"
 			row("streams with an error", get(d, "errors"), get(x, "errors"), get(v, "errors"), "%12d")
@@ -345,18 +402,143 @@ streams() {
 				printf "  %-34s %12s %+12.1f %+12.1f\n", "  added by the proxy", "", b - a, c - a
 			}
 			row("first byte p50 (ms)", get(d, "fb50_ns") / 1e6, get(x, "fb50_ns") / 1e6, get(v, "fb50_ns") / 1e6, "%12.2f")
+			row("first byte p99 (ms)", get(d, "fb99_ns") / 1e6, get(x, "fb99_ns") / 1e6, get(v, "fb99_ns") / 1e6, "%12.2f")
 			printf "  %-34s %12s %12.1f %12.1f\n", "proxy peak RSS (MB)", "", get(x, "rss") / 1024, get(v, "rss") / 1024
 			printf "  %-34s %12s %12d %12d\n", "proxy peak threads", "", get(x, "threads"), get(v, "threads")
 			printf "  %-34s %12s %12d %12d\n", "proxy CPU (% of one core)", "", get(x, "cpu"), get(v, "cpu")
-			printf "  %-34s %12s %12.1f %12.1f\n", "proxy CPU per event (us)", "", get(x, "ticks") / hz * 1e6 / get(x, "events"), get(v, "ticks") / hz * 1e6 / get(v, "events")
+			printf "  %-34s %12s %12.1f %12.1f\n", "proxy CPU per event (us)", "", per_event(x), per_event(v)
 			printf "  %-34s %12d %12d %12d\n", "others on the proxy CPU (%)", get(d, "other"), get(x, "other"), get(v, "other")
-			e = get(v, "errors"); added = (get(v, "p99_ns") - get(d, "p99_ns")) / 1e6
-			printf "\n  AILoad targets: zero errors %s; peak RSS < 300 MB %s; added p99 < 1 ms %s\n",
-				(e == 0 ? "met" : "MISSED (" e ")"), (get(v, "rss") / 1024 < 300 ? "met" : "MISSED"), (added < 1 ? "met" : "MISSED")
-			if (n != 2000) print "  (the targets are for 2000 streams; this run held " n ")"
+			e = get(v, "errors"); rss = get(v, "rss") / 1024
+			if (iv == 1000) {
+				print "\n  AILoad against the 9000-stream target (an event a second on each, opened at 1000 a second):"
+				fb = (get(v, "fb99_ns") - get(x, "fb99_ns")) / 1e6
+				threads = get(v, "threads")
+				ratio = per_event(x) > 0 ? per_event(v) / per_event(x) : -1
+				verdict("zero errors", e == 0, sprintf("(%d)", e))
+				verdict("first byte p99 within 50 ms of nginx'\''s", fb <= 50, sprintf("(%+.1f ms: %.1f against %.1f)", fb, get(v, "fb99_ns") / 1e6, get(x, "fb99_ns") / 1e6))
+				verdict("peak RSS < 300 MB", rss < 300, sprintf("(%.1f MB)", rss))
+				verdict("threads < 64", threads >= 0 && threads < 64, sprintf("(peak %d)", threads))
+				verdict("CPU per relayed event <= 1.2x nginx'\''s", ratio >= 0 && ratio <= 1.2, sprintf("(%.2fx: %.1f us against %.1f)", ratio, per_event(v), per_event(x)))
+				if (n != 9000) print "  (the target is for 9000 streams; this run held " n ")"
+			} else {
+				print "\n  AILoad against the 2000-stream target (an event every 100 ms on each):"
+				added = (get(v, "p99_ns") - get(d, "p99_ns")) / 1e6
+				verdict("zero errors", e == 0, sprintf("(%d)", e))
+				verdict("peak RSS < 300 MB", rss < 300, sprintf("(%.1f MB)", rss))
+				verdict("added p99 per event < 1 ms", added < 1, sprintf("(%+.2f ms; nginx %+.2f ms)", added, (get(x, "p99_ns") - get(d, "p99_ns")) / 1e6))
+				if (n != 2000 || iv != 100) print "  (the target is for 2000 streams, an event every 100 ms; this run held " n ", an event every " iv " ms)"
+			}
 		}'
+	! grep -q 'worker_connections are not enough' "$WORK/proxy-streams-error.log" 2>/dev/null \
+		|| echo "  (nginx ran short of worker_connections: see $WORK/proxy-streams-error.log with --keep)"
 	kill "$sse1" "$sse2" "$nginx_pid" "$AILOAD_PID" 2>/dev/null || true
 	wait "$sse1" "$sse2" "$nginx_pid" "$AILOAD_PID" 2>/dev/null || true
+	echo
+}
+
+# --- idle -----------------------------------------------------------------------------
+# One wrk run of plain completions (after a warm-up) against a port; sets W_RPS, W_P50, W_P99
+# (us), W_ERR, W_REQ and, for the server's pid, W_CPU and W_OTHER (% of its CPU).
+wrk_run() {  # port server-pid connections
+	local url="http://127.0.0.1:$1/v1/chat/completions" pid=$2 conns=$3 out line t0 t1 b0 b1 wall
+	BENCH_TOKEN="$TOKEN" BENCH_STREAM=0 taskset -c "$LOAD_CPU" wrk -t1 -c"$conns" -d"${WARMUP}s" -s bench/wrk.lua "$url" > /dev/null
+	t0=$(cpu_ticks "$pid"); b0=$(cpu_busy); wall=$(date +%s%N)
+	out=$(BENCH_TOKEN="$TOKEN" BENCH_STREAM=0 taskset -c "$LOAD_CPU" wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 10s -s bench/wrk.lua "$url")
+	t1=$(cpu_ticks "$pid"); b1=$(cpu_busy); wall=$(( $(date +%s%N) - wall ))
+	line=$(grep '^BENCH ' <<<"$out") || { log "wrk printed no summary: $out"; exit 1; }
+	W_RPS=$(sed 's/.*rps=\([^ ]*\).*/\1/' <<<"$line")
+	W_P50=$(sed 's/.*p50=\([^ ]*\).*/\1/' <<<"$line")
+	W_P99=$(sed 's/.*p99=\([^ ]*\).*/\1/' <<<"$line")
+	W_REQ=$(sed 's/.*requests=\([^ ]*\).*/\1/' <<<"$line")
+	W_ERR=$(sed 's/.*errors=\([^ ]*\).*/\1/' <<<"$line")
+	W_CPU=$(( (t1 - t0) * 100 * 1000000000 / TICKS / wall ))
+	W_OTHER=$(( (b1 - b0 - t1 + t0) * 100 * 1000000000 / TICKS / wall ))
+	[ "$W_OTHER" -ge 0 ] || W_OTHER=0
+}
+
+idle() {
+	local conns=64 ka=300
+	NGINX_KEEPALIVE=${ka}s
+	start_mock_and_proxies "-Daiload.server.keepAliveTimeout=$ka"
+	local upstream_pid=$UPSTREAM_PID nginx_pid=$NGINX_PID
+	wait_port "$UP1"; wait_port "$UP2"; wait_port "$NGINX_KA"; wait_port "$AILOAD"
+	local check
+	check=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AILOAD/v1/chat/completions" \
+		-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"model":"auto","messages":[]}')
+	[ "$check" = 200 ] || { log "AILoad answered $check to a test request; see $WORK/aiload.log"; exit 1; }
+
+	echo "wrk, plain completions over $conns connections for $DURATION s (after $WARMUP s of warm-up), without and then with"
+	echo "$IDLE idle keep-alive client connections to the same proxy (bench/idle-clients: each made one plain request"
+	echo "and stays open, idle; opened at $IDLE_RATE a second, before the measured run). The idle connections would be"
+	echo "closed by the keep-alive timeouts (AILoad's aiload.server.keepAliveTimeout is 15 s): AILoad runs with"
+	echo "-Daiload.server.keepAliveTimeout=$ka and nginx with keepalive_timeout ${ka}s here (worker_connections"
+	echo "$NGINX_CONNECTIONS; open files: $NOFILE each). Proxy on CPU $SERVER_CPU; wrk, idle-clients and the mock upstream on CPU $LOAD_CPU."
+	echo
+	declare -A RPS P50 P99 ERR HELD
+	local target port pid idle_pid status key held rss threads ramp_s
+	ramp_s=$(( (IDLE + IDLE_RATE - 1) / IDLE_RATE ))
+	printf '%-14s %6s %10s %9s %9s %7s %8s %7s %8s %8s  %s\n' target idle 'req/s' 'p50 us' 'p99 us' errors 'srv CPU' others 'RSS MB' threads 'idle connections held'
+	for target in nginx-pooled aiload; do
+		case $target in
+		nginx-pooled) port=$NGINX_KA; pid=$nginx_pid ;;
+		aiload) port=$AILOAD; pid=$AILOAD_PID ;;
+		esac
+		for held in 0 "$IDLE"; do
+			status="-"
+			if [ "$held" != 0 ]; then
+				status="$WORK/idle-$target.out"
+				taskset -c "$LOAD_CPU" "$WORK/idle-clients" "$port" /v1/chat/completions "$TOKEN" "$IDLE" "$IDLE_RATE" 30 > "$status" &
+				idle_pid=$!; PIDS+=("$idle_pid")
+				local i ready=""
+				for i in $(seq 1 $(( (ramp_s + 60) * 10 ))); do
+					ready=$(grep '^READY ' "$status" || true)
+					[ -n "$ready" ] && break
+					kill -0 "$idle_pid" 2>/dev/null || break
+					sleep 0.1
+				done
+				[ -n "$ready" ] || { log "idle-clients did not settle its $IDLE connections to $target in $(( ramp_s + 60 )) s: $(tail -1 "$status")"; exit 1; }
+				sleep 1
+			fi
+			key="$target/$held"
+			wrk_run "$port" "$pid" "$conns"
+			RPS[$key]=$W_RPS; P50[$key]=$W_P50; P99[$key]=$W_P99; ERR[$key]=$W_ERR
+			rss=$(status_kb "$pid" VmRSS); threads=$(status_kb "$pid" Threads)
+			if [ "$held" != 0 ]; then
+				# Still held after the measured run? (The last line idle-clients prints, once stopped.)
+				stop_pid "$idle_pid"
+				status=$(grep '^IDLE ' "$status" | tail -1 || true)
+				HELD[$target]=$(sed 's/.* held=\([0-9]*\).*/\1/' <<<"$status")
+				status=$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+					printf "%d of %d (refused %d, closed %d, %d of them while idle, timeout %d)", f["held"], f["of"], f["refused"], f["closed"], f["closed_idle"], f["timeout"] }' <<<"$status")
+				sleep 2  # the proxy closes the $IDLE connections
+			fi
+			printf '%-14s %6s %10.0f %9s %9s %7s %7s%% %6s%% %8.1f %8s  %s\n' "$target" "$held" "$W_RPS" "$W_P50" "$W_P99" "$W_ERR" \
+				"$W_CPU" "$W_OTHER" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$threads" "$status"
+		done
+	done
+	echo "(RSS and threads: the proxy's, right after the measured run; others: the rest of CPU $SERVER_CPU's busy time,"
+	echo " e.g. other jobs on the machine: high means disturbed)"
+	! grep -q 'worker_connections are not enough' "$WORK/proxy-error.log" 2>/dev/null \
+		|| echo "(nginx ran short of worker_connections and closed idle connections: see $WORK/proxy-error.log with --keep)"
+	echo
+	awk -v n="$IDLE" -v full=15000 \
+		-v a50="${P50[aiload/0]}" -v a99="${P99[aiload/0]}" -v b50="${P50[aiload/$IDLE]}" -v b99="${P99[aiload/$IDLE]}" \
+		-v ar="${RPS[aiload/0]}" -v br="${RPS[aiload/$IDLE]}" -v ah="${HELD[aiload]}" -v ae="${ERR[aiload/$IDLE]}" \
+		-v n50="${P50[nginx-pooled/0]}" -v n99="${P99[nginx-pooled/0]}" -v m50="${P50[nginx-pooled/$IDLE]}" -v m99="${P99[nginx-pooled/$IDLE]}" \
+		-v nr="${RPS[nginx-pooled/0]}" -v mr="${RPS[nginx-pooled/$IDLE]}" -v nh="${HELD[nginx-pooled]}" 'BEGIN {
+		printf "With %d idle connections against without (p50 and p99 latency, requests/s):\n", n
+		printf "  nginx-pooled  p50 %.2fx (%d -> %d us), p99 %.2fx (%d -> %d us), requests/s %.2fx; %d of %d held\n", m50 / n50, n50, m50, m99 / n99, n99, m99, mr / nr, nh, n
+		printf "  AILoad        p50 %.2fx (%d -> %d us), p99 %.2fx (%d -> %d us), requests/s %.2fx; %d of %d held\n", b50 / a50, a50, b50, b99 / a99, a99, b99, br / ar, ah, n
+		ok = b50 / a50 <= 1.2 && b99 / a99 <= 1.2
+		why = ""
+		if (ah != n) why = why sprintf("; only %d of the %d idle connections were held through the run", ah, n)
+		if (ae != 0) why = why sprintf("; wrk counted %d errors", ae)
+		printf "\n  AILoad target, latency with %d idle connections no worse than 1.2x without (judged on both p50\n", full
+		printf "  and p99, each <= 1.2x): %s%s\n", (ok && why == "" ? "met" : "MISSED"), why
+		if (n != full) printf "  (the target is for %d idle connections; this run held %d)\n", full, n
+	}'
+	kill "$upstream_pid" "$nginx_pid" "$AILOAD_PID" 2>/dev/null || true
+	wait "$upstream_pid" "$nginx_pid" "$AILOAD_PID" 2>/dev/null || true
 	echo
 }
 
@@ -375,14 +557,65 @@ profile() {
 		taskset -c "$LOAD_CPU" curl -s -K "$WORK/curl.cfg" -H "Authorization: Bearer $TOKEN" \
 			-H 'Content-Type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Say hello."}]}'
 	}
-	echo "System calls per plain request (strace -c -f, $requests requests over one keep-alive connection):"
-	local target pid port
-	for target in nginx nginx-pooled aiload; do
+	# Context switches and CPU time of each of the server's threads: "tid switches cpu-ns" lines
+	# (voluntary + nonvoluntary_ctxt_switches of /proc/PID/task/TID/status, the first field of
+	# its schedstat).
+	task_counters() {  # pid
+		local task switches ns
+		for task in /proc/"$1"/task/*; do
+			switches=$(awk '$1 ~ /^(non)?voluntary_ctxt_switches:$/ { s += $2 } END { print s + 0 }' "$task/status" 2>/dev/null) || continue
+			ns=$(cut -d' ' -f1 "$task/schedstat" 2>/dev/null) || ns=0
+			echo "${task##*/} $switches ${ns:-0}"
+		done
+	}
+	# Differences between two task_counters outputs: "switches cpu-ns threads-gone threads-new".
+	# A thread that ended between them takes its counts with it (reported as gone).
+	counters_delta() {  # before after
+		awk 'FNR == NR { c[$1] = $2; r[$1] = $3; next }
+			{ if ($1 in c) { dc += $2 - c[$1]; dr += $3 - r[$1]; delete c[$1] } else { dc += $2; dr += $3; fresh++ } }
+			END { for (k in c) gone++; printf "%d %d %d %d\n", dc, dr, gone, fresh }' "$1" "$2"
+	}
+	declare -A SYSCALLS INSTRUCTIONS SWITCH1 CPU1 SWITCH64 CPU64
+	local target pid port before after
+	select_target() {  # sets pid and port of $target
 		case $target in
 		nginx) pid=$nginx_pid; port=$NGINX ;;
 		nginx-pooled) pid=$nginx_pid; port=$NGINX_KA ;;
 		aiload) pid=$AILOAD_PID; port=$AILOAD ;;
 		esac
+	}
+	echo "Context switches (voluntary + involuntary) and CPU time per plain request, summed over the server's threads"
+	echo "(/proc/PID/task/*/status and schedstat before and after): $requests requests over one keep-alive connection"
+	echo "(curl; '1 c.'), then wrk over 64 connections for $DURATION s after $WARMUP s of warm-up ('64 c.'):"
+	printf '  %-13s %14s %14s %14s %14s  %s\n' '' 'switches 1 c.' 'CPU us 1 c.' 'switches 64 c.' 'CPU us 64 c.' 'threads (ended, started during the runs)'
+	for target in nginx nginx-pooled aiload; do
+		select_target
+		local gone=0 fresh=0 d
+		before=$(task_counters "$pid"); drive "$port"; after=$(task_counters "$pid")
+		read -r -a d < <(counters_delta <(echo "$before") <(echo "$after"))
+		SWITCH1[$target]=$(awk -v s="${d[0]}" -v n="$requests" 'BEGIN { printf "%.2f", s / n }')
+		CPU1[$target]=$(awk -v s="${d[1]}" -v n="$requests" 'BEGIN { printf "%.1f", s / n / 1000 }')
+		gone=$((gone + d[2])); fresh=$((fresh + d[3]))
+		BENCH_TOKEN="$TOKEN" BENCH_STREAM=0 taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${WARMUP}s" -s bench/wrk.lua "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+		before=$(task_counters "$pid")
+		local out line wrk_requests
+		out=$(BENCH_TOKEN="$TOKEN" BENCH_STREAM=0 taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${DURATION}s" --timeout 10s -s bench/wrk.lua "http://127.0.0.1:$port/v1/chat/completions")
+		after=$(task_counters "$pid")
+		line=$(grep '^BENCH ' <<<"$out") || { log "wrk printed no summary: $out"; exit 1; }
+		wrk_requests=$(sed 's/.*requests=\([^ ]*\).*/\1/' <<<"$line")
+		read -r -a d < <(counters_delta <(echo "$before") <(echo "$after"))
+		SWITCH64[$target]=$(awk -v s="${d[0]}" -v n="$wrk_requests" 'BEGIN { printf "%.2f", s / n }')
+		CPU64[$target]=$(awk -v s="${d[1]}" -v n="$wrk_requests" 'BEGIN { printf "%.1f", s / n / 1000 }')
+		gone=$((gone + d[2])); fresh=$((fresh + d[3]))
+		printf '  %-13s %14s %14s %14s %14s  %s (%d, %d)\n' "$target" "${SWITCH1[$target]}" "${CPU1[$target]}" "${SWITCH64[$target]}" "${CPU64[$target]}" \
+			"$(status_kb "$pid" Threads)" "$gone" "$fresh"
+	done
+	echo "(a thread that ended during a run took its counts with it: the figures are then a lower bound)"
+	echo
+
+	echo "System calls per plain request (strace -c -f, $requests requests over one keep-alive connection):"
+	for target in nginx nginx-pooled aiload; do
+		select_target
 		strace -c -f -q -p "$pid" -o "$WORK/strace-$target.txt" &
 		local tracer=$!
 		sleep 1
@@ -390,7 +623,8 @@ profile() {
 		sleep 0.5
 		kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
 		# strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall
-		awk -v t=$target -v n=$requests '$NF == "total" { printf "  %-13s %5.1f per request:", t, $4 / n }' "$WORK/strace-$target.txt"
+		SYSCALLS[$target]=$(awk -v n=$requests '$NF == "total" { printf "%.1f", $4 / n }' "$WORK/strace-$target.txt")
+		printf '  %-13s %5s per request:' "$target" "${SYSCALLS[$target]}"
 		awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $NF, $4 }' "$WORK/strace-$target.txt" \
 			| sort -k2 -n -r | head -8 | awk -v n=$requests '{ printf " %s %.1f", $1, $2 / n } END { print "" }'
 	done
@@ -418,7 +652,28 @@ profile() {
 		local small large
 		small=$( (callgrind_annotate "$WORK/cg-$target-200.out" 2>/dev/null || true) | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
 		large=$( (callgrind_annotate "$WORK/cg-$target-$requests.out" 2>/dev/null || true) | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-		awk -v t=$target -v s="$small" -v l="$large" -v n=$((requests - 200)) 'BEGIN { printf "  %-13s %8.0f instructions per request (user space)\n", t, (l - s) / n }'
+		INSTRUCTIONS[$target]=$(awk -v s="$small" -v l="$large" -v n=$((requests - 200)) 'BEGIN { printf "%.0f", (l - s) / n }')
+		printf '  %-13s %8s instructions per request (user space)\n' "$target" "${INSTRUCTIONS[$target]}"
+	done
+
+	echo
+	echo "Where the time of a plain request goes, AILoad against nginx (per request; 1 c.: one connection, requests one"
+	echo "after the other; 64 c.: wrk over 64 connections):"
+	printf '  %-34s %12s %13s %12s %14s\n' '' nginx nginx-pooled AILoad 'AILoad/pooled'
+	local label name
+	for name in SYSCALLS INSTRUCTIONS SWITCH1 SWITCH64 CPU1 CPU64; do
+		case $name in
+		SYSCALLS) label="system calls (strace, 1 c.)" ;;
+		INSTRUCTIONS) label="user-space instructions (1 c.)" ;;
+		SWITCH1) label="context switches (1 c.)" ;;
+		SWITCH64) label="context switches (64 c.)" ;;
+		CPU1) label="CPU time, us (1 c.)" ;;
+		CPU64) label="CPU time, us (64 c.)" ;;
+		esac
+		local -n values=$name
+		awk -v l="$label" -v n="${values[nginx]}" -v p="${values[nginx-pooled]}" -v a="${values[aiload]}" \
+			'BEGIN { printf "  %-34s %12s %13s %12s %13.2fx\n", l, n, p, a, (p > 0 ? a / p : 0) }'
+		unset -n values
 	done
 	# Per request = (2000-request run - 200-request run) / 1800, function by function.
 	local n=$((requests - 200))
@@ -440,7 +695,7 @@ profile() {
 	}
 	echo
 	echo "AILoad, instructions per plain request by function, inclusive (callgrind_annotate --inclusive=yes on $WORK/cg-aiload-*.out):"
-	{ per_request --inclusive=yes | grep -v -E 'start_thread|runnableEntry|PooledThread::run|TCPServerDispatcher::run|TCPServerConnection::start|0x0000' | head -30; } || true
+	{ per_request --inclusive=yes | grep -v -E 'start_thread|clone3?$|execute_native_thread_routine|_State_impl<|runnableEntry|PooledThread::run|0x0000' | head -30; } || true
 	echo
 	echo "AILoad, instructions per plain request by function, exclusive:"
 	{ per_request | head -20; } || true
@@ -456,5 +711,6 @@ case $MODE in
 all) throughput; streams ;;
 throughput) throughput ;;
 streams) streams ;;
+idle) idle ;;
 profile) profile ;;
 esac

@@ -180,7 +180,6 @@ void ProxyRequestHandler::tryNext()
 void ProxyRequestHandler::send(const UpstreamConfig& upstream)
 {
 	ProxiedRequest& request = *_request;
-	const GatewayConfig& config = *request.config;
 	GatewayRequest& client = request.client;
 	RequestRecord& record = request.record;
 	if (!record.attempts.empty())  // the one before failed: this is a failover
