@@ -126,18 +126,6 @@ void EventLoop::stopAll(bool abortCurrent)
 }
 
 
-std::size_t EventLoop::watchers() const
-{
-	return _watchers.size();
-}
-
-
-bool EventLoop::inLoopThread() const
-{
-	return std::this_thread::get_id() == _thread.get_id();
-}
-
-
 void EventLoop::run()
 {
 	static Poco::Logger& logger = Poco::Logger::get("AILoad.EventLoop");

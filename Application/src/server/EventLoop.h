@@ -64,9 +64,6 @@ public:
 		/// deadline it knows of has come: 15,000 idle connections cost nothing between.
 	void stopAll(bool abortCurrent);
 		/// Tells each watcher the gateway stops.
-	std::size_t watchers() const;
-
-	bool inLoopThread() const;
 
 private:
 	void run();
