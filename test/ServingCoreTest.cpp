@@ -4,7 +4,10 @@
 #include "MockUpstream.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/Net/StreamSocket.h>
+#include <chrono>
 #include <fstream>
+#include <sys/resource.h>
+#include <thread>
 
 CPPUNIT_TEST_SUITE_REGISTRATION(ServingCoreTest);
 
@@ -193,4 +196,45 @@ void ServingCoreTest::testWaitingForUpstreamsHoldsNoWorker()
 	// A client that leaves still releases its upstream at once.
 	waiting.front().close();
 	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0)));
+}
+
+
+void ServingCoreTest::testSlowReaderCostsNoCpu()
+{
+	MockUpstream a("a");
+	MockBehaviour flood;
+	flood.sseEvents = 50000;  // far more than the sockets between them and the client hold
+	a.setBehaviour(flood);
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+
+	// A client that reads the head and then nothing: the relay waits for it with the
+	// upstream's bytes unread, and waiting costs no CPU (a loop that kept being woken by
+	// the upstream's readable socket would burn a core).
+	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
+	socket.setReceiveBufferSize(4096);  // before connecting: a small window from the start
+	socket.connect(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const std::string request = keptAlive(streamBody);
+	socket.sendBytes(request.data(), static_cast<int>(request.size()));
+	std::string received;
+	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "tok0 ", received, Poco::Timespan(10, 0)));
+	const auto cpu = [] {
+		rusage usage{};
+		::getrusage(RUSAGE_SELF, &usage);
+		return usage.ru_utime.tv_sec * 1000000L + usage.ru_utime.tv_usec + usage.ru_stime.tv_sec * 1000000L + usage.ru_stime.tv_usec;
+	};
+	std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the buffers fill
+	const long before = cpu();
+	std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the client does not read: that is the test
+	const long spent = cpu() - before;
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(spent) + " us of CPU in 1.5 s", spent < 500000);
+
+	// It reads again: the rest comes, all of it.
+	const Poco::Timestamp reading;
+	while (received.find("data: [DONE]") == std::string::npos)
+	{
+		const int n = TestClient::receiveSome(socket, received, Poco::Timespan(10, 0));
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(n) + " after " + std::to_string(reading.elapsed()) + " us, " + std::to_string(received.size()) + " bytes", n > 0);
+	}
+	CPPUNIT_ASSERT(received.find("tok49999 ") != std::string::npos);
 }

@@ -12,6 +12,7 @@ class ServingCoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testStreamsHoldNoThread);
 	CPPUNIT_TEST(testPipelinedRequestsAreAnsweredInOrder);
 	CPPUNIT_TEST(testWaitingForUpstreamsHoldsNoWorker);
+	CPPUNIT_TEST(testSlowReaderCostsNoCpu);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -19,6 +20,7 @@ public:
 	void testStreamsHoldNoThread();
 	void testPipelinedRequestsAreAnsweredInOrder();
 	void testWaitingForUpstreamsHoldsNoWorker();
+	void testSlowReaderCostsNoCpu();
 };
 
 #endif

@@ -122,6 +122,15 @@ ResponseRelay::Step ResponseRelay::pump()
 			_loop->change(_clientFd, events, _watcher, 0);
 			_clientEvents = events;
 		}
+		// Nor is the upstream's socket watched while the client has not taken what came
+		// before: its bytes stay unread, and level-triggered readiness would spin the loop.
+		// (One-shot: a hang-up is reported even for no events, once.)
+		const unsigned upstreamEvents = next == Step::WaitClient ? EPOLLONESHOT : EPOLLIN;
+		if (_upstream && upstreamEvents != _upstreamEvents)
+		{
+			_loop->change(_upstream->fd(), upstreamEvents, _watcher, 1);
+			_upstreamEvents = upstreamEvents;
+		}
 	}
 	return next;
 }
@@ -357,6 +366,7 @@ void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher)
 	_loop = &loop;
 	_watcher = &watcher;
 	if (_upstream) _loop->watch(_upstream->fd(), EPOLLIN, _watcher, 1);
+	_upstreamEvents = EPOLLIN;
 	_clientEvents = ~0u;  // unknown: pump() sets them
 	pump();
 }

@@ -130,6 +130,7 @@ private:
 	EventLoop* _loop = nullptr;
 	EventLoop::Watcher* _watcher = nullptr;
 	unsigned _clientEvents = 0;
+	unsigned _upstreamEvents = 0;
 	bool _watchingClient = true;  /// its readability means it left; not once it sent more (pipelining)
 	EventLoop::Clock::time_point _upstreamActive;
 	EventLoop::Clock::time_point _clientStalled;  /// since when bytes wait for the client; zero: none do
