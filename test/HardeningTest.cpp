@@ -486,7 +486,13 @@ void HardeningTest::testDrainRefusesNewConnections()
 	std::string received;
 	CPPUNIT_ASSERT(TestClient::receiveUntil(stream, "tok0", received, Poco::Timespan(5, 0)));
 
+	const Poco::UInt16 port = gateway.port();  // port() says 0 once the gateway has stopped
 	std::thread stopper([&] { gateway.gateway().stop(Poco::Timespan(3, 0)); });
+	struct Joiner
+	{
+		std::thread& thread;
+		~Joiner() { if (thread.joinable()) thread.join(); }  // also when an assertion throws
+	} joiner{stopper};
 	CPPUNIT_ASSERT(waitUntil([&] { return gateway.gateway().draining(); }, Poco::Timespan(5, 0)));
 	const Poco::Timestamp drainStarted;
 	// A connect may still reach the backlog while the accept thread ends; soon it must be refused.
@@ -495,7 +501,7 @@ void HardeningTest::testDrainRefusesNewConnections()
 	{
 		try
 		{
-			Poco::Net::StreamSocket probe(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+			Poco::Net::StreamSocket probe(Poco::Net::SocketAddress("127.0.0.1", port));
 			return false;
 		}
 		catch (Poco::Net::ConnectionRefusedException&)

@@ -223,7 +223,15 @@ void ServingCoreTest::testSlowReaderCostsNoCpu()
 		::getrusage(RUSAGE_SELF, &usage);
 		return usage.ru_utime.tv_sec * 1000000L + usage.ru_utime.tv_usec + usage.ru_stime.tv_sec * 1000000L + usage.ru_stime.tv_usec;
 	};
-	std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the buffers fill
+	// Until every buffer between the mock and the client is full: the mock sends no more.
+	std::size_t sent = 0;
+	const Poco::Timestamp filling;
+	for (std::size_t now = a.eventSendTimes().size(); now != sent && filling.elapsed() < 30000000; now = a.eventSendTimes().size())
+	{
+		sent = now;
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	}
+	CPPUNIT_ASSERT(sent < 50000);  // it stalled before the end
 	const long before = cpu();
 	std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the client does not read: that is the test
 	const long spent = cpu() - before;
