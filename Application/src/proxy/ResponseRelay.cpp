@@ -29,7 +29,6 @@ ResponseRelay::ResponseRelay(std::unique_ptr<UpstreamSession> upstream, ClientSe
 	_sendTimeout(sendTimeout),
 	_upstreamActive(EventLoop::Clock::now())
 {
-	_upstream->setNonBlocking(true);
 }
 
 

@@ -51,6 +51,8 @@ public:
 		/// Called once, when the relay is done.
 
 	ResponseRelay(std::unique_ptr<UpstreamSession> upstream, ClientSession& client, Poco::Timespan readTimeout, Poco::Timespan sendTimeout);
+		/// The session's reads must not wait (UpstreamSession::setNonBlocking(), which
+		/// ProxyRequestHandler sets once the request is out).
 	~ResponseRelay();
 
 	void startWith(std::string bytes);

@@ -24,7 +24,8 @@ class GatewayConnection final: public EventLoop::Watcher, public Poco::Runnable
 	/// One client connection and its requests, one after the other. It lives in an event
 	/// loop, which owns it (docs/performance.md, "Serving core"):
 	/// - Waiting: the loop reads the next request's head as it comes, without a thread;
-	/// - Serving: a worker thread reads the head and the body and runs the handler (run());
+	/// - Serving: the request is read and its handler run, on the loop when all of it is
+	///   there, else on a worker thread (run());
 	/// - WaitingForUpstream: the handler sent a request upstream; the loop waits for the
 	///   answer (and watches the client), then a worker resumes the handler;
 	/// - Relaying: the loop relays the rest of an upstream's answer (ResponseRelay);
