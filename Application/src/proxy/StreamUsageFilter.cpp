@@ -2,6 +2,7 @@
 
 #include "UsageReader.h"
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 namespace AILoad {
@@ -42,8 +43,27 @@ std::string_view StreamUsageFilter::pass(const char* data, std::size_t size)
 	if (_gaveUp) return std::string_view(data, size);
 	_out.clear();
 	std::size_t begin = 0;  // where the bytes of the current event start in this piece
+	std::size_t nextCR = 0;  // where the next CR is (size: none); searched again once passed
+	bool crSearched = false;
 	for (std::size_t i = 0; i < size; ++i)
 	{
+		if (data[i] != '\n' && data[i] != '\r')
+		{
+			// Most bytes end no line: jump to the next line end with memchr rather than step
+			// the line state machine byte by byte. Most streams have no CR at all.
+			if (!crSearched || nextCR < i)
+			{
+				const void* cr = std::memchr(data + i, '\r', size - i);
+				nextCR = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - data) : size;
+				crSearched = true;
+			}
+			const void* lf = std::memchr(data + i, '\n', nextCR - i);
+			const std::size_t lineEnd = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - data) : nextCR;
+			_atLineStart = false;
+			_afterCR = false;
+			i = lineEnd - 1;
+			continue;
+		}
 		if (!endsEvent(data[i])) continue;
 		const std::string_view rest(data + begin, i + 1 - begin);
 		if (_event.empty())
