@@ -45,15 +45,26 @@ long long nowNs()
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-enum class State { Connecting, Head, Body, Chunked, Held, Refused, Closed, ClosedIdle, Timeout };
+enum class State
+{
+	Connecting,
+	Head,
+	Body,
+	Chunked,
+	Held,
+	Refused,
+	Closed,
+	ClosedIdle,
+	Timeout
+};
 
 struct Conn
 {
 	int fd = -1;
 	State state = State::Connecting;
 	long long started = 0;
-	std::string in;            // the answer's head (then, for a chunked body, its tail)
-	long long remaining = 0;   // body bytes still to come (Content-Length)
+	std::string in; // the answer's head (then, for a chunked body, its tail)
+	long long remaining = 0; // body bytes still to come (Content-Length)
 };
 
 volatile sig_atomic_t g_stop = 0;
@@ -63,8 +74,7 @@ struct Counts
 	int opened = 0, waiting = 0, held = 0, refused = 0, refusedConnect = 0, refusedStatus = 0, closed = 0, closedIdle = 0, timeout = 0;
 	bool operator!=(const Counts& o) const
 	{
-		return opened != o.opened || waiting != o.waiting || held != o.held || refused != o.refused || closed != o.closed ||
-			closedIdle != o.closedIdle || timeout != o.timeout;
+		return opened != o.opened || waiting != o.waiting || held != o.held || refused != o.refused || closed != o.closed || closedIdle != o.closedIdle || timeout != o.timeout;
 	}
 };
 
@@ -84,7 +94,8 @@ int main(int argc, char** argv)
 	const long long rate = std::max(1LL, atoll(argv[5]));
 	const long long answerTimeoutNs = (argc > 6 ? atoll(argv[6]) : 30) * 1000000000LL;
 	signal(SIGPIPE, SIG_IGN);
-	struct sigaction stop{};
+	struct sigaction stop
+	{};
 	stop.sa_handler = [](int) { g_stop = 1; };
 	sigaction(SIGTERM, &stop, nullptr);
 	sigaction(SIGINT, &stop, nullptr);
@@ -100,10 +111,8 @@ int main(int argc, char** argv)
 
 	// The request of bench/wrk.lua (plain).
 	const std::string body = "{\"model\":\"auto\",\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},"
-		"{\"role\":\"user\",\"content\":\"Say hello.\"}],\"temperature\":0.2,\"stream\":false}";
-	const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-		"\r\nContent-Type: application/json\r\nAuthorization: Bearer " + token +
-		"\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+							 "{\"role\":\"user\",\"content\":\"Say hello.\"}],\"temperature\":0.2,\"stream\":false}";
+	const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nContent-Type: application/json\r\nAuthorization: Bearer " + token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 
 	std::vector<Conn> conns(static_cast<size_t>(total));
 	Counts counts;
@@ -122,7 +131,8 @@ int main(int argc, char** argv)
 			c.fd = -1;
 		}
 		if (c.state == State::Held) --counts.held;
-		else --counts.waiting;
+		else
+			--counts.waiting;
 		c.state = state;
 		c.in.clear();
 		c.in.shrink_to_fit();
@@ -130,7 +140,10 @@ int main(int argc, char** argv)
 		{
 		case State::Refused: ++counts.refused; break;
 		case State::Closed: ++counts.closed; break;
-		case State::ClosedIdle: ++counts.closed; ++counts.closedIdle; break;
+		case State::ClosedIdle:
+			++counts.closed;
+			++counts.closedIdle;
+			break;
 		case State::Timeout: ++counts.timeout; break;
 		default: break;
 		}
@@ -223,7 +236,7 @@ int main(int argc, char** argv)
 					settle(c, c.state == State::Held ? State::ClosedIdle : State::Closed);
 					break;
 				}
-				if (c.state == State::Held) continue;  // nothing is expected on an idle connection: ignore it
+				if (c.state == State::Held) continue; // nothing is expected on an idle connection: ignore it
 				size_t i = 0;
 				if (c.state == State::Head)
 				{
@@ -249,7 +262,7 @@ int main(int argc, char** argv)
 					if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos)
 					{
 						c.state = State::Chunked;
-						c.in = "\r\n" + rest;  // the body's tail: it ends in "\r\n0\r\n\r\n"
+						c.in = "\r\n" + rest; // the body's tail: it ends in "\r\n0\r\n\r\n"
 					}
 					else
 					{
@@ -257,7 +270,7 @@ int main(int argc, char** argv)
 						c.remaining = cl == std::string::npos ? 0 : atoll(head.c_str() + cl + 17) - static_cast<long long>(rest.size());
 						c.in.clear();
 					}
-					i = static_cast<size_t>(r);  // all consumed above
+					i = static_cast<size_t>(r); // all consumed above
 				}
 				if (c.state == State::Body)
 				{

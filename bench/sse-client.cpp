@@ -40,8 +40,27 @@ long long nowNs()
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-enum class State { Connecting, Head, ChunkSize, ChunkData, ChunkDataEnd, Trailer, Identity, Done };
-enum class Failure { None, Connect, Status, Broken, ErrorEvent, Count, Timeout };
+enum class State
+{
+	Connecting,
+	Head,
+	ChunkSize,
+	ChunkData,
+	ChunkDataEnd,
+	Trailer,
+	Identity,
+	Done
+};
+enum class Failure
+{
+	None,
+	Connect,
+	Status,
+	Broken,
+	ErrorEvent,
+	Count,
+	Timeout
+};
 
 struct Stream
 {
@@ -49,9 +68,9 @@ struct Stream
 	State state = State::Connecting;
 	Failure failure = Failure::None;
 	std::string head;
-	std::string line;       // SSE line being assembled
-	std::string sizeLine;   // chunk-size line being assembled
-	long long remaining = 0;  // bytes left in the current chunk (or body, for Identity)
+	std::string line; // SSE line being assembled
+	std::string sizeLine; // chunk-size line being assembled
+	long long remaining = 0; // bytes left in the current chunk (or body, for Identity)
 	bool lengthKnown = false;
 	bool sawDone = false;
 	int events = 0;
@@ -89,7 +108,8 @@ void bodyBytes(Stream& s, const char* p, size_t n, long long at)
 			sseLine(s, s.line, at);
 			s.line.clear();
 		}
-		else s.line += p[i];
+		else
+			s.line += p[i];
 	}
 }
 
@@ -161,7 +181,7 @@ void feed(Stream& s, const char* p, size_t n, long long at)
 			}
 			const bool empty = s.sizeLine.empty() || s.sizeLine == "\r";
 			s.sizeLine.clear();
-			if (empty) s.state = State::Done;  // complete
+			if (empty) s.state = State::Done; // complete
 			break;
 		}
 		case State::Identity:
@@ -222,9 +242,9 @@ int main(int argc, char** argv)
 	}
 
 	const std::string body = "{\"model\":\"auto\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Count slowly.\"}]}";
-	const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1" +
-		"\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-		"Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+	const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1" + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
+																														 "Content-Length: "
+		+ std::to_string(body.size()) + "\r\n\r\n" + body;
 
 	g_delays.reserve(static_cast<size_t>(total) * static_cast<size_t>(expectEvents > 0 ? expectEvents : 1));
 	std::vector<Stream> streams(static_cast<size_t>(total));
@@ -246,7 +266,8 @@ int main(int argc, char** argv)
 		if (s.failure == Failure::None)
 		{
 			if (s.state != State::Done || !s.sawDone) s.failure = Failure::Broken;
-			else if (expectEvents >= 0 && s.events != expectEvents) s.failure = Failure::Count;
+			else if (expectEvents >= 0 && s.events != expectEvents)
+				s.failure = Failure::Count;
 		}
 		s.state = State::Done;
 	};
@@ -368,12 +389,12 @@ int main(int argc, char** argv)
 	const int errors = total - failures[0];
 	const size_t samples = g_delays.size();
 	const long long p50 = percentile(g_delays, 50), p90 = percentile(g_delays, 90), p99 = percentile(g_delays, 99),
-		p999 = percentile(g_delays, 99.9);
+					p999 = percentile(g_delays, 99.9);
 	const long long max = g_delays.empty() ? -1 : *std::max_element(g_delays.begin(), g_delays.end());
 	const long long fb50 = percentile(g_firstByte, 50), fb99 = percentile(g_firstByte, 99);
 	printf("streams %d (peak open %d) in %.1f s: %d errors (connect %d, status %d, broken %d, error-event %d, "
-		"event-count %d, timeout %d); %lld events; per-event delay us p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f; "
-		"first byte ms p50 %.2f p99 %.2f\n",
+		   "event-count %d, timeout %d); %lld events; per-event delay us p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f; "
+		   "first byte ms p50 %.2f p99 %.2f\n",
 		total, peakOpen, seconds, errors, failures[1], failures[2], failures[3], failures[4], failures[5], failures[6],
 		totalEvents, p50 / 1e3, p90 / 1e3, p99 / 1e3, p999 / 1e3, max / 1e3, fb50 / 1e6, fb99 / 1e6);
 	printf("SSE streams=%d errors=%d events=%lld samples=%zu p50_ns=%lld p90_ns=%lld p99_ns=%lld p999_ns=%lld max_ns=%lld fb50_ns=%lld fb99_ns=%lld\n",

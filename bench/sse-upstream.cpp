@@ -47,9 +47,9 @@ struct Conn
 	int fd = -1;
 	unsigned long long id = 0;
 	std::string in;
-	std::string out;        // bytes the kernel did not take yet
+	std::string out; // bytes the kernel did not take yet
 	bool streaming = false;
-	bool closing = false;   // close once `out` is written
+	bool closing = false; // close once `out` is written
 	int sent = 0;
 	long long due = 0;
 };
@@ -144,7 +144,8 @@ void schedule(Conn& c)
 	// The second event comes after a random 0.5 to 1.5 intervals, the others one interval
 	// apart: streams started together do not send in lockstep, as real ones do not.
 	if (c.sent == 1) c.due += g_intervalNs / 2 + static_cast<long long>(drand48() * static_cast<double>(g_intervalNs));
-	else c.due += g_intervalNs;
+	else
+		c.due += g_intervalNs;
 	g_timers.push(Timer{c.due, c.fd, c.id});
 }
 
@@ -156,11 +157,11 @@ void onReadable(Conn& c)
 		ssize_t n = recv(c.fd, buf, sizeof(buf), 0);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
 		{
-			closeConn(c);  // the client (or the gateway) went away
+			closeConn(c); // the client (or the gateway) went away
 			return;
 		}
 		if (n < 0) break;
-		if (c.streaming) continue;  // nothing more is expected; discard
+		if (c.streaming) continue; // nothing more is expected; discard
 		c.in.append(buf, static_cast<size_t>(n));
 	}
 	if (c.streaming) return;
@@ -179,7 +180,7 @@ void onReadable(Conn& c)
 	c.in.clear();
 	c.in.shrink_to_fit();
 	if (!send(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-		"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")) return;
+				 "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")) return;
 	c.due = nowNs();
 	if (!sendNext(c)) return;
 	schedule(c);

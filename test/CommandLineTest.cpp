@@ -28,7 +28,7 @@ void CommandLineTest::testHelp()
 	AiloadProcess help({"--properties=" + properties, "--help"}, directory().path());
 	finish(help);
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(help.output(), 0, help.exitCode());
-	for (const char* option: {"--help", "--version", "--check-config", "--properties", "--define", "--daemon", "--pidfile"})
+	for (const char* option : {"--help", "--version", "--check-config", "--properties", "--define", "--daemon", "--pidfile"})
 		CPPUNIT_ASSERT_MESSAGE(std::string(option) + " missing from --help:\n" + help.output(), contains(help.out(), option));
 	// It says which properties file this run uses.
 	CPPUNIT_ASSERT_MESSAGE(help.output(), contains(help.out(), properties));
@@ -67,10 +67,11 @@ void CommandLineTest::testCheckConfigProblems()
 {
 	const std::string configPath = directory().write("config.json",
 		"{\n"
-		"  \"auth_token\": \"" + TOKEN + "\",\n"
-		"  \"models\": [ { \"model\": \"m\", \"base_url\": \"ftp://x\" } ],\n"
-		"  \"server\": { \"port\": 70000 }\n"
-		"}\n");
+		"  \"auth_token\": \""
+			+ TOKEN + "\",\n"
+					  "  \"models\": [ { \"model\": \"m\", \"base_url\": \"ftp://x\" } ],\n"
+					  "  \"server\": { \"port\": 70000 }\n"
+					  "}\n");
 	AiloadProcess check(withProperties(configPath, {"--check-config"}), directory().path());
 	finish(check);
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(check.output(), 1, check.exitCode());
@@ -183,12 +184,12 @@ void CommandLineTest::testSeedsMissingConfig()
 void CommandLineTest::testInvalidConfigDoesNotServe()
 {
 	const Poco::UInt16 port = AiloadProcess::freePort();
-	const std::string text =
-		"{\n"
-		"  \"auth_token\": \"\",\n"
-		"  \"models\": [ { \"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\", \"weight\": -1 } ],\n"
-		"  \"server\": { \"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) + " }\n"
-		"}\n";
+	const std::string text = "{\n"
+							 "  \"auth_token\": \"\",\n"
+							 "  \"models\": [ { \"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\", \"weight\": -1 } ],\n"
+							 "  \"server\": { \"host\": \"127.0.0.1\", \"port\": "
+		+ std::to_string(port) + " }\n"
+								 "}\n";
 	const std::string configPath = directory().write("config.json", text);
 
 	AiloadProcess gateway(withProperties(configPath), directory().path());

@@ -98,11 +98,10 @@ std::string without(std::string text, const std::string& part)
 }
 
 
-const char* const MODELS_ONLY =
-	"{\n"
-	"  \"models\": [ {\"model\": \"m\", \"base_url\": \"https://h/v1\", \"api_key\": \"sk-\\u0041\"} ],\n"
-	"  \"settings\": { \"timeout\": 0.10 }\n"
-	"}\n";
+const char* const MODELS_ONLY = "{\n"
+								"  \"models\": [ {\"model\": \"m\", \"base_url\": \"https://h/v1\", \"api_key\": \"sk-\\u0041\"} ],\n"
+								"  \"settings\": { \"timeout\": 0.10 }\n"
+								"}\n";
 
 
 } // namespace

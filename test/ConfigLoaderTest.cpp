@@ -42,7 +42,7 @@ ConfigLoader::Result parse(const std::string& text)
 std::string lines(const std::vector<std::string>& texts)
 {
 	std::string all;
-	for (const auto& text: texts) all += "\n  " + text;
+	for (const auto& text : texts) all += "\n  " + text;
 	return all;
 }
 
@@ -80,8 +80,7 @@ bool hasLine(const std::vector<std::string>& texts, const std::string& prefix, c
 	/// True if one of the texts starts with the prefix and has more after it (what is
 	/// expected) that mentions the given word.
 {
-	return std::any_of(texts.begin(), texts.end(), [&](const std::string& text)
-	{
+	return std::any_of(texts.begin(), texts.end(), [&](const std::string& text) {
 		return startsWith(text, prefix) && text.size() > prefix.size() && text.find(mentions, prefix.size()) != std::string::npos;
 	});
 }
@@ -102,7 +101,7 @@ std::string namesOf(const GatewayConfig& config)
 	/// The upstream names, comma-separated (so a failed comparison shows them).
 {
 	std::string names;
-	for (const auto& upstream: config.upstreams) names += (names.empty() ? "" : ",") + upstream.name;
+	for (const auto& upstream : config.upstreams) names += (names.empty() ? "" : ",") + upstream.name;
 	return names;
 }
 
@@ -243,11 +242,11 @@ void ConfigLoaderTest::testOptionalModelKeys()
 {
 	GatewayConfig::Ptr config = parseValid(models(
 		entry("\"name\":\"n1\",\"api_key\":\"sk-1\",\"weight\":0,\"enabled\":false,\"rpm\":60,\"rpd\":1000,\"verify_tls\":false,"
-			"\"headers\":{\"HTTP-Referer\":\"https://me.example\",\"X-Title\":\"me\"}"),
+			  "\"headers\":{\"HTTP-Referer\":\"https://me.example\",\"X-Title\":\"me\"}"),
 		"\"auth_token\":\"sk-client\","
 		"\"server\":{\"host\":\"127.0.0.1\",\"port\":8080},"
 		"\"settings\":{\"timeout\":0.5,\"connect_timeout\":3,\"max_attempts\":5,\"ip_affinity_ttl\":60,\"max_body_mb\":1,"
-			"\"trusted_proxies\":[\"10.0.0.1\",\"::1\"],\"strategy_options\":{\"round-robin\":{\"x\":1}}},"
+		"\"trusted_proxies\":[\"10.0.0.1\",\"::1\"],\"strategy_options\":{\"round-robin\":{\"x\":1}}},"
 		"\"groups\":{\"backup\":{\"priority\":1},\"main\":{}}"));
 	const UpstreamConfig& upstream = config->upstreams.at(0);
 	CPPUNIT_ASSERT_EQUAL(std::string("n1"), upstream.name);
@@ -307,8 +306,9 @@ void ConfigLoaderTest::testDefaultNameAvoidsExplicitOne()
 void ConfigLoaderTest::testDuplicateExplicitName()
 {
 	assertOneProblem(models(
-		"{\"name\":\"n\",\"model\":\"a\",\"base_url\":\"https://h/v1\"},"
-		"{\"name\":\"n\",\"model\":\"b\",\"base_url\":\"https://h/v1\"}"), "cfg.json: models[1].name: ", "\"n\"");
+						 "{\"name\":\"n\",\"model\":\"a\",\"base_url\":\"https://h/v1\"},"
+						 "{\"name\":\"n\",\"model\":\"b\",\"base_url\":\"https://h/v1\"}"),
+		"cfg.json: models[1].name: ", "\"n\"");
 	assertOneProblem(models(entry("\"name\":\"\"")), "cfg.json: models[0].name: ");
 }
 
@@ -395,7 +395,7 @@ void ConfigLoaderTest::testSeveralProblemsReported()
 	CPPUNIT_ASSERT(hasLine(result.problems, "cfg.json: models[1].weight: "));
 	CPPUNIT_ASSERT(hasLine(result.problems, "cfg.json: server.port: "));
 	CPPUNIT_ASSERT(hasLine(result.problems, "cfg.json: settings.timeout: "));
-	for (const auto& problem: result.problems)
+	for (const auto& problem : result.problems)
 		CPPUNIT_ASSERT_MESSAGE(problem, problem.find_first_of("\r\n") == std::string::npos);
 }
 
@@ -459,7 +459,7 @@ void ConfigLoaderTest::testProblemsStayOneLine()
 
 void ConfigLoaderTest::testRootNotObject()
 {
-	for (const char* text: {"[]", "\"x\"", "null", "[{\"models\":[]}]"})
+	for (const char* text : {"[]", "\"x\"", "null", "[{\"models\":[]}]"})
 		assertOneProblem(text, "cfg.json: ", "object");
 }
 
@@ -477,7 +477,7 @@ void ConfigLoaderTest::testSecretsNotInProblems()
 	// Keys never appear in error messages, not even a malformed one (docs/reliability.md, "Secrets").
 	const ConfigLoader::Result result = parse(models(entry("\"api_key\":\"sk-secret-value\\n\""), "\"auth_token\":[\"sk-token-value\"]"));
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(lines(result.problems), std::size_t(2), result.problems.size());
-	for (const auto& problem: result.problems)
+	for (const auto& problem : result.problems)
 	{
 		CPPUNIT_ASSERT_MESSAGE(problem, problem.find("sk-secret-value") == std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(problem, problem.find("sk-token-value") == std::string::npos);

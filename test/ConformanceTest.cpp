@@ -21,11 +21,11 @@ namespace {
 
 const std::string chat = "/v1/chat/completions";
 const std::string modelM = R"({"model":"m"})";
-const std::string marker = "malformed-marker";  // in every answer the gateway must not relay
-const std::string closing = "Connection: close\r\n";  // where the test does not watch the gateway close
+const std::string marker = "malformed-marker"; // in every answer the gateway must not relay
+const std::string closing = "Connection: close\r\n"; // where the test does not watch the gateway close
 const Poco::Timespan answerTimeout(5, 0);
-const Poco::Timespan upstreamAnswerTimeout(10, 0);  // the gateway's upstream timeout is 3 s in those tests
-const Poco::Timespan closeGrace(2, 0);  // after a complete answer, how long to wait for the close
+const Poco::Timespan upstreamAnswerTimeout(10, 0); // the gateway's upstream timeout is 3 s in those tests
+const Poco::Timespan closeGrace(2, 0); // after a complete answer, how long to wait for the close
 
 
 struct RawResponse
@@ -33,7 +33,7 @@ struct RawResponse
 {
 	int status = 0;
 	std::string head;
-	std::string body;  // de-chunked
+	std::string body; // de-chunked
 	bool complete = false;
 
 	std::string header(const std::string& name) const
@@ -90,7 +90,7 @@ std::vector<RawResponse> parseResponses(const std::string& bytes, bool closed)
 				if (lineEnd == std::string::npos) break;
 				char* sizeEnd = nullptr;
 				const std::size_t size = std::strtoull(bytes.c_str() + pos, &sizeEnd, 16);
-				if (sizeEnd == bytes.c_str() + pos || (*sizeEnd != '\r' && *sizeEnd != ';')) break;  // garbled: not complete
+				if (sizeEnd == bytes.c_str() + pos || (*sizeEnd != '\r' && *sizeEnd != ';')) break; // garbled: not complete
 				if (size == 0)
 				{
 					const std::size_t end = bytes.compare(lineEnd + 2, 2, "\r\n") == 0 ? lineEnd + 4 : bytes.find("\r\n\r\n", lineEnd + 2);
@@ -126,8 +126,8 @@ struct Exchange
 	/// What a raw client connection received.
 {
 	std::string bytes;
-	bool closed = false;  // the gateway closed (or reset) the connection before the time was up
-	Poco::Timestamp::TimeDiff answeredAfter = -1;  // microseconds until the final answer was complete
+	bool closed = false; // the gateway closed (or reset) the connection before the time was up
+	Poco::Timestamp::TimeDiff answeredAfter = -1; // microseconds until the final answer was complete
 	std::vector<RawResponse> responses;
 
 	RawResponse final() const
@@ -151,7 +151,9 @@ struct Exchange
 		/// The received bytes, printable, for assertion messages.
 	{
 		std::string text;
-		for (char c : bytes.substr(0, 600)) text += c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\0' ? "\\0" : std::string(1, c);
+		for (char c : bytes.substr(0, 600)) text += c == '\r' ? "\\r" : c == '\n' ? "\\n"
+			: c == '\0'                                                           ? "\\0"
+																				  : std::string(1, c);
 		return "[" + text + "]" + (closed ? " closed" : " open");
 	}
 };
@@ -295,7 +297,8 @@ struct ScriptedStage
 	{
 		mock.start();
 		gateway = std::make_unique<GatewayFixture>(config(GatewayFixture::modelEntry("s", scripted.apiBase()) + ","
-			+ GatewayFixture::modelEntry("m", mock.apiBase()), "\"timeout\": 3, \"max_attempts\": 2"));
+				+ GatewayFixture::modelEntry("m", mock.apiBase()),
+			"\"timeout\": 3, \"max_attempts\": 2"));
 	}
 
 	Exchange ask(const std::string& model, const std::string& headerLines = closing) const
@@ -350,7 +353,7 @@ void assertBrokenChunkCutsOffAndDropsConnection(const std::string& brokenTail)
 			return ScriptedReply(answer("Transfer-Encoding: chunked\r\n", "5\r\n{\"a\":\r\n" + brokenTail));
 		return ScriptedReply(answer(length(R"({"id":"second"})"), R"({"id":"second"})"));
 	});
-	const Exchange cut = stage.ask("s", "");  // keep-alive: only a cut closes the connection
+	const Exchange cut = stage.ask("s", ""); // keep-alive: only a cut closes the connection
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(cut.shown(), 200, cut.final().status);
 	CPPUNIT_ASSERT_MESSAGE("looks complete: " + cut.shown(), !cut.final().complete);
 	CPPUNIT_ASSERT_MESSAGE("not cut: " + cut.shown(), cut.closed);
@@ -437,7 +440,7 @@ void ConformanceTest::testTransferEncodingOtherThanChunkedGets501()
 {
 	MockStage stage;
 	for (const std::string& framing : std::vector<std::string>{"Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: chunked, chunked\r\n",
-			"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"})
+			 "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"})
 	{
 		assertRefused(stage.send(post(framing, chunked(modelM))), 501, "unsupported_transfer_encoding", framing);
 	}
@@ -541,7 +544,8 @@ void ConformanceTest::testExpectContinueRefusalComesBeforeContinue()
 {
 	MockStage stage("\"max_body_mb\": 1");
 	const std::string wrongToken = "POST " + chat + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer wrong\r\n"
-		"Content-Type: application/json\r\nExpect: 100-continue\r\n" + length(modelM) + "\r\n";
+													"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+		+ length(modelM) + "\r\n";
 	const std::string tooLarge = post("Expect: 100-continue\r\nContent-Length: 2000000\r\n", "");
 	for (const auto& request : {std::make_pair(wrongToken, std::string("HTTP/1.1 401")), std::make_pair(tooLarge, std::string("HTTP/1.1 413"))})
 	{
@@ -575,7 +579,7 @@ void ConformanceTest::testDotSegmentsAndEncodedSeparatorsAreRefused()
 {
 	MockStage stage;
 	for (const std::string& path : std::vector<std::string>{"/v1/%2e%2e/%2e%2e/admin", "/v1/.%2e/x", "/v1/..%2fx", "/v1/%2E%2E/chat/completions", "/v1/a%2fb",
-			"/v1/a%5cb", "/v1/a\\b", "/v1/chat/completions/.."})
+			 "/v1/a%5cb", "/v1/a\\b", "/v1/chat/completions/.."})
 	{
 		const Exchange refused = stage.send(post(closing + length(modelM), modelM, path));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(path + ": " + refused.shown(), 400, refused.final().status);
@@ -616,8 +620,7 @@ void ConformanceTest::testClientCredentialsAreNotForwarded()
 	{
 		for (const auto& header : request.headers)
 		{
-			CPPUNIT_ASSERT_MESSAGE(header.first + ": " + header.second, header.second.find("-client") == std::string::npos
-				&& header.second.find("session=") == std::string::npos && header.second.find("cA==") == std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(header.first + ": " + header.second, header.second.find("-client") == std::string::npos && header.second.find("session=") == std::string::npos && header.second.find("cA==") == std::string::npos);
 			for (const std::string& name : std::vector<std::string>{"Cookie", "Proxy-Authorization", "OpenAI-Project", "api-key", "x-api-key", "x-goog-api-key"})
 				CPPUNIT_ASSERT_MESSAGE(header.first, Poco::icompare(header.first, name) != 0);
 		}
@@ -633,7 +636,7 @@ void ConformanceTest::testMalformedUpstreamContentLengthIsNotRelayed()
 {
 	const std::string body = "{\"id\":\"" + marker + "\"}";
 	for (const std::string& framing : std::vector<std::string>{"Content-Length: -1\r\n", "Content-Length: -5\r\n", "Content-Length: +5\r\n", "Content-Length: abc\r\n",
-			"Content-Length: 5\r\n" + length(body)})
+			 "Content-Length: 5\r\n" + length(body)})
 	{
 		ScriptedStage stage([&](const ScriptedRequest&) { return ScriptedReply(answer(framing, body), ScriptedReply::CLOSE); });
 		stage.assertNotRelayed(framing);
@@ -708,7 +711,7 @@ void ConformanceTest::testUpstreamTransferEncodingConflictsAreNotRelayed()
 {
 	const std::string body = chunked("{\"id\":\"" + marker + "\"}");
 	for (const std::string& framing : std::vector<std::string>{"Transfer-Encoding: gzip, chunked\r\n", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
-			"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"})
+			 "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"})
 	{
 		ScriptedStage stage([&](const ScriptedRequest&) { return ScriptedReply(answer(framing, body), ScriptedReply::CLOSE); });
 		stage.assertNotRelayed(framing);

@@ -84,7 +84,7 @@ void DaemonTest::testDaemonWithPidfile()
 		}
 		catch (std::exception&)
 		{
-			pause(50);  // not listening yet, or the pid file half written
+			pause(50); // not listening yet, or the pid file half written
 		}
 	}
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(answer.body, 200, answer.status);

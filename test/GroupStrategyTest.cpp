@@ -129,15 +129,13 @@ void GroupStrategyTest::testGroupsForgottenOnReload()
 	after.add("a", 1, {"g1"});
 	after.add("c", 1, {"g3"});
 	after.add("d");
-	auto configured = [](std::set<std::string> groups)
-	{
+	auto configured = [](std::set<std::string> groups) {
 		AILoad::StrategyConfig config;
 		config.name = "group";
 		config.groupNames = std::move(groups);
 		return config;
 	};
-	auto firsts = [](AILoad::GroupStrategy& strategy, const CandidateSet& set, int picks)
-	{
+	auto firsts = [](AILoad::GroupStrategy& strategy, const CandidateSet& set, int picks) {
 		AILoad::RequestContext request;
 		request.requestedModel = "auto";
 		std::string names;

@@ -90,7 +90,8 @@ std::string errorCode(const HttpAnswer& answer)
 std::string appConfig(Poco::UInt16 port, const std::string& models)
 {
 	return "{\"auth_token\": \"" + appToken + "\", \"models\": [" + models + "],"
-		" \"server\": {\"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) + "}, \"settings\": {\"timeout\": 30}}";
+																			 " \"server\": {\"host\": \"127.0.0.1\", \"port\": "
+		+ std::to_string(port) + "}, \"settings\": {\"timeout\": 30}}";
 }
 
 
@@ -131,8 +132,7 @@ bool finishesWithin(const std::function<void()>& work, Poco::Timespan timeout, c
 	std::mutex mutex;
 	std::condition_variable changed;
 	bool done = false;
-	std::thread worker([&]
-	{
+	std::thread worker([&] {
 		work();
 		std::lock_guard<std::mutex> lock(mutex);
 		done = true;
@@ -199,8 +199,7 @@ void HardeningTest::testSecondProcessOnSamePortExits()
 	AiloadProcess second(withConfig(configPath), directory.path());
 	CPPUNIT_ASSERT_MESSAGE("a second aiload kept running on the same port:\n" + second.output(), second.waitForExit(Poco::Timespan(15, 0)));
 	CPPUNIT_ASSERT_MESSAGE(second.output(), second.exitCode() != 0);
-	CPPUNIT_ASSERT_MESSAGE(second.output(), contains(second.output(),
-		"cannot listen on 127.0.0.1:" + std::to_string(port) + ": the address is in use (is another AILoad running?)"));
+	CPPUNIT_ASSERT_MESSAGE(second.output(), contains(second.output(), "cannot listen on 127.0.0.1:" + std::to_string(port) + ": the address is in use (is another AILoad running?)"));
 	CPPUNIT_ASSERT_MESSAGE(second.output(), !contains(second.output(), "listening on"));
 	CPPUNIT_ASSERT_MESSAGE(first.output(), first.healthy(port, Poco::Timespan(5, 0)));
 
@@ -329,9 +328,7 @@ void HardeningTest::testCheckConfigWarnsAboutSelfLoop()
 {
 	TempDirectory directory;
 	const Poco::UInt16 port = AiloadProcess::freePort();
-	const std::string configPath = directory.write("config.json", appConfig(port, GatewayFixture::modelEntry("self", "http://127.0.0.1:" + std::to_string(port) + "/v1")
-		+ "," + GatewayFixture::modelEntry("other", "http://127.0.0.1:" + std::to_string(port == 9 ? 10 : 9) + "/v1")
-		+ "," + GatewayFixture::modelEntry("local", "http://localhost:" + std::to_string(port) + "/v1/chat/completions")));
+	const std::string configPath = directory.write("config.json", appConfig(port, GatewayFixture::modelEntry("self", "http://127.0.0.1:" + std::to_string(port) + "/v1") + "," + GatewayFixture::modelEntry("other", "http://127.0.0.1:" + std::to_string(port == 9 ? 10 : 9) + "/v1") + "," + GatewayFixture::modelEntry("local", "http://localhost:" + std::to_string(port) + "/v1/chat/completions")));
 
 	AiloadProcess check(withConfig(configPath, {"--check-config"}), directory.path());
 	CPPUNIT_ASSERT_MESSAGE(check.output(), check.waitForExit(Poco::Timespan(20, 0)));
@@ -486,19 +483,21 @@ void HardeningTest::testDrainRefusesNewConnections()
 	std::string received;
 	CPPUNIT_ASSERT(TestClient::receiveUntil(stream, "tok0", received, Poco::Timespan(5, 0)));
 
-	const Poco::UInt16 port = gateway.port();  // port() says 0 once the gateway has stopped
+	const Poco::UInt16 port = gateway.port(); // port() says 0 once the gateway has stopped
 	std::thread stopper([&] { gateway.gateway().stop(Poco::Timespan(3, 0)); });
 	struct Joiner
 	{
 		std::thread& thread;
-		~Joiner() { if (thread.joinable()) thread.join(); }  // also when an assertion throws
+		~Joiner()
+		{
+			if (thread.joinable()) thread.join();
+		} // also when an assertion throws
 	} joiner{stopper};
 	CPPUNIT_ASSERT(waitUntil([&] { return gateway.gateway().draining(); }, Poco::Timespan(5, 0)));
 	const Poco::Timestamp drainStarted;
 	// A connect may still reach the backlog while the accept thread ends; soon it must be refused.
 	bool refused = false;
-	waitUntil([&]
-	{
+	waitUntil([&] {
 		try
 		{
 			Poco::Net::StreamSocket probe(Poco::Net::SocketAddress("127.0.0.1", port));
@@ -509,7 +508,8 @@ void HardeningTest::testDrainRefusesNewConnections()
 			refused = true;
 			return true;
 		}
-	}, Poco::Timespan(2, 0));
+	},
+		Poco::Timespan(2, 0));
 	const Poco::Timestamp::TimeDiff took = drainStarted.elapsed();
 	// The stream is still in flight: the drain has not cut it yet.
 	std::string more;
@@ -536,8 +536,7 @@ void HardeningTest::testConfigFifoIsRefused()
 	CPPUNIT_ASSERT_EQUAL(fifo + ": is not a regular file (it is a FIFO)", loaded.problems.front());
 
 	std::string message;
-	CPPUNIT_ASSERT_MESSAGE("ConfigFile::ensureAuthToken blocked on a FIFO", finishesWithin([&]
-	{
+	CPPUNIT_ASSERT_MESSAGE("ConfigFile::ensureAuthToken blocked on a FIFO", finishesWithin([&] {
 		try
 		{
 			AILoad::ConfigFile::ensureAuthToken(fifo);
@@ -546,7 +545,8 @@ void HardeningTest::testConfigFifoIsRefused()
 		{
 			message = exc.message();
 		}
-	}, Poco::Timespan(2, 0), fifo));
+	},
+																				Poco::Timespan(2, 0), fifo));
 	CPPUNIT_ASSERT_EQUAL(fifo + " is not a regular file (it is a FIFO)", message);
 	CPPUNIT_ASSERT(!AILoad::ConfigFile::createIfMissing(fifo));
 

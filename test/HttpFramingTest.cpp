@@ -89,7 +89,8 @@ std::string decodeChunked(const std::string& bytes, std::size_t* consumed = null
 			decoder.dataRead(n);
 			pos += n;
 		}
-		else decoder.feed(bytes[pos++]);
+		else
+			decoder.feed(bytes[pos++]);
 	}
 	if (consumed) *consumed = pos;
 	return body;
@@ -128,31 +129,31 @@ void HttpFramingTest::testRequestHeadParsed()
 	CPPUNIT_ASSERT_EQUAL(std::string("/v1/chat/completions?x=1"), parsed.getURI());
 	CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.1"), parsed.getVersion());
 	CPPUNIT_ASSERT_EQUAL(std::string(""), parsed.get("X-Empty"));
-	CPPUNIT_ASSERT_EQUAL(std::string("a b"), parsed.get("X-Spaced"));  // OWS trimmed, inner space kept
+	CPPUNIT_ASSERT_EQUAL(std::string("a b"), parsed.get("X-Spaced")); // OWS trimmed, inner space kept
 	// The head ends at its empty line: the body is not read.
 	CPPUNIT_ASSERT_EQUAL(std::string("GET / HTTP/1.0\r\n\r\n"), readHead("GET / HTTP/1.0\r\n\r\nrest"));
-	CPPUNIT_ASSERT_EQUAL(std::string(), readHead(""));  // closed before a request
-	CPPUNIT_ASSERT_EQUAL(0, requestStatus("GET /health HTTP/1.0\r\n\r\n"));  // no Host needed
+	CPPUNIT_ASSERT_EQUAL(std::string(), readHead("")); // closed before a request
+	CPPUNIT_ASSERT_EQUAL(0, requestStatus("GET /health HTTP/1.0\r\n\r\n")); // no Host needed
 }
 
 
 void HttpFramingTest::testMalformedRequestHeadsRefused()
 {
 	const std::vector<std::string> malformed = {
-		"POST /v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n",  // space before the colon
-		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n",           // obs-fold
+		"POST /v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n", // space before the colon
+		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n", // obs-fold
 		"POST /v1 HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n",
-		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",                    // bare CR
-		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\nX-B: b\r\n\r\n",               // bare LF
-		std::string("POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\n\r\n",  // NUL
-		"POST /v1 HTTP/1.1\r\nX-A: a\r\n\r\n",                                  // no Host
+		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", // bare CR
+		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a\nX-B: b\r\n\r\n", // bare LF
+		std::string("POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\n\r\n", // NUL
+		"POST /v1 HTTP/1.1\r\nX-A: a\r\n\r\n", // no Host
 		"POST /v1 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
 		"POST  /v1 HTTP/1.1\r\nHost: x\r\n\r\n",
 		"POST http://evil/v1 HTTP/1.1\r\nHost: x\r\n\r\n",
 		"POST /v1 HTTP/1.1 \r\nHost: x\r\n\r\n",
 		"P(ST /v1 HTTP/1.1\r\nHost: x\r\n\r\n",
 		"POST /v1 HTTP/1.1\r\n: empty\r\nHost: x\r\n\r\n",
-		"POST /v1 HTTP/1.1\r\nHost: x\r\n",                                     // cut off
+		"POST /v1 HTTP/1.1\r\nHost: x\r\n", // cut off
 		"POST /v1 HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(70000, 'a') + "\r\n\r\n",
 	};
 	for (const auto& head : malformed)
@@ -170,11 +171,11 @@ void HttpFramingTest::testResponseHeadParsed()
 	CPPUNIT_ASSERT_EQUAL(429, static_cast<int>(parsed.getStatus()));
 	CPPUNIT_ASSERT_EQUAL(std::string("Too Many Requests"), parsed.getReason());
 	CPPUNIT_ASSERT_EQUAL(std::string("3"), parsed.get("Retry-After"));
-	parsed = response("HTTP/1.1 200\r\n\r\n");  // no reason phrase
+	parsed = response("HTTP/1.1 200\r\n\r\n"); // no reason phrase
 	CPPUNIT_ASSERT_EQUAL(200, static_cast<int>(parsed.getStatus()));
 	CPPUNIT_ASSERT(BodyFraming::ofResponse(parsed).kind == BodyFraming::Kind::UntilClose);
 	CPPUNIT_ASSERT(BodyFraming::ofResponse(response("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n")).kind == BodyFraming::Kind::None);
-	parsed = response("HTTP/1.1 521 Web Server Is Down\r\n\r\n");  // beyond POCO's status enum
+	parsed = response("HTTP/1.1 521 Web Server Is Down\r\n\r\n"); // beyond POCO's status enum
 	CPPUNIT_ASSERT_EQUAL(502, static_cast<int>(parsed.getStatus()));
 	CPPUNIT_ASSERT_EQUAL(std::string("upstream status 521 Web Server Is Down"), parsed.getReason());
 	CPPUNIT_ASSERT(BodyFraming::ofResponse(response("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n")).kind == BodyFraming::Kind::None);
@@ -184,15 +185,15 @@ void HttpFramingTest::testResponseHeadParsed()
 void HttpFramingTest::testMalformedResponseHeadsRefused()
 {
 	for (const std::string head : {
-		"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nX-A : b\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nX-A: b\r\n c\r\n\r\n",
-		"HTTP/1.1 20 OK\r\n\r\n",
-		"HTTP/1.1 600 Odd\r\n\r\n",
-		"HTTP/1.1  200 OK\r\n\r\n",
-		"HTTP/3.0 200 OK\r\n\r\n",
-		"ICY 200 OK\r\n\r\n",
-	})
+			 "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+			 "HTTP/1.1 200 OK\r\nX-A : b\r\n\r\n",
+			 "HTTP/1.1 200 OK\r\nX-A: b\r\n c\r\n\r\n",
+			 "HTTP/1.1 20 OK\r\n\r\n",
+			 "HTTP/1.1 600 Odd\r\n\r\n",
+			 "HTTP/1.1  200 OK\r\n\r\n",
+			 "HTTP/3.0 200 OK\r\n\r\n",
+			 "ICY 200 OK\r\n\r\n",
+		 })
 		CPPUNIT_ASSERT_MESSAGE(head, responseRefused(head));
 	CPPUNIT_ASSERT(responseRefused(std::string("HTTP/1.1 200 OK\r\nX-A: a") + '\0' + "b\r\n\r\n"));
 }
@@ -202,7 +203,7 @@ void HttpFramingTest::testContentLengthRules()
 {
 	const std::string head = "POST /v1 HTTP/1.1\r\nHost: x\r\n";
 	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(33), BodyFraming::ofRequest(request(head + "Content-Length: 33\r\n\r\n")).length);
-	CPPUNIT_ASSERT(BodyFraming::ofRequest(request(head + "\r\n")).kind == BodyFraming::Kind::None);  // no body, no wait
+	CPPUNIT_ASSERT(BodyFraming::ofRequest(request(head + "\r\n")).kind == BodyFraming::Kind::None); // no body, no wait
 	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(5), BodyFraming::ofRequest(request(head + "Content-Length: 5\r\ncontent-length: 5\r\n\r\n")).length);
 	for (const std::string value : {"+33", "-1", "0x10", "1 2", "", "99999999999999999999", "5, 5"})
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(value, 400, requestStatus(head + "Content-Length: " + value + "\r\n\r\n"));
@@ -228,7 +229,7 @@ void HttpFramingTest::testChunkedBodyDecoded()
 	std::size_t consumed = 0;
 	const std::string body = "5\r\nhello\r\n1;ext=\"a b\"\r\n \r\nA \r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n";
 	CPPUNIT_ASSERT_EQUAL(std::string("hello 0123456789"), decodeChunked(body + "NEXT", &consumed));
-	CPPUNIT_ASSERT_EQUAL(body.size(), consumed);  // not a byte of what follows
+	CPPUNIT_ASSERT_EQUAL(body.size(), consumed); // not a byte of what follows
 	CPPUNIT_ASSERT_EQUAL(std::string(), decodeChunked("0\r\n\r\n"));
 }
 
@@ -236,37 +237,37 @@ void HttpFramingTest::testChunkedBodyDecoded()
 void HttpFramingTest::testMalformedChunksRefused()
 {
 	for (const std::string body : {
-		"ffffffffffffffff\r\n",            // 16 digits: would overflow into a negative size
-		"1000000000000000\r\n",
-		"1g\r\nx\r\n0\r\n\r\n",
-		"\r\n",                              // no size at all
-		"-1\r\n",
-		"3\r\nabcd\r\n0\r\n\r\n",            // data longer than its size
-		"3\nabc\r\n0\r\n\r\n",               // LF without CR
-		"3\r\nabc\n0\r\n\r\n",
-		"0\r\nX: a\rb\r\n\r\n",
-		"0\r\n\r\r",
-	})
+			 "ffffffffffffffff\r\n", // 16 digits: would overflow into a negative size
+			 "1000000000000000\r\n",
+			 "1g\r\nx\r\n0\r\n\r\n",
+			 "\r\n", // no size at all
+			 "-1\r\n",
+			 "3\r\nabcd\r\n0\r\n\r\n", // data longer than its size
+			 "3\nabc\r\n0\r\n\r\n", // LF without CR
+			 "3\r\nabc\n0\r\n\r\n",
+			 "0\r\nX: a\rb\r\n\r\n",
+			 "0\r\n\r\r",
+		 })
 		CPPUNIT_ASSERT_MESSAGE(body, chunkedRefused(body));
 	CPPUNIT_ASSERT(chunkedRefused("1;" + std::string(5000, 'e') + "\r\nx\r\n0\r\n\r\n"));
 	CPPUNIT_ASSERT(chunkedRefused("0\r\n" + std::string(9000, 't') + "\r\n\r\n"));
-	CPPUNIT_ASSERT(!chunkedRefused("fffffffffffffff\r\n"));  // 15 digits are a size; the input just ends
+	CPPUNIT_ASSERT(!chunkedRefused("fffffffffffffff\r\n")); // 15 digits are a size; the input just ends
 }
 
 
 void HttpFramingTest::testPathNormalised()
 {
 	CPPUNIT_ASSERT_EQUAL(std::string("/v1/chat/completions"), normalised("/v1/chat/%63ompletions"));
-	CPPUNIT_ASSERT_EQUAL(std::string("/v1/a%3Ab"), normalised("/v1/a%3ab"));  // upper-case hex
+	CPPUNIT_ASSERT_EQUAL(std::string("/v1/a%3Ab"), normalised("/v1/a%3ab")); // upper-case hex
 	CPPUNIT_ASSERT_EQUAL(std::string("/v1/a~b.c"), normalised("/v1/a%7Eb%2Ec"));
-	CPPUNIT_ASSERT_EQUAL(std::string("/v1/..x/.y"), normalised("/v1/..x/.y"));  // dots inside a segment are fine
+	CPPUNIT_ASSERT_EQUAL(std::string("/v1/..x/.y"), normalised("/v1/..x/.y")); // dots inside a segment are fine
 }
 
 
 void HttpFramingTest::testEscapingPathsRefused()
 {
 	for (const std::string path : {"/v1/%2e%2e/%2e%2e/admin", "/v1/.%2e/x", "/v1/..%2fx", "/v1/%2E%2E/chat", "/v1/a%2fb",
-		"/v1/a%5cb", "/v1/a\\b", "/v1/chat/..", "/v1/./x", "/v1/%00", "/v1/%2", "/v1/%zz"})
+			 "/v1/a%5cb", "/v1/a\\b", "/v1/chat/..", "/v1/./x", "/v1/%00", "/v1/%2", "/v1/%zz"})
 	{
 		std::string result;
 		std::string error;

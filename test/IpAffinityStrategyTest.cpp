@@ -87,7 +87,8 @@ void IpAffinityStrategyTest::testKeysStickAndSpread()
 			const std::string name = "session-" + std::to_string(key);
 			const std::string upstream = tally.send("auto", affinity(name));
 			if (round == 0) placed[name] = upstream;
-			else CPPUNIT_ASSERT_EQUAL_MESSAGE(name, placed[name], upstream);
+			else
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(name, placed[name], upstream);
 		}
 	}
 	std::map<std::string, int> keys;
@@ -112,8 +113,7 @@ void IpAffinityStrategyTest::testKeyPlacedAfreshAfterTtl()
 	AILoad::RequestContext request;
 	request.requestedModel = "auto";
 	request.affinityKey = "k";
-	auto send = [&]
-	{
+	auto send = [&] {
 		AILoad::CandidateOrder order = set.order();
 		roundRobin.order(order, request);
 		strategy.order(order, request);
@@ -200,8 +200,7 @@ void IpAffinityStrategyTest::testKeyPlacedAfreshWhenUpstreamCoolsDown()
 void IpAffinityStrategyTest::testForwardedAddressOnlyFromTrustedProxies()
 {
 	ThreeUpstreams mocks;
-	auto spread = [](GatewayFixture& gateway, const std::string& header, const std::string& prefix, const std::string& suffix)
-	{
+	auto spread = [](GatewayFixture& gateway, const std::string& header, const std::string& prefix, const std::string& suffix) {
 		std::set<std::string> upstreams;
 		for (int i = 1; i <= 12; ++i)
 			upstreams.insert(UpstreamTally(gateway.client()).send("auto", {{header, prefix + std::to_string(i) + suffix}}));
@@ -243,7 +242,7 @@ void IpAffinityStrategyTest::testMemoryStaysBounded()
 		strategy.configure(config);
 		AILoad::RequestContext request;
 		request.requestedModel = "auto";
-		const std::string padding(200, 'x');  // long keys cost no more than short ones
+		const std::string padding(200, 'x'); // long keys cost no more than short ones
 		for (std::size_t i = 0; i < 1000000; ++i)
 		{
 			request.affinityKey = padding + std::to_string(i);
@@ -276,8 +275,7 @@ void IpAffinityStrategyTest::testUpstreamNamesForgottenOnReload()
 	strategy.configure(config);
 	AILoad::RequestContext request;
 	request.requestedModel = "auto";
-	auto place = [&](const std::string& key, const std::string& upstream)
-	{
+	auto place = [&](const std::string& key, const std::string& upstream) {
 		CandidateSet set;
 		set.add(upstream);
 		AILoad::CandidateOrder order = set.order();
@@ -317,8 +315,7 @@ void IpAffinityStrategyTest::testKeysOnGoneUpstreamsForgottenOnReload()
 	strategy.configure(config);
 	AILoad::RequestContext request;
 	request.requestedModel = "auto";
-	auto send = [&](const std::string& key, const CandidateSet& set)
-	{
+	auto send = [&](const std::string& key, const CandidateSet& set) {
 		AILoad::CandidateOrder order = set.order();
 		request.affinityKey = key;
 		strategy.order(order, request);

@@ -56,7 +56,7 @@ std::string valueOf(const std::string& text, const JsonScanner::Member& member)
 
 void JsonScannerTest::testScalars()
 {
-	for (const char* text: {"true", "false", "null", "0", "\"\"", "\"x\"", " \t\r\n true \t\r\n "})
+	for (const char* text : {"true", "false", "null", "0", "\"\"", "\"x\"", " \t\r\n true \t\r\n "})
 	{
 		assertValid(text);
 		CPPUNIT_ASSERT(!JsonScanner::scan(text).isObject);
@@ -83,13 +83,14 @@ void JsonScannerTest::testStringsAndEscapes()
 	assertValid("\"\\u0041\\u00e9\\uD83D\\uDE00\\uffff\"");
 	assertValid("{\"k\\\"ey\":\"va\\\\lue\"}");
 	// DEL and everything above 0x1F may appear raw.
-	assertValid("\"a\x7f" "b\"");
+	assertValid("\"a\x7f"
+				"b\"");
 }
 
 
 void JsonScannerTest::testNumbers()
 {
-	for (const char* text: {"0", "-0", "-0.0e+5", "1E5", "1e-5", "1.0E+2", "0.10", "123.456", "-12", "12345678901234567890", "1.5e308"})
+	for (const char* text : {"0", "-0", "-0.0e+5", "1E5", "1e-5", "1.0E+2", "0.10", "123.456", "-12", "12345678901234567890", "1.5e308"})
 		assertValid(text);
 	assertValid("[0,-1,2.5,3e3,-0.0e-0]");
 }
@@ -105,7 +106,7 @@ void JsonScannerTest::testRawUtf8()
 void JsonScannerTest::testMemberSpans()
 {
 	const std::string text = "{ \"a\" : 1 , \"model\" :\"x\\\"y\",  \"n\":{\"model\":\"inner\"},"
-		"\"arr\":[{\"model\":1}, []],\"e\":{} ,\"s\":\"}\" ,\"last\" : -0.5e+3 \n}";
+							 "\"arr\":[{\"model\":1}, []],\"e\":{} ,\"s\":\"}\" ,\"last\" : -0.5e+3 \n}";
 	const JsonScanner::Result result = JsonScanner::scan(text);
 	CPPUNIT_ASSERT_MESSAGE(result.describeError(), result.valid);
 	CPPUNIT_ASSERT(result.isObject);
@@ -310,8 +311,7 @@ void JsonScannerTest::testDeepNesting()
 
 	Poco::Thread thread;
 	thread.setStackSize(256 * 1024);
-	thread.startFunc([&]
-	{
+	thread.startFunc([&] {
 		open = JsonScanner::scan(openText);
 		closed = JsonScanner::scan(closedText);
 		objects = JsonScanner::scan(objectText);

@@ -67,18 +67,20 @@ void ModelRewriterTest::testNumbersUnchanged()
 {
 	// A parse and stringify round trip would print 0.1, 1e-07, 100 and lose the big integer.
 	const std::string body = "{\"model\":\"gpt-4o\",\"temperature\":0.10,\"top_p\":1e-7,\"x\":1.0E+2,"
-		"\"seed\":12345678901234567890,\"n\":-0.0e+5}";
+							 "\"seed\":12345678901234567890,\"n\":-0.0e+5}";
 	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"temperature\":0.10,\"top_p\":1e-7,\"x\":1.0E+2,"
-		"\"seed\":12345678901234567890,\"n\":-0.0e+5}"), rewrite(body));
+									 "\"seed\":12345678901234567890,\"n\":-0.0e+5}"),
+		rewrite(body));
 }
 
 
 void ModelRewriterTest::testEscapesAndUtf8Unchanged()
 {
 	const std::string body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
-		"\"caf\\u00e9 \\ud83d\\ude00 caf\xc3\xa9 \xf0\x9f\x98\x80 \\\"q\\\" \\\\ \\/ \\n\"}]}";
+							 "\"caf\\u00e9 \\ud83d\\ude00 caf\xc3\xa9 \xf0\x9f\x98\x80 \\\"q\\\" \\\\ \\/ \\n\"}]}";
 	CPPUNIT_ASSERT_EQUAL(std::string("{\"model\":\"new-model\",\"messages\":[{\"role\":\"user\",\"content\":"
-		"\"caf\\u00e9 \\ud83d\\ude00 caf\xc3\xa9 \xf0\x9f\x98\x80 \\\"q\\\" \\\\ \\/ \\n\"}]}"), rewrite(body));
+									 "\"caf\\u00e9 \\ud83d\\ude00 caf\xc3\xa9 \xf0\x9f\x98\x80 \\\"q\\\" \\\\ \\/ \\n\"}]}"),
+		rewrite(body));
 }
 
 

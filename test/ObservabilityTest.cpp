@@ -76,7 +76,9 @@ public:
 		return _lines;
 	}
 
-	explicit LineChannel(bool flowing): _flowing(flowing) {}
+	explicit LineChannel(bool flowing):
+		_flowing(flowing)
+	{}
 
 private:
 	std::mutex _mutex;
@@ -196,7 +198,8 @@ void ObservabilityTest::testAccessLogLine()
 	AILoad::Gateway::ServerSettings settings;
 	settings.accessLog = std::make_shared<AccessLog>(lines, 1000);
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase()),
-		R"("settings": {"strategy": ["round-robin"]})"), settings);
+							   R"("settings": {"strategy": ["round-robin"]})"),
+		settings);
 
 	const std::string body = R"({"model":"auto","messages":[{"role":"user","content":"PROMPT-SECRET"}]})";
 	HttpAnswer answer;
@@ -266,11 +269,11 @@ void ObservabilityTest::testAccessLogDropsWhenFullAndNeverBlocks()
 		return r;
 	};
 	log->write(record("1"));
-	CPPUNIT_ASSERT(stalled->waitEntered());  // the writer holds "1" and waits for the disk
+	CPPUNIT_ASSERT(stalled->waitEntered()); // the writer holds "1" and waits for the disk
 	const Poco::Timestamp start;
 	for (int i = 2; i <= 6; ++i) log->write(record(std::to_string(i)));
-	CPPUNIT_ASSERT(start.elapsed() < 1000000);  // nothing waited for the stalled disk
-	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(3), log->dropped());  // 2 and 3 fit the queue; 4, 5, 6 not
+	CPPUNIT_ASSERT(start.elapsed() < 1000000); // nothing waited for the stalled disk
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(3), log->dropped()); // 2 and 3 fit the queue; 4, 5, 6 not
 
 	stalled->flow();
 	log->flush();
@@ -285,7 +288,7 @@ void ObservabilityTest::testAccessLogRotates()
 {
 	TempDirectory directory;
 	AccessLog::Settings settings;
-	settings.path = directory.path() + "/logs/access.log";  // the folder is created
+	settings.path = directory.path() + "/logs/access.log"; // the folder is created
 	settings.rotateSize = "2 K";
 	settings.keep = 2;
 	{
@@ -321,7 +324,8 @@ void ObservabilityTest::testMetricsCountAttemptsAndFailovers()
 	failing.status = 500;
 	a.setBehaviour(failing);
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase(), R"("group": "g", "weight": 1000)")
-		+ "," + GatewayFixture::modelEntry("b", b.apiBase(), R"("group": "g", "weight": 1)"), R"("settings": {"ip_affinity": false})"));
+			+ "," + GatewayFixture::modelEntry("b", b.apiBase(), R"("group": "g", "weight": 1)"),
+		R"("settings": {"ip_affinity": false})"));
 
 	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"g","stream":true})").status);
 	CPPUNIT_ASSERT_EQUAL(404, gateway.client().post(chat, R"({"model":"not-a-model"})").status);
@@ -332,7 +336,7 @@ void ObservabilityTest::testMetricsCountAttemptsAndFailovers()
 	const Poco::Timestamp start;
 	do scrape = gateway.client().get("/metrics");
 	while ((metricValue("\n" + scrape.body, R"(aiload_requests_total{client="default",model="g",upstream="b",code="200"})") != "3"
-		|| metricValue("\n" + scrape.body, R"(aiload_requests_total{client="default",model="unknown",upstream="none",code="404"})") != "1")
+			   || metricValue("\n" + scrape.body, R"(aiload_requests_total{client="default",model="unknown",upstream="none",code="404"})") != "1")
 		&& start.elapsed() < 5000000);
 	scrape = gateway.client().get("/metrics");
 	CPPUNIT_ASSERT_EQUAL(200, scrape.status);
@@ -340,7 +344,7 @@ void ObservabilityTest::testMetricsCountAttemptsAndFailovers()
 	const std::string metrics = "\n" + scrape.body;
 	const std::string attemptsA = metricValue(metrics, R"(aiload_upstream_attempts_total{upstream="a",outcome="http_5xx"})");
 	const std::string failoversA = metricValue(metrics, R"(aiload_failovers_total{upstream="a",reason="http_5xx"})");
-	CPPUNIT_ASSERT_MESSAGE(scrape.body, !attemptsA.empty() && attemptsA == failoversA);  // each failure of a moved on to b
+	CPPUNIT_ASSERT_MESSAGE(scrape.body, !attemptsA.empty() && attemptsA == failoversA); // each failure of a moved on to b
 	CPPUNIT_ASSERT_EQUAL(std::string("3"), metricValue(metrics, R"(aiload_upstream_attempts_total{upstream="b",outcome="ok"})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("3"), metricValue(metrics, R"(aiload_requests_total{client="default",model="g",upstream="b",code="200"})"));
 	// A model the config does not know is "unknown": clients cannot grow the label sets.
@@ -366,7 +370,7 @@ void ObservabilityTest::testMetricsNeedTheAdminToken()
 	TestClient anonymous(gateway.port());
 	CPPUNIT_ASSERT_EQUAL(401, anonymous.get("/metrics").status);
 	CPPUNIT_ASSERT_EQUAL(401, anonymous.get("/status.json").status);
-	CPPUNIT_ASSERT_EQUAL(200, gateway.client().get("/metrics").status);  // no admin_token: auth_token is it
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().get("/metrics").status); // no admin_token: auth_token is it
 
 	// With an admin_token, auth_token no longer opens them, and /health's details need it.
 	gateway.setConfig(config(GatewayFixture::modelEntry("a", a.apiBase()), R"("admin_token": "admin-secret")"));
@@ -376,7 +380,7 @@ void ObservabilityTest::testMetricsNeedTheAdminToken()
 	CPPUNIT_ASSERT_EQUAL(200, admin.get("/status.json").status);
 	CPPUNIT_ASSERT(parse(admin.get("/health").body)->has("upstreams"));
 	CPPUNIT_ASSERT(!parse(gateway.client().get("/health").body)->has("upstreams"));
-	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"a"})").status);  // auth_token still serves requests
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"a"})").status); // auth_token still serves requests
 
 	gateway.setConfig(config(GatewayFixture::modelEntry("a", a.apiBase()), R"("admin_token": "admin-secret", "settings": {"metrics_public": true})"));
 	CPPUNIT_ASSERT_EQUAL(200, anonymous.get("/metrics").status);

@@ -56,7 +56,7 @@ void PacificTimeTest::testOrdinaryDays()
 	CPPUNIT_ASSERT(PacificTime::offset(utc(2025, 6, 1, 12)) == pdt);
 	// The last day of a month.
 	CHECK_AT(utc(2026, 3, 1, 8), PacificTime::nextMidnight(utc(2026, 2, 28, 20)));
-	CHECK_AT(utc(2024, 2, 29, 8), PacificTime::nextMidnight(utc(2024, 2, 28, 20)));  // a leap year
+	CHECK_AT(utc(2024, 2, 29, 8), PacificTime::nextMidnight(utc(2024, 2, 28, 20))); // a leap year
 }
 
 
@@ -97,7 +97,12 @@ void PacificTimeTest::testFallBack()
 
 void PacificTimeTest::testSwitchesOfOtherYears()
 {
-	struct Year { int year; int marchDay; int novemberDay; };
+	struct Year
+	{
+		int year;
+		int marchDay;
+		int novemberDay;
+	};
 	// Second Sunday in March, first Sunday in November.
 	const Year years[] = {{2024, 10, 3}, {2025, 9, 2}, {2027, 14, 7}, {2028, 12, 5}, {2030, 10, 3}, {2036, 9, 2}};
 	for (const Year& y : years)
@@ -157,8 +162,8 @@ void PacificTimeTest::testCalendarAgainstPoco()
 		CPPUNIT_ASSERT_EQUAL(days, UtcCalendar::daysOf(date.year, date.month, date.day));
 	}
 	CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), UtcCalendar::daysOf(1970, 1, 1));
-	CPPUNIT_ASSERT_EQUAL(4, UtcCalendar::weekdayOf(0));   // a Thursday
-	CPPUNIT_ASSERT_EQUAL(3, UtcCalendar::weekdayOf(-1));  // a Wednesday
+	CPPUNIT_ASSERT_EQUAL(4, UtcCalendar::weekdayOf(0)); // a Thursday
+	CPPUNIT_ASSERT_EQUAL(3, UtcCalendar::weekdayOf(-1)); // a Wednesday
 	CPPUNIT_ASSERT(UtcCalendar::isValid(2024, 2, 29));
 	CPPUNIT_ASSERT(!UtcCalendar::isValid(2025, 2, 29));
 	CPPUNIT_ASSERT(!UtcCalendar::isValid(1900, 2, 29));

@@ -48,18 +48,17 @@ void PluginSdkTest::testThirdPartyPluginBuildsAndRoutes()
 	// The installed aiload finds it in its own plugin folder, beside the built-in ones.
 	const std::string configPath = inside(work.path(), "config.json");
 	Poco::FileOutputStream(configPath) << "{\"auth_token\": \"sk-plugin-sdk-test-0123456789abcdefghijklmn\", \"models\": ["
-		"{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {\"strategy\": [\"group\", \"latency\"]}}";
+										  "{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {\"strategy\": [\"group\", \"latency\"]}}";
 	::chmod(configPath.c_str(), 0600);
 	const ChildProcess::Result check = ChildProcess::run(inside(prefix, "bin/aiload"), {"--check-config", "-Daiload.config=" + configPath}, work.path(), Poco::Timespan(20, 0));
 	CPPUNIT_ASSERT_MESSAGE(check.describe("aiload --check-config"), check.exitCode == 0 && check.output.find("config OK") != std::string::npos);
 
 	// Its options go through the SDK's getters: a wrong one is named by its JSON path.
 	Poco::FileOutputStream(configPath) << "{\"auth_token\": \"sk-plugin-sdk-test-0123456789abcdefghijklmn\", \"models\": ["
-		"{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {\"strategy\": [\"latency\"],"
-		" \"strategy_options\": {\"latency\": {\"alpha\": 2}}}}";
+										  "{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {\"strategy\": [\"latency\"],"
+										  " \"strategy_options\": {\"latency\": {\"alpha\": 2}}}}";
 	const ChildProcess::Result refused = ChildProcess::run(inside(prefix, "bin/aiload"), {"--check-config", "-Daiload.config=" + configPath}, work.path(), Poco::Timespan(20, 0));
-	CPPUNIT_ASSERT_MESSAGE(refused.describe("aiload --check-config"), refused.exitCode == 1
-		&& refused.output.find(configPath + ": settings.strategy_options.latency.alpha: expected a number from 0.01 to 1") != std::string::npos);
+	CPPUNIT_ASSERT_MESSAGE(refused.describe("aiload --check-config"), refused.exitCode == 1 && refused.output.find(configPath + ": settings.strategy_options.latency.alpha: expected a number from 0.01 to 1") != std::string::npos);
 
 	// And it routes: the upstream that answers sooner gets nearly every request.
 	MockUpstream fast("fast"), slow("slow");
@@ -69,7 +68,8 @@ void PluginSdkTest::testThirdPartyPluginBuildsAndRoutes()
 	fast.start();
 	slow.start();
 	GatewayFixture gateway("{\"auth_token\": \"x\", \"models\": [" + GatewayFixture::modelEntry("fast", fast.apiBase()) + ","
-		+ GatewayFixture::modelEntry("slow", slow.apiBase()) + "], \"settings\": {\"strategy\": [\"latency\"]}}", AILoad::Gateway::ServerSettings(), plugins);
+			+ GatewayFixture::modelEntry("slow", slow.apiBase()) + "], \"settings\": {\"strategy\": [\"latency\"]}}",
+		AILoad::Gateway::ServerSettings(), plugins);
 	UpstreamTally(gateway.client()).count(30);
 	CPPUNIT_ASSERT_MESSAGE(std::to_string(slow.requestCount()) + " requests went to the slow upstream", slow.requestCount() <= 3);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(30), fast.requestCount() + slow.requestCount());

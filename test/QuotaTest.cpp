@@ -34,9 +34,10 @@ struct Pair
 		AILoad::Gateway::ServerSettings server;
 		server.clock = clock;
 		gateway = std::make_unique<GatewayFixture>("{\"auth_token\": \"x\", \"models\": ["
-			+ GatewayFixture::modelEntry("a", a.apiBase(), R"("group": "g", "weight": 1000)" + extraA) + ","
-			+ GatewayFixture::modelEntry("b", b.apiBase(), R"("group": "g", "weight": 1)") + "], "
-			+ R"("settings": {"ip_affinity": false)" + (settings.empty() ? "" : ", " + settings) + "}}", server);
+				+ GatewayFixture::modelEntry("a", a.apiBase(), R"("group": "g", "weight": 1000)" + extraA) + ","
+				+ GatewayFixture::modelEntry("b", b.apiBase(), R"("group": "g", "weight": 1)") + "], "
+				+ R"("settings": {"ip_affinity": false)" + (settings.empty() ? "" : ", " + settings) + "}}",
+			server);
 	}
 
 	std::string send()
@@ -98,8 +99,8 @@ void QuotaTest::testOpenAiInsufficientQuota()
 {
 	Pair pair(R"("quota_cooldown": 600)");
 	pair.a.setBehaviour(answering(429, R"({"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}})"));
-	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());  // failed over at once
-	assertState(pair, "a", "cooling_down", "quota_exhausted", 590, 600);  // not the 30 s of a plain 429
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send()); // failed over at once
+	assertState(pair, "a", "cooling_down", "quota_exhausted", 590, 600); // not the 30 s of a plain 429
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
 	CPPUNIT_ASSERT_EQUAL(std::size_t(1), pair.a.requestCount());
 	CPPUNIT_ASSERT_EQUAL(std::string("1"), pair.metric(R"(aiload_upstream_attempts_total{upstream="a",outcome="quota_exhausted"})"));
@@ -113,7 +114,7 @@ void QuotaTest::testPaymentRequired()
 	Pair pair;
 	pair.a.setBehaviour(answering(402, R"({"error":{"code":402,"message":"Insufficient credits. Add more using https://openrouter.ai/credits"}})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
-	assertState(pair, "a", "cooling_down", "quota_exhausted", 3590, 3600);  // settings.quota_cooldown's default
+	assertState(pair, "a", "cooling_down", "quota_exhausted", 3590, 3600); // settings.quota_cooldown's default
 
 	// Every candidate out of credit: the client hears 429 with the wait, not 402.
 	pair.b.setBehaviour(answering(402, R"({"error":{"code":402,"message":"Insufficient credits"}})"));
@@ -127,9 +128,7 @@ void QuotaTest::testGroqRemainingZeroOnSuccess()
 {
 	Pair pair;
 	// Groq's headers on a success: the last request of the day's allowance.
-	pair.a.setBehaviour(answering(200, "", {{"x-ratelimit-limit-requests", "14400"}, {"x-ratelimit-remaining-requests", "0"},
-		{"x-ratelimit-reset-requests", "7.66s"}, {"x-ratelimit-limit-tokens", "18000"}, {"x-ratelimit-remaining-tokens", "17997"},
-		{"x-ratelimit-reset-tokens", "7.66s"}}));
+	pair.a.setBehaviour(answering(200, "", {{"x-ratelimit-limit-requests", "14400"}, {"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "7.66s"}, {"x-ratelimit-limit-tokens", "18000"}, {"x-ratelimit-remaining-tokens", "17997"}, {"x-ratelimit-reset-tokens", "7.66s"}}));
 	CPPUNIT_ASSERT_EQUAL(std::string("a"), pair.send());
 	// Set aside before it fails: the next request goes to b without trying a.
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
@@ -146,8 +145,7 @@ void QuotaTest::testAnthropicRemainingZero()
 	auto clock = std::make_shared<ManualClock>();
 	Pair pair("", clock);
 	const std::string reset = Poco::DateTimeFormatter::format(clock->now() + Poco::Timespan(30, 0).totalMicroseconds(), "%Y-%m-%dT%H:%M:%SZ");
-	pair.a.setBehaviour(answering(200, "", {{"anthropic-ratelimit-requests-limit", "50"}, {"anthropic-ratelimit-requests-remaining", "0"},
-		{"anthropic-ratelimit-requests-reset", reset}}));
+	pair.a.setBehaviour(answering(200, "", {{"anthropic-ratelimit-requests-limit", "50"}, {"anthropic-ratelimit-requests-remaining", "0"}, {"anthropic-ratelimit-requests-reset", reset}}));
 	CPPUNIT_ASSERT_EQUAL(std::string("a"), pair.send());
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
 	assertState(pair, "a", "at_limit", "reported", 29, 30);
@@ -177,7 +175,7 @@ void QuotaTest::testRetryAfterMs()
 	pair.a.setBehaviour(answering(429, R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})",
 		{{"retry-after-ms", "45000"}, {"Retry-After", "1"}}));
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
-	assertState(pair, "a", "cooling_down", "rate_limited", 44, 45);  // the milliseconds win
+	assertState(pair, "a", "cooling_down", "rate_limited", 44, 45); // the milliseconds win
 }
 
 
@@ -185,8 +183,8 @@ void QuotaTest::testGeminiPerMinute()
 {
 	Pair pair;
 	pair.a.setBehaviour(answering(429, R"([{"error":{"code":429,"message":"You exceeded your current quota.","status":"RESOURCE_EXHAUSTED","details":[)"
-		R"({"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerMinutePerProjectPerModel-FreeTier","quotaDimensions":{"location":"global","model":"gemini-2.0-flash"},"quotaValue":"15"}]},)"
-		R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"17s"}]}}])"));
+									   R"({"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerMinutePerProjectPerModel-FreeTier","quotaDimensions":{"location":"global","model":"gemini-2.0-flash"},"quotaValue":"15"}]},)"
+									   R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"17s"}]}}])"));
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
 	assertState(pair, "a", "cooling_down", "rate_limited", 16, 17);
 }
@@ -198,8 +196,8 @@ void QuotaTest::testGeminiPerDayHeldUntilMidnightPacific()
 	auto clock = std::make_shared<ManualClock>(Poco::Timestamp::fromEpochTime(1782907200));
 	Pair pair("", clock);
 	pair.a.setBehaviour(answering(429, R"({"error":{"code":429,"message":"You exceeded your current quota.","status":"RESOURCE_EXHAUSTED","details":[)"
-		R"({"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerDayPerProjectPerModel-FreeTier","quotaValue":"200"}]},)"
-		R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"33s"}]}})"));
+									   R"({"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerDayPerProjectPerModel-FreeTier","quotaValue":"200"}]},)"
+									   R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"33s"}]}})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());
 	assertState(pair, "a", "cooling_down", "quota_exhausted", 19 * 3600, 19 * 3600);
 
@@ -233,7 +231,7 @@ void QuotaTest::testFailingUpstreamIsProbed()
 {
 	Pair pair(R"("probe_interval": 1)");
 	pair.a.setBehaviour(answering(500, ""));
-	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send());  // the third failure in a row: 10 s
+	for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(std::string("b"), pair.send()); // the third failure in a row: 10 s
 	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), pair.health("a")->getValue<std::string>("state"));
 	CPPUNIT_ASSERT_EQUAL(std::string("failing"), pair.health("a")->getValue<std::string>("reason"));
 	pair.a.clearReceived();
@@ -256,13 +254,14 @@ void QuotaTest::testErrorInFirstEventFailsOver()
 	Pair pair;
 	// OpenRouter's way: 200, then the provider's 429 in the first event.
 	MockBehaviour erring = answering(200, ": OPENROUTER PROCESSING\n\n"
-		"data: {\"error\":{\"code\":429,\"message\":\"Provider returned error\",\"metadata\":{\"raw\":\"rate limited\"}}}\n\n", {{"Retry-After", "40"}});
+										  "data: {\"error\":{\"code\":429,\"message\":\"Provider returned error\",\"metadata\":{\"raw\":\"rate limited\"}}}\n\n",
+		{{"Retry-After", "40"}});
 	erring.contentType = "text/event-stream";
 	pair.a.setBehaviour(erring);
 	const HttpAnswer answer = pair.gateway->client().post(chat, R"({"model":"g","stream":true,"messages":[]})");
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), answer.header("X-AILoad-Upstream"));
-	CPPUNIT_ASSERT(answer.body.find("Provider returned error") == std::string::npos);  // nothing of a's reached the client
+	CPPUNIT_ASSERT(answer.body.find("Provider returned error") == std::string::npos); // nothing of a's reached the client
 	CPPUNIT_ASSERT(answer.body.find("data: [DONE]") != std::string::npos);
 	assertState(pair, "a", "cooling_down", "rate_limited", 39, 40);
 
@@ -281,7 +280,7 @@ void QuotaTest::testStreamStartsAfterCommentsAndKeepsItsBytes()
 {
 	Pair pair;
 	const std::string stream = ": keep-alive\r\n\r\nevent: ping\r\ndata: {}\r\n\r\n"
-		"data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\r\n\r\ndata: [DONE]\r\n\r\n";
+							   "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\r\n\r\ndata: [DONE]\r\n\r\n";
 	MockBehaviour good = answering(200, stream);
 	good.contentType = "text/event-stream";
 	pair.a.setBehaviour(good);

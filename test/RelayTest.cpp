@@ -63,7 +63,7 @@ void RelayTest::testRequestsOnOneConnection()
 	MockUpstream a("a");
 	a.start();
 	AILoad::Gateway::ServerSettings settings;
-	settings.keepAliveTimeout = Poco::Timespan(60, 0);  // longer than the test waits
+	settings.keepAliveTimeout = Poco::Timespan(60, 0); // longer than the test waits
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())), settings);
 	TestClient client = gateway.client();
 	auto request = [&](int n, const std::string& connection) {
@@ -87,7 +87,7 @@ void RelayTest::testRequestsOnOneConnection()
 	// wait for more bytes. The last says Connection: close, so the gateway then closes.
 	const Poco::Timestamp start;
 	const std::string pipelined = TestClient::joined(client.raw(request(3, "keep-alive") + request(4, "keep-alive") + request(5, "close"), Poco::Timespan(10, 0)));
-	CPPUNIT_ASSERT(start.elapsed() < 10 * Poco::Timestamp::resolution());  // closed, not timed out
+	CPPUNIT_ASSERT(start.elapsed() < 10 * Poco::Timestamp::resolution()); // closed, not timed out
 	std::size_t answers = 0;
 	for (std::size_t at = pipelined.find("HTTP/1.1 200 "); at != std::string::npos; at = pipelined.find("HTTP/1.1 200 ", at + 1)) ++answers;
 	CPPUNIT_ASSERT_EQUAL(std::size_t(3), answers);
@@ -106,7 +106,7 @@ void RelayTest::testBodyForwardedByteForByte()
 
 	const std::string prefix = "{ \"temperature\" :0.10,\n\t\"top_p\": 1e-7, \"seed\": 12345678901234567890,\r\n \"model\"  :\t\"auto\"";
 	const std::string suffix = " ,\"messages\":[{\"role\":\"user\",\"content\":\"caf\\u00e9 \\ud83d\\ude00 café 😀 \\\"q\\\" \\n\"}],"
-		"\"metadata\":{\"model\":\"nested-stays\",\"list\":[{\"model\":\"also-stays\"}]}, \"big\": 1.0E+2 }  ";
+							   "\"metadata\":{\"model\":\"nested-stays\",\"list\":[{\"model\":\"also-stays\"}]}, \"big\": 1.0E+2 }  ";
 	const HttpAnswer answer = gateway.client().post(chat, prefix + suffix);
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.requestCount());
@@ -124,9 +124,7 @@ void RelayTest::testHeadersBothWays()
 	a.start();
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase(), R"("headers": {"HTTP-Referer": "https://example.org", "X-Title": "AILoad test"})")));
 
-	const HttpAnswer answer = gateway.client().post(chat, R"({"model":"a"})", {
-		{"X-Custom", "kept"}, {"OpenAI-Organization", "org-1"}, {"Proxy-Authorization", "Basic secret"},
-		{"TE", "trailers"}, {"X-AILoad-Affinity", "session-1"}});
+	const HttpAnswer answer = gateway.client().post(chat, R"({"model":"a"})", {{"X-Custom", "kept"}, {"OpenAI-Organization", "org-1"}, {"Proxy-Authorization", "Basic secret"}, {"TE", "trailers"}, {"X-AILoad-Affinity", "session-1"}});
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 	// A header the client's Connection header names is hop-by-hop too (raw: POCO's client sets its own Connection).
 	TestClient client = gateway.client();
@@ -137,7 +135,7 @@ void RelayTest::testHeadersBothWays()
 
 	const ReceivedRequest received = a.received().front();
 	CPPUNIT_ASSERT_EQUAL(std::string("kept"), received.header("X-Custom"));
-	CPPUNIT_ASSERT(!received.hasHeader("OpenAI-Organization"));  // it picks the account billed: never the client's to choose
+	CPPUNIT_ASSERT(!received.hasHeader("OpenAI-Organization")); // it picks the account billed: never the client's to choose
 	CPPUNIT_ASSERT_EQUAL(std::string("https://example.org"), received.header("HTTP-Referer"));
 	CPPUNIT_ASSERT_EQUAL(std::string("AILoad test"), received.header("X-Title"));
 	CPPUNIT_ASSERT_EQUAL(std::string("Bearer sk-key-a"), received.header("Authorization"));
@@ -194,7 +192,8 @@ void RelayTest::testApiKeyFromEnvironmentAndNoKey()
 	Poco::Environment::set("AILOAD_TEST_KEY_A", "sk-from-environment");
 	GatewayFixture gateway(config(
 		"{\"name\":\"a\",\"model\":\"m\",\"base_url\":\"" + a.apiBase() + "\",\"api_key_env\":\"AILOAD_TEST_KEY_A\"},"
-		"{\"name\":\"b\",\"model\":\"m\",\"base_url\":\"" + b.apiBase() + "\"}"));
+																		  "{\"name\":\"b\",\"model\":\"m\",\"base_url\":\""
+		+ b.apiBase() + "\"}"));
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"a"})").status);
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"model":"b"})").status);
 	CPPUNIT_ASSERT_EQUAL(std::string("Bearer sk-from-environment"), a.received().front().header("Authorization"));
@@ -271,7 +270,7 @@ void RelayTest::testBadInputGetsClearErrors()
 	CPPUNIT_ASSERT_EQUAL(std::string("invalid_request"), errorCode(answer));
 	CPPUNIT_ASSERT_EQUAL(400, client.post(chat, "").status);
 	CPPUNIT_ASSERT_EQUAL(400, client.post(chat, R"({"model": 5})").status);
-	answer = client.post(chat, "{\"mo\xe4\\u0065l\": \"x\"}");  // invalid UTF-8 (found by the fuzzer)
+	answer = client.post(chat, "{\"mo\xe4\\u0065l\": \"x\"}"); // invalid UTF-8 (found by the fuzzer)
 	CPPUNIT_ASSERT_EQUAL(400, answer.status);
 	CPPUNIT_ASSERT(answer.body.find("invalid UTF-8") != std::string::npos);
 
@@ -296,7 +295,7 @@ void RelayTest::testBadInputGetsClearErrors()
 		+ "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
 	const std::string chunkAnswer = TestClient::joined(client.raw(badChunk, Poco::Timespan(10, 0)));
 	CPPUNIT_ASSERT_MESSAGE(chunkAnswer, chunkAnswer.compare(0, 26, "HTTP/1.1 400 Bad Request\r\n") == 0);
-	CPPUNIT_ASSERT_MESSAGE(chunkAnswer, chunkAnswer.find("HTTP/1.1", 1) == std::string::npos);  // the rest not taken for a request
+	CPPUNIT_ASSERT_MESSAGE(chunkAnswer, chunkAnswer.find("HTTP/1.1", 1) == std::string::npos); // the rest not taken for a request
 	// Malformed heads: an error in the OpenAI shape (not an empty answer or a silent close),
 	// and the connection is closed.
 	const std::vector<std::pair<std::string, std::string>> malformed = {
@@ -306,13 +305,13 @@ void RelayTest::testBadInputGetsClearErrors()
 		{"GET /health HTTP/1.1\r\nX-Long: " + std::string(10000, 'a') + "\r\n\r\n", "HTTP/1.1 400 "},
 		{"GET /health HTTP/9.9\r\n\r\n", "HTTP/1.1 505 "},
 	};
-	for (const auto& bad: malformed)
+	for (const auto& bad : malformed)
 	{
 		const Poco::Timestamp start;
 		const std::string raw = TestClient::joined(client.raw(bad.first, Poco::Timespan(10, 0)));
 		CPPUNIT_ASSERT_MESSAGE(raw, raw.compare(0, bad.second.size(), bad.second) == 0);
 		CPPUNIT_ASSERT_MESSAGE(raw, raw.find("\"code\":\"invalid_http\"") != std::string::npos);
-		CPPUNIT_ASSERT(start.elapsed() < 10 * Poco::Timestamp::resolution());  // closed, not timed out
+		CPPUNIT_ASSERT(start.elapsed() < 10 * Poco::Timestamp::resolution()); // closed, not timed out
 	}
 
 	CPPUNIT_ASSERT_EQUAL(std::size_t(0), a.requestCount());
@@ -366,9 +365,12 @@ void RelayTest::testModelResolution()
 	for (MockUpstream* mock : {&a, &b, &c, &d}) mock->start();
 	GatewayFixture gateway(config(
 		"{\"name\":\"a\",\"model\":\"shared\",\"base_url\":\"" + a.apiBase() + "\",\"group\":\"fast\"},"
-		"{\"name\":\"b\",\"model\":\"shared\",\"base_url\":\"" + b.apiBase() + "\",\"group\":[\"fast\",\"big\"]},"
-		"{\"name\":\"c\",\"model\":\"solo\",\"base_url\":\"" + c.apiBase() + "\"},"
-		"{\"name\":\"d\",\"model\":\"solo\",\"base_url\":\"" + d.apiBase() + "\",\"enabled\":false}",
+																			   "{\"name\":\"b\",\"model\":\"shared\",\"base_url\":\""
+			+ b.apiBase() + "\",\"group\":[\"fast\",\"big\"]},"
+							"{\"name\":\"c\",\"model\":\"solo\",\"base_url\":\""
+			+ c.apiBase() + "\"},"
+							"{\"name\":\"d\",\"model\":\"solo\",\"base_url\":\""
+			+ d.apiBase() + "\",\"enabled\":false}",
 		// Which entries a name reaches, spread by round-robin alone: every request comes from
 		// one address (ip-affinity would keep it on one entry) and b is in two groups (the
 		// group strategy would give it more). GroupStrategyTest covers groups.
@@ -406,7 +408,8 @@ void RelayTest::testRoundRobinSpreadsEvenly()
 	for (MockUpstream* mock : {&a, &b, &c}) mock->start();
 	// The default chain without ip-affinity, which would keep this one client on one upstream.
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase()) + ","
-		+ GatewayFixture::modelEntry("c", c.apiBase()), R"("settings": {"ip_affinity": false})"));
+			+ GatewayFixture::modelEntry("c", c.apiBase()),
+		R"("settings": {"ip_affinity": false})"));
 	for (int i = 0; i < 30; ++i) CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(10), a.requestCount());
 	CPPUNIT_ASSERT_EQUAL(std::size_t(10), b.requestCount());
@@ -419,7 +422,8 @@ void RelayTest::testModelsList()
 	MockUpstream a("a");
 	GatewayFixture gateway(config(
 		"{\"name\":\"a\",\"model\":\"gpt-4o\",\"base_url\":\"" + a.apiBase() + "\",\"group\":\"openai\",\"api_key\":\"sk-secret-a\"},"
-		"{\"model\":\"gpt-4o\",\"base_url\":\"" + a.apiBase() + "\",\"api_key\":\"sk-secret-b\"}"));
+																			   "{\"model\":\"gpt-4o\",\"base_url\":\""
+		+ a.apiBase() + "\",\"api_key\":\"sk-secret-b\"}"));
 	const HttpAnswer answer = gateway.client().get("/v1/models");
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 	Object::Ptr list = parse(answer.body);

@@ -49,6 +49,12 @@ Poco::Net::NameValueCollection headersOf(std::initializer_list<std::pair<const c
 }
 
 
+ReportedLimits readNow(std::initializer_list<std::pair<const char*, std::string>> fields)
+{
+	return ReportedLimits::read(headersOf(fields), now);
+}
+
+
 std::string iso(const Poco::Timestamp& time)
 {
 	return Poco::DateTimeFormatter::format(time, Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
@@ -92,14 +98,14 @@ std::string epochMillis(const Poco::Timestamp& time)
 void ReportedLimitsTest::testOpenAIHeaders()
 {
 	// As OpenAI's "Rate limits" guide shows them.
-	const ReportedLimits limits = ReportedLimits::read(headersOf({
+	const ReportedLimits limits = readNow({
 		{"x-ratelimit-limit-requests", "60"},
 		{"x-ratelimit-limit-tokens", "150000"},
 		{"x-ratelimit-remaining-requests", "59"},
 		{"x-ratelimit-remaining-tokens", "149984"},
 		{"x-ratelimit-reset-requests", "1s"},
 		{"x-ratelimit-reset-tokens", "6m0s"},
-	}), now);
+	});
 	CHECK_COUNT(60, limits.requests().limit);
 	CHECK_COUNT(59, limits.requests().remaining);
 	CHECK_AT(at(second), limits.requests().reset);
@@ -111,13 +117,13 @@ void ReportedLimitsTest::testOpenAIHeaders()
 	CPPUNIT_ASSERT(!limits.setAsideUntil(now));
 
 	// The last request of the minute: set aside until the requests reset, in milliseconds.
-	const ReportedLimits spent = ReportedLimits::read(headersOf({
+	const ReportedLimits spent = readNow({
 		{"x-ratelimit-limit-requests", "500"},
 		{"x-ratelimit-remaining-requests", "0"},
 		{"x-ratelimit-reset-requests", "120ms"},
 		{"x-ratelimit-remaining-tokens", "29000"},
 		{"x-ratelimit-reset-tokens", "2ms"},
-	}), now);
+	});
 	CHECK_COUNT(0, spent.requests().remaining);
 	CHECK_AT(afterMicros(120000), spent.setAsideUntil(now));
 	// A moment later it is over.
@@ -152,21 +158,21 @@ void ReportedLimitsTest::testGroqHeaders()
 	limited.set("x-ratelimit-reset-tokens", "7.66s");
 	const ReportedLimits spent = ReportedLimits::read(limited, now);
 	CHECK_AT(at(seconds(2)), spent.retryAfter());
-	CHECK_AT(afterMicros(7660000), spent.setAsideUntil(now));  // the reset is what it reports for the tokens
+	CHECK_AT(afterMicros(7660000), spent.setAsideUntil(now)); // the reset is what it reports for the tokens
 }
 
 
 void ReportedLimitsTest::testCerebrasHeaders()
 {
 	// Cerebras: requests per day and tokens per minute, resets in seconds with a long fraction.
-	const ReportedLimits limits = ReportedLimits::read(headersOf({
+	const ReportedLimits limits = readNow({
 		{"x-ratelimit-limit-requests-day", "14400"},
 		{"x-ratelimit-limit-tokens-minute", "60000"},
 		{"x-ratelimit-remaining-requests-day", "14397"},
 		{"x-ratelimit-remaining-tokens-minute", "0"},
 		{"x-ratelimit-reset-requests-day", "33011.382867097855"},
 		{"x-ratelimit-reset-tokens-minute", "11.382867097854614"},
-	}), now);
+	});
 	CHECK_COUNT(14400, limits.requests().limit);
 	CHECK_COUNT(14397, limits.requests().remaining);
 	CHECK_AT(afterMicros(33011382867), limits.requests().reset);
@@ -192,15 +198,15 @@ void ReportedLimitsTest::testOpenRouterHeaders()
 	CHECK_AT(afterMicros(42250000), limits.setAsideUntil(now));
 
 	// Its daily limit of free requests: reset at midnight UTC, 12 hours away; upper case names.
-	const ReportedLimits daily = ReportedLimits::read(headersOf({
+	const ReportedLimits daily = readNow({
 		{"X-RATELIMIT-LIMIT", "50"},
 		{"X-RATELIMIT-REMAINING", "0"},
 		{"X-RATELIMIT-RESET", epochMillis(Poco::DateTime(2025, 6, 2, 0, 0, 0).timestamp())},
-	}), now);
+	});
 	CHECK_AT(at(Poco::Timespan(12 * 3600, 0)), daily.setAsideUntil(now));
 
 	// Requests left: nothing is set aside.
-	const ReportedLimits fine = ReportedLimits::read(headersOf({{"x-ratelimit-limit", "20"}, {"x-ratelimit-remaining", "19"}}), now);
+	const ReportedLimits fine = readNow({{"x-ratelimit-limit", "20"}, {"x-ratelimit-remaining", "19"}});
 	CHECK_COUNT(19, fine.requests().remaining);
 	CPPUNIT_ASSERT(!fine.requests().reset);
 	CPPUNIT_ASSERT(!fine.setAsideUntil(now));
@@ -213,7 +219,7 @@ void ReportedLimitsTest::testResetTimeBySize()
 	CHECK_AT(at(seconds(3)), ReportedLimits::parseResetTime("3", now));
 	CHECK_AT(afterMicros(1500000), ReportedLimits::parseResetTime("1.5", now));
 	CHECK_AT(now, ReportedLimits::parseResetTime("0", now));
-	CHECK_AT(at(week), ReportedLimits::parseResetTime("999999999", now));  // 31 years: clamped
+	CHECK_AT(at(week), ReportedLimits::parseResetTime("999999999", now)); // 31 years: clamped
 	// From 10^9 to 10^11: epoch seconds.
 	const Poco::Timestamp soon = at(Poco::Timespan(90, 0));
 	CHECK_AT(soon, ReportedLimits::parseResetTime(std::to_string(soon.epochTime()), now));
@@ -224,7 +230,7 @@ void ReportedLimitsTest::testResetTimeBySize()
 	// In the past: already reset (a clock behind ours).
 	CHECK_AT(now, ReportedLimits::parseResetTime(std::to_string(now.epochTime() - 5), now));
 	CHECK_AT(now, ReportedLimits::parseResetTime(epochMillis(now - 5000000), now));
-	CHECK_AT(now, ReportedLimits::parseResetTime("1000000000", now));  // 2001
+	CHECK_AT(now, ReportedLimits::parseResetTime("1000000000", now)); // 2001
 	// Far off: clamped to a week.
 	CHECK_AT(at(week), ReportedLimits::parseResetTime("99999999999", now));
 	CHECK_AT(at(week), ReportedLimits::parseResetTime("999999999999999", now));
@@ -239,7 +245,7 @@ void ReportedLimitsTest::testResetTimeBySize()
 void ReportedLimitsTest::testAnthropicHeaders()
 {
 	// Anthropic: RFC 3339 resets; tokens, input tokens and output tokens all count as tokens.
-	const ReportedLimits limits = ReportedLimits::read(headersOf({
+	const ReportedLimits limits = readNow({
 		{"anthropic-ratelimit-requests-limit", "50"},
 		{"anthropic-ratelimit-requests-remaining", "49"},
 		{"anthropic-ratelimit-requests-reset", "2025-06-01T12:00:30Z"},
@@ -253,7 +259,7 @@ void ReportedLimitsTest::testAnthropicHeaders()
 		{"anthropic-ratelimit-output-tokens-remaining", "9000"},
 		{"anthropic-ratelimit-output-tokens-reset", "2025-06-01T14:00:06+02:00"},
 		{"request-id", "req_018EeWyXxfu5pfWkrYcMdjWG"},
-	}), now);
+	});
 	CHECK_COUNT(50, limits.requests().limit);
 	CHECK_COUNT(49, limits.requests().remaining);
 	CHECK_AT(at(seconds(30)), limits.requests().reset);
@@ -264,14 +270,14 @@ void ReportedLimitsTest::testAnthropicHeaders()
 	CPPUNIT_ASSERT(!limits.setAsideUntil(now));
 
 	// Its 429: no requests left until the reset; retry-after too.
-	const ReportedLimits spent = ReportedLimits::read(headersOf({
+	const ReportedLimits spent = readNow({
 		{"anthropic-ratelimit-requests-limit", "50"},
 		{"anthropic-ratelimit-requests-remaining", "0"},
 		{"anthropic-ratelimit-requests-reset", "2025-06-01T12:00:25.250Z"},
 		{"anthropic-ratelimit-input-tokens-remaining", "0"},
 		{"anthropic-ratelimit-input-tokens-reset", "2025-06-01T12:00:10Z"},
 		{"retry-after", "25"},
-	}), now);
+	});
 	CHECK_AT(at(seconds(25)), spent.retryAfter());
 	CHECK_AT(afterMicros(10000000), spent.tokens().reset);
 	// Both are at 0: set aside until the later reset.
@@ -292,9 +298,9 @@ void ReportedLimitsTest::testGoDurations()
 	CHECK_SPAN(0, "0s");
 	CHECK_SPAN(3600000000, "1h");
 	CHECK_SPAN(1, "1us");
-	CHECK_SPAN(1, "1\xC2\xB5s");   // micro sign
-	CHECK_SPAN(1, "1\xCE\xBCs");   // Greek mu
-	CHECK_SPAN(1, "1500ns");       // below a microsecond is dropped
+	CHECK_SPAN(1, "1\xC2\xB5s"); // micro sign
+	CHECK_SPAN(1, "1\xCE\xBCs"); // Greek mu
+	CHECK_SPAN(1, "1500ns"); // below a microsecond is dropped
 	CHECK_SPAN(0, "999ns");
 	CHECK_SPAN(1500, "1.5ms");
 	CHECK_SPAN(500000, ".5s");
@@ -303,7 +309,7 @@ void ReportedLimitsTest::testGoDurations()
 	CHECK_SPAN(5400000000, "1.5h");
 	CHECK_SPAN(61000000, "1m1s");
 	CHECK_SPAN(1000000, " 1s ");
-	CHECK_SPAN(1000001, "1.0000019s");  // digits beyond a microsecond are dropped
+	CHECK_SPAN(1000001, "1.0000019s"); // digits beyond a microsecond are dropped
 	// Google's JSON durations.
 	CHECK_SPAN(42000000, "42s");
 	CHECK_SPAN(1500000, "1.5s");
@@ -320,7 +326,7 @@ void ReportedLimitsTest::testGoDurations()
 	CHECK_SPAN(century, "876000h876000h876000h");
 	CHECK_SPAN(century, std::string(10000, '9') + "h");
 	for (const char* bad : {"", " ", "-1s", "-0", "1x", "1h30", "s", "h1", "1..5s", "1.5.5s", "abc", "1 s", "1e3s", "NaN", "inf",
-		"1S", "1H", "1sec", "1d", "++1s", "1s-", ".s", ".", "1m-1s", "\xC2\xB5s"})
+			 "1S", "1H", "1sec", "1d", "++1s", "1s-", ".s", ".", "1m-1s", "\xC2\xB5s"})
 		CPPUNIT_ASSERT_MESSAGE(bad, !ReportedLimits::parseDuration(bad));
 	CPPUNIT_ASSERT(!ReportedLimits::parseDuration(std::string("1s\0", 3)));
 }
@@ -337,7 +343,7 @@ void ReportedLimitsTest::testRfc3339Times()
 	CHECK_AT(noon, ReportedLimits::parseRfc3339("2024-06-01T17:30:30+05:30"));
 	CHECK_AT(noon, ReportedLimits::parseRfc3339("2024-06-01T12:00:30+00:00"));
 	CHECK_AT(noon, ReportedLimits::parseRfc3339("2024-06-01T12:00:30-00:00"));
-	CHECK_AT(noon, ReportedLimits::parseRfc3339("2024-06-02T00:00:30+12:00"));  // a day later there
+	CHECK_AT(noon, ReportedLimits::parseRfc3339("2024-06-02T00:00:30+12:00")); // a day later there
 	CHECK_AT(noon + 500000, ReportedLimits::parseRfc3339("2024-06-01T12:00:30.5Z"));
 	CHECK_AT(noon + 123456, ReportedLimits::parseRfc3339("2024-06-01T12:00:30.123456789Z"));
 	CHECK_AT(noon + 1, ReportedLimits::parseRfc3339("2024-06-01T12:00:30.000001Z"));
@@ -348,12 +354,12 @@ void ReportedLimitsTest::testRfc3339Times()
 	CHECK_AT(Poco::DateTime(1970, 1, 1, 0, 0, 0).timestamp(), ReportedLimits::parseRfc3339("1970-01-01T00:00:00Z"));
 	CPPUNIT_ASSERT(ReportedLimits::parseRfc3339("0000-01-01T00:00:00Z"));
 	for (const char* bad : {"", "garbage", "2024-06-01", "2024-06-01T12:00:30", "2024-06-01T12:00Z", "2024-06-01T12:00:30+0200",
-		"2024-06-01T12:00:30+02", "2024-06-01T12:00:30.Z", "2024-06-01T12:00:30ZZ", "2024-06-01T12:00:30Z ago",
-		"2025-02-29T00:00:00Z", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z", "2024-06-00T00:00:00Z",
-		"2024-06-01T24:00:00Z", "2024-06-01T12:60:00Z", "2024-06-01T12:00:61Z", "2024-06-01T12:00:30+24:00",
-		"2024-06-01T12:00:30+02:60", "12024-06-01T00:00:00Z", "-2024-06-01T00:00:00Z", "+2024-06-01T00:00:00Z",
-		"2024/06/01T12:00:30Z", "2024-06-01X12:00:30Z", "2024-6-1T12:00:30Z", "2024-06-01T1:00:30Z", "Sat, 01 Jun 2024 12:00:30 GMT",
-		"1717243230", "2024-06-01T12:00:30.+02:00", "2024-06-01T12:00:30 Z"})
+			 "2024-06-01T12:00:30+02", "2024-06-01T12:00:30.Z", "2024-06-01T12:00:30ZZ", "2024-06-01T12:00:30Z ago",
+			 "2025-02-29T00:00:00Z", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-00-01T00:00:00Z", "2024-06-00T00:00:00Z",
+			 "2024-06-01T24:00:00Z", "2024-06-01T12:60:00Z", "2024-06-01T12:00:61Z", "2024-06-01T12:00:30+24:00",
+			 "2024-06-01T12:00:30+02:60", "12024-06-01T00:00:00Z", "-2024-06-01T00:00:00Z", "+2024-06-01T00:00:00Z",
+			 "2024/06/01T12:00:30Z", "2024-06-01X12:00:30Z", "2024-6-1T12:00:30Z", "2024-06-01T1:00:30Z", "Sat, 01 Jun 2024 12:00:30 GMT",
+			 "1717243230", "2024-06-01T12:00:30.+02:00", "2024-06-01T12:00:30 Z"})
 		CPPUNIT_ASSERT_MESSAGE(bad, !ReportedLimits::parseRfc3339(bad));
 	CPPUNIT_ASSERT(!ReportedLimits::parseRfc3339(std::string("2024-06-01T12:00:30Z\0", 21)));
 }
@@ -362,36 +368,36 @@ void ReportedLimitsTest::testRfc3339Times()
 void ReportedLimitsTest::testRetryAfter()
 {
 	// Seconds.
-	CHECK_AT(at(seconds(20)), ReportedLimits::read(headersOf({{"Retry-After", "20"}}), now).retryAfter());
+	CHECK_AT(at(seconds(20)), readNow({{"Retry-After", "20"}}).retryAfter());
 	// An HTTP date.
 	const std::string date = Poco::DateTimeFormatter::format(at(seconds(45)), Poco::DateTimeFormat::HTTP_FORMAT);
-	CHECK_AT(at(seconds(45)), ReportedLimits::read(headersOf({{"Retry-After", date}}), now).retryAfter());
+	CHECK_AT(at(seconds(45)), readNow({{"Retry-After", date}}).retryAfter());
 	// retry-after-ms wins: it is the precise one.
-	const ReportedLimits both = ReportedLimits::read(headersOf({{"retry-after", "2"}, {"retry-after-ms", "1500"}}), now);
+	const ReportedLimits both = readNow({{"retry-after", "2"}, {"retry-after-ms", "1500"}});
 	CHECK_AT(afterMicros(1500000), both.retryAfter());
-	CHECK_AT(afterMicros(12500), ReportedLimits::read(headersOf({{"retry-after-ms", "12.5"}}), now).retryAfter());
-	CHECK_AT(now, ReportedLimits::read(headersOf({{"retry-after-ms", "0"}}), now).retryAfter());
+	CHECK_AT(afterMicros(12500), readNow({{"retry-after-ms", "12.5"}}).retryAfter());
+	CHECK_AT(now, readNow({{"retry-after-ms", "0"}}).retryAfter());
 	// One that cannot be read leaves the other.
-	CHECK_AT(at(seconds(2)), ReportedLimits::read(headersOf({{"retry-after", "2"}, {"retry-after-ms", "soon"}}), now).retryAfter());
+	CHECK_AT(at(seconds(2)), readNow({{"retry-after", "2"}, {"retry-after-ms", "soon"}}).retryAfter());
 	// At most an hour.
 	const Poco::Timespan hour(3600, 0);
-	CHECK_AT(at(hour), ReportedLimits::read(headersOf({{"Retry-After", "86400"}}), now).retryAfter());
-	CHECK_AT(at(hour), ReportedLimits::read(headersOf({{"retry-after-ms", "86400000"}}), now).retryAfter());
-	CHECK_AT(at(hour), ReportedLimits::read(headersOf({{"retry-after-ms", std::string(400, '9')}}), now).retryAfter());
+	CHECK_AT(at(hour), readNow({{"Retry-After", "86400"}}).retryAfter());
+	CHECK_AT(at(hour), readNow({{"retry-after-ms", "86400000"}}).retryAfter());
+	CHECK_AT(at(hour), readNow({{"retry-after-ms", std::string(400, '9')}}).retryAfter());
 	// A date in the past: now.
 	const std::string past = Poco::DateTimeFormatter::format(now - 3600000000LL, Poco::DateTimeFormat::HTTP_FORMAT);
-	CHECK_AT(now, ReportedLimits::read(headersOf({{"Retry-After", past}}), now).retryAfter());
+	CHECK_AT(now, readNow({{"Retry-After", past}}).retryAfter());
 	// Unreadable: none.
 	for (const char* bad : {"", "-3", "soon", "1e3", "0x10", "3 seconds"})
 	{
-		CPPUNIT_ASSERT_MESSAGE(bad, !ReportedLimits::read(headersOf({{"Retry-After", bad}}), now).retryAfter());
-		CPPUNIT_ASSERT_MESSAGE(bad, !ReportedLimits::read(headersOf({{"retry-after-ms", bad}}), now).retryAfter());
+		CPPUNIT_ASSERT_MESSAGE(bad, !readNow({{"Retry-After", bad}}).retryAfter());
+		CPPUNIT_ASSERT_MESSAGE(bad, !readNow({{"retry-after-ms", bad}}).retryAfter());
 	}
 	// Huge values are the maximum, in seconds as in milliseconds; a sign is not delta-seconds.
-	CHECK_AT(at(hour), ReportedLimits::read(headersOf({{"Retry-After", "99999999999999999999"}}), now).retryAfter());
-	CPPUNIT_ASSERT(!ReportedLimits::read(headersOf({{"Retry-After", "+5"}}), now).retryAfter());
-	CHECK_AT(at(hour), ReportedLimits::read(headersOf({{"retry-after-ms", "99999999999999999999"}}), now).retryAfter());
-	const ReportedLimits none = ReportedLimits::read(headersOf({{"Content-Type", "application/json"}}), now);
+	CHECK_AT(at(hour), readNow({{"Retry-After", "99999999999999999999"}}).retryAfter());
+	CPPUNIT_ASSERT(!readNow({{"Retry-After", "+5"}}).retryAfter());
+	CHECK_AT(at(hour), readNow({{"retry-after-ms", "99999999999999999999"}}).retryAfter());
+	const ReportedLimits none = readNow({{"Content-Type", "application/json"}});
 	CPPUNIT_ASSERT(none.empty());
 	CPPUNIT_ASSERT(!none.retryAfter());
 	CPPUNIT_ASSERT(!none.setAsideUntil(now));
@@ -401,30 +407,36 @@ void ReportedLimitsTest::testRetryAfter()
 void ReportedLimitsTest::testSetAside()
 {
 	// No requests left and no reset given: the Retry-After says until when ...
-	CHECK_AT(at(seconds(15)), ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "0"}, {"Retry-After", "15"}}), now).setAsideUntil(now));
+	CHECK_AT(at(seconds(15)), readNow({{"x-ratelimit-remaining-requests", "0"}, {"Retry-After", "15"}}).setAsideUntil(now));
 	// ... else the default.
-	CHECK_AT(at(ReportedLimits::defaultSetAside), ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "0"}}), now).setAsideUntil(now));
-	CHECK_AT(at(ReportedLimits::defaultSetAside), ReportedLimits::read(headersOf({{"anthropic-ratelimit-tokens-remaining", "0"}}), now).setAsideUntil(now));
+	CHECK_AT(at(ReportedLimits::defaultSetAside), readNow({{"x-ratelimit-remaining-requests", "0"}}).setAsideUntil(now));
+	CHECK_AT(at(ReportedLimits::defaultSetAside), readNow({{"anthropic-ratelimit-tokens-remaining", "0"}}).setAsideUntil(now));
 	// A reset that cannot be read is none.
 	CHECK_AT(at(ReportedLimits::defaultSetAside),
-		ReportedLimits::read(headersOf({{"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "later"}}), now).setAsideUntil(now));
+		readNow({{"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "later"}}).setAsideUntil(now));
 	// A reset given wins over the Retry-After.
 	CHECK_AT(at(seconds(5)),
-		ReportedLimits::read(headersOf({{"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "5s"}, {"Retry-After", "15"}}), now).setAsideUntil(now));
+		readNow({{"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "5s"}, {"Retry-After", "15"}}).setAsideUntil(now));
 	// Requests and tokens both at 0: the later reset.
-	CHECK_AT(at(seconds(90)), ReportedLimits::read(headersOf({
-		{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "1m30s"},
-		{"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "10s"},
-	}), now).setAsideUntil(now));
+	const ReportedLimits both = readNow({
+		{"x-ratelimit-remaining-requests", "0"},
+		{"x-ratelimit-reset-requests", "1m30s"},
+		{"x-ratelimit-remaining-tokens", "0"},
+		{"x-ratelimit-reset-tokens", "10s"},
+	});
+	CHECK_AT(at(seconds(90)), both.setAsideUntil(now));
 	// One left, or a reset that has already passed: not set aside.
-	CPPUNIT_ASSERT(!ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "1"}, {"x-ratelimit-reset-requests", "1m"}}), now).setAsideUntil(now));
-	CPPUNIT_ASSERT(!ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "0s"}}), now).setAsideUntil(now));
-	CPPUNIT_ASSERT(!ReportedLimits::read(headersOf({{"anthropic-ratelimit-requests-remaining", "0"},
-		{"anthropic-ratelimit-requests-reset", "2025-06-01T11:59:00Z"}}), now).setAsideUntil(now));
+	CPPUNIT_ASSERT(!readNow({{"x-ratelimit-remaining-requests", "1"}, {"x-ratelimit-reset-requests", "1m"}}).setAsideUntil(now));
+	CPPUNIT_ASSERT(!readNow({{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "0s"}}).setAsideUntil(now));
+	const ReportedLimits passed = readNow({
+		{"anthropic-ratelimit-requests-remaining", "0"},
+		{"anthropic-ratelimit-requests-reset", "2025-06-01T11:59:00Z"},
+	});
+	CPPUNIT_ASSERT(!passed.setAsideUntil(now));
 	// Retry-After alone (on a 503, say) sets nothing aside: only a count at 0 does.
-	CPPUNIT_ASSERT(!ReportedLimits::read(headersOf({{"Retry-After", "15"}}), now).setAsideUntil(now));
+	CPPUNIT_ASSERT(!readNow({{"Retry-After", "15"}}).setAsideUntil(now));
 	// Asked later, the same reading ends at the same time.
-	const ReportedLimits spent = ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "30s"}}), now);
+	const ReportedLimits spent = readNow({{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "30s"}});
 	CHECK_AT(at(seconds(30)), spent.setAsideUntil(at(seconds(10))));
 	CPPUNIT_ASSERT(!spent.setAsideUntil(at(seconds(30))));
 }
@@ -433,24 +445,30 @@ void ReportedLimitsTest::testSetAside()
 void ReportedLimitsTest::testClosestToLimitIsKept()
 {
 	// OpenAI's and OpenRouter's request headers on one answer (a proxy in between): the least left.
-	const ReportedLimits mixed = ReportedLimits::read(headersOf({
-		{"x-ratelimit-limit-requests", "500"}, {"x-ratelimit-remaining-requests", "499"}, {"x-ratelimit-reset-requests", "120ms"},
-		{"x-ratelimit-limit", "20"}, {"x-ratelimit-remaining", "3"}, {"x-ratelimit-reset", "30"},
-	}), now);
+	const ReportedLimits mixed = readNow({
+		{"x-ratelimit-limit-requests", "500"},
+		{"x-ratelimit-remaining-requests", "499"},
+		{"x-ratelimit-reset-requests", "120ms"},
+		{"x-ratelimit-limit", "20"},
+		{"x-ratelimit-remaining", "3"},
+		{"x-ratelimit-reset", "30"},
+	});
 	CHECK_COUNT(20, mixed.requests().limit);
 	CHECK_COUNT(3, mixed.requests().remaining);
 	CHECK_AT(at(seconds(30)), mixed.requests().reset);
 	// As many left: the later reset.
-	const ReportedLimits tie = ReportedLimits::read(headersOf({
-		{"anthropic-ratelimit-input-tokens-remaining", "0"}, {"anthropic-ratelimit-input-tokens-reset", "2025-06-01T12:00:05Z"},
-		{"anthropic-ratelimit-output-tokens-remaining", "0"}, {"anthropic-ratelimit-output-tokens-reset", "2025-06-01T12:00:40Z"},
-	}), now);
+	const ReportedLimits tie = readNow({
+		{"anthropic-ratelimit-input-tokens-remaining", "0"},
+		{"anthropic-ratelimit-input-tokens-reset", "2025-06-01T12:00:05Z"},
+		{"anthropic-ratelimit-output-tokens-remaining", "0"},
+		{"anthropic-ratelimit-output-tokens-reset", "2025-06-01T12:00:40Z"},
+	});
 	CHECK_AT(at(seconds(40)), tie.tokens().reset);
 	// A window with a remaining beats one with only a limit.
-	const ReportedLimits partial = ReportedLimits::read(headersOf({
+	const ReportedLimits partial = readNow({
 		{"anthropic-ratelimit-tokens-limit", "90000"},
 		{"anthropic-ratelimit-output-tokens-remaining", "7"},
-	}), now);
+	});
 	CHECK_COUNT(7, partial.tokens().remaining);
 	CPPUNIT_ASSERT(!partial.tokens().limit);
 }
@@ -461,14 +479,15 @@ void ReportedLimitsTest::testHostileValues()
 	// Counts that are not plain digits are as if absent.
 	for (const char* bad : {"-1", "1e3", "0x10", "+5", "5.0", "１２", "12abc", "", "1 000", "9999999999999999", "99999999999999999999"})
 	{
-		const ReportedLimits limits = ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", bad}, {"x-ratelimit-limit-requests", bad}}), now);
+		const ReportedLimits limits = readNow({{"x-ratelimit-remaining-requests", bad}, {"x-ratelimit-limit-requests", bad}});
 		CPPUNIT_ASSERT_MESSAGE(bad, !limits.requests().remaining);
 		CPPUNIT_ASSERT_MESSAGE(bad, !limits.requests().limit);
 		CPPUNIT_ASSERT_MESSAGE(bad, !limits.setAsideUntil(now));
 	}
 	// A header that comes twice: the first counts, as for NameValueCollection::get().
 	const ReportedLimits twice = ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "5"}, {"X-RateLimit-Remaining-Requests", "0"},
-		{"Retry-After", "7"}, {"retry-after", "9"}}), now);
+														  {"Retry-After", "7"}, {"retry-after", "9"}}),
+		now);
 	CHECK_COUNT(5, twice.requests().remaining);
 	CHECK_AT(at(seconds(7)), twice.retryAfter());
 	CHECK_COUNT(7, ReportedLimits::parseCount(" 7 "));
@@ -477,22 +496,25 @@ void ReportedLimitsTest::testHostileValues()
 	CPPUNIT_ASSERT(!ReportedLimits::parseCount(std::string("7\0", 2)));
 
 	// Resets far away are clamped to a week; in the past, now.
-	const ReportedLimits far = ReportedLimits::read(headersOf({
-		{"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "99999999h"},
-		{"anthropic-ratelimit-tokens-remaining", "0"}, {"anthropic-ratelimit-tokens-reset", "9999-12-31T23:59:59Z"},
-	}), now);
+	const ReportedLimits far = readNow({
+		{"x-ratelimit-remaining-requests", "0"},
+		{"x-ratelimit-reset-requests", "99999999h"},
+		{"anthropic-ratelimit-tokens-remaining", "0"},
+		{"anthropic-ratelimit-tokens-reset", "9999-12-31T23:59:59Z"},
+	});
 	CHECK_AT(at(week), far.requests().reset);
 	CHECK_AT(at(week), far.tokens().reset);
 	CHECK_AT(at(week), far.setAsideUntil(now));
-	CHECK_AT(now, ReportedLimits::read(headersOf({{"anthropic-ratelimit-tokens-reset", "0000-01-01T00:00:00Z"}}), now).tokens().reset);
+	CHECK_AT(now, readNow({{"anthropic-ratelimit-tokens-reset", "0000-01-01T00:00:00Z"}}).tokens().reset);
 	// "1e400" is refused: the default applies.
-	CHECK_AT(at(ReportedLimits::defaultSetAside), ReportedLimits::read(headersOf({{"x-ratelimit-reset", "1e400"}, {"x-ratelimit-remaining", "0"}}), now).setAsideUntil(now));
+	CHECK_AT(at(ReportedLimits::defaultSetAside), readNow({{"x-ratelimit-reset", "1e400"}, {"x-ratelimit-remaining", "0"}}).setAsideUntil(now));
 
 	// Negative or garbage resets are none.
 	for (const char* bad : {"-5s", "-1", "soon", "1h30", "\xff\xfe", "2025-06-01T12:00:30", "NaN"})
 	{
 		const ReportedLimits limits = ReportedLimits::read(headersOf({{"x-ratelimit-reset-requests", bad}, {"x-ratelimit-reset", bad},
-			{"anthropic-ratelimit-requests-reset", bad}}), now);
+															   {"anthropic-ratelimit-requests-reset", bad}}),
+			now);
 		CPPUNIT_ASSERT_MESSAGE(bad, !limits.requests().reset);
 	}
 
@@ -500,7 +522,7 @@ void ReportedLimitsTest::testHostileValues()
 	const std::string huge(1 << 20, '9');
 	Poco::Net::NameValueCollection all;
 	for (const char* name : {"x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
-		"x-ratelimit-reset-tokens", "x-ratelimit-reset", "anthropic-ratelimit-requests-reset", "retry-after", "retry-after-ms"})
+			 "x-ratelimit-reset-tokens", "x-ratelimit-reset", "anthropic-ratelimit-requests-reset", "retry-after", "retry-after-ms"})
 		all.add(name, huge);
 	const ReportedLimits big = ReportedLimits::read(all, now);
 	CPPUNIT_ASSERT(!big.requests().remaining);
@@ -511,7 +533,8 @@ void ReportedLimitsTest::testHostileValues()
 	for (const Poco::Timestamp& when : {Poco::Timestamp(0), Poco::DateTime(9000, 1, 1).timestamp()})
 	{
 		const ReportedLimits limits = ReportedLimits::read(headersOf({{"x-ratelimit-remaining-requests", "0"},
-			{"x-ratelimit-reset-requests", "1h"}, {"x-ratelimit-reset", "1717243230000"}, {"retry-after-ms", "5"}}), when);
+															   {"x-ratelimit-reset-requests", "1h"}, {"x-ratelimit-reset", "1717243230000"}, {"retry-after-ms", "5"}}),
+			when);
 		CPPUNIT_ASSERT(limits.setAsideUntil(when));
 	}
 }

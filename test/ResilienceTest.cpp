@@ -101,7 +101,14 @@ void ResilienceTest::testFailoverOnConnectTimeout()
 	for (auto& filler : fillers) filler.connectNB(blackhole.address());
 	Poco::Net::StreamSocket probe;
 	bool hangs = false;
-	try { probe.connect(blackhole.address(), Poco::Timespan(0, 300000)); } catch (Poco::TimeoutException&) { hangs = true; }
+	try
+	{
+		probe.connect(blackhole.address(), Poco::Timespan(0, 300000));
+	}
+	catch (Poco::TimeoutException&)
+	{
+		hangs = true;
+	}
 	CPPUNIT_ASSERT_MESSAGE("could not make a listener that does not answer SYNs", hangs);
 
 	MockUpstream b("b");
@@ -113,7 +120,7 @@ void ResilienceTest::testFailoverOnConnectTimeout()
 	const Poco::Timestamp::TimeDiff took = start.elapsed();
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 	CPPUNIT_ASSERT_EQUAL(std::string("b"), answer.header("X-AILoad-Upstream"));
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 5000000);  // far from the default connect_timeout (10 s) and the system's (minutes)
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 5000000); // far from the default connect_timeout (10 s) and the system's (minutes)
 	const HttpAnswer only = gateway.client().post(chat, R"({"model":"hanging"})");
 	CPPUNIT_ASSERT_EQUAL(504, only.status);
 	CPPUNIT_ASSERT(only.body.find("hanging (timed out)") != std::string::npos);
@@ -196,7 +203,7 @@ void ResilienceTest::testRetryAfterCooldowns()
 	GatewayFixture second(config(entries({&c, &d, &e}), "\"max_attempts\": 3"), settings);
 	CPPUNIT_ASSERT_EQUAL(200, second.client().post(chat, "{}").status);
 	const int dateLeft = upstreamHealth(second, "c")->getValue<int>("seconds_left");
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(dateLeft), dateLeft == 89 || dateLeft == 90);  // an HTTP date has whole seconds
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(dateLeft), dateLeft == 89 || dateLeft == 90); // an HTTP date has whole seconds
 	CPPUNIT_ASSERT_EQUAL(30, upstreamHealth(second, "d")->getValue<int>("seconds_left"));
 }
 
@@ -302,9 +309,9 @@ void ResilienceTest::testStateSurvivesReload()
 	};
 	GatewayFixture gateway(configWith("30"));
 
-	CPPUNIT_ASSERT_EQUAL(429, gateway.client().post(chat, R"({"model":"a"})").status);  // a cools down for 60 s
+	CPPUNIT_ASSERT_EQUAL(429, gateway.client().post(chat, R"({"model":"a"})").status); // a cools down for 60 s
 	HttpAnswer stream;
-	std::thread client([&] { stream = gateway.client().post(chat, R"({"model":"b","stream":true})"); });  // b: 1 of 2
+	std::thread client([&] { stream = gateway.client().post(chat, R"({"model":"b","stream":true})"); }); // b: 1 of 2
 	CPPUNIT_ASSERT(b.waitForRequests(1, Poco::Timespan(5, 0)));
 	gateway.setConfig(configWith("31"));
 	client.join();
@@ -313,7 +320,7 @@ void ResilienceTest::testStateSurvivesReload()
 
 	const Object::Ptr health = upstreamHealth(gateway, "a");
 	CPPUNIT_ASSERT_EQUAL(std::string("cooling_down"), health->getValue<std::string>("state"));
-	CPPUNIT_ASSERT_EQUAL(std::string("b"), gateway.client().post(chat, "{}").header("X-AILoad-Upstream"));  // b: 2 of 2
+	CPPUNIT_ASSERT_EQUAL(std::string("b"), gateway.client().post(chat, "{}").header("X-AILoad-Upstream")); // b: 2 of 2
 	gateway.setConfig(configWith("32"));
 	const HttpAnswer busy = gateway.client().post(chat, "{}");
 	CPPUNIT_ASSERT_EQUAL(429, busy.status);
@@ -379,7 +386,14 @@ void ResilienceTest::testSlowRequestHeadGets408()
 	// One byte every 200 ms: each read is quick, the whole never ends.
 	for (std::size_t i = 0; i < head.size() && start.elapsed() < 5000000; ++i)
 	{
-		try { socket.sendBytes(&head[i], 1); } catch (Poco::Exception&) { break; }
+		try
+		{
+			socket.sendBytes(&head[i], 1);
+		}
+		catch (Poco::Exception&)
+		{
+			break;
+		}
 		if (socket.poll(Poco::Timespan(0, 200000), Poco::Net::Socket::SELECT_READ)) break;
 	}
 	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "request_timeout", received, Poco::Timespan(3, 0)));
@@ -405,7 +419,14 @@ void ResilienceTest::testSlowRequestBodyGets408()
 	std::string received;
 	for (int i = 0; i < 25 && received.empty(); ++i)
 	{
-		try { socket.sendBytes(" ", 1); } catch (Poco::Exception&) { break; }
+		try
+		{
+			socket.sendBytes(" ", 1);
+		}
+		catch (Poco::Exception&)
+		{
+			break;
+		}
 		if (socket.poll(Poco::Timespan(0, 200000), Poco::Net::Socket::SELECT_READ)) break;
 	}
 	CPPUNIT_ASSERT(TestClient::receiveUntil(socket, "request_timeout", received, Poco::Timespan(3, 0)));
@@ -419,12 +440,12 @@ void ResilienceTest::testClientThatStopsReadingIsCutOff()
 {
 	MockUpstream a("a");
 	MockBehaviour flood;
-	flood.sseEvents = 1000000;  // far more than the socket buffers hold
+	flood.sseEvents = 1000000; // far more than the socket buffers hold
 	a.setBehaviour(flood);
 	a.start();
 	AILoad::Gateway::ServerSettings settings;
 	settings.sendTimeout = Poco::Timespan(1, 0);
-	settings.connectionLimitExempt.clear();  // so that the gateway counts the client's connections
+	settings.connectionLimitExempt.clear(); // so that the gateway counts the client's connections
 	GatewayFixture gateway(config(entries({&a})), settings);
 
 	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
@@ -453,7 +474,7 @@ void ResilienceTest::testBusyServerAnswers503()
 	settings.minThreads = 2;
 	settings.maxThreads = 2;
 	GatewayFixture gateway(config(entries({&a})), settings);
-	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);  // leaves a connection to the upstream in the pool
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status); // leaves a connection to the upstream in the pool
 
 	// Two clients whose chunked bodies trickle in hold both workers (a worker reads a body
 	// the event loop does not: a chunked one, or one over 64 KiB). A small request needs no
@@ -479,7 +500,7 @@ void ResilienceTest::testBusyServerAnswers503()
 	CPPUNIT_ASSERT(TestClient::receiveUntil(third, "}}", raw, Poco::Timespan(5, 0)));
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(raw, std::string("HTTP/1.1 503"), raw.substr(0, 12));
 	CPPUNIT_ASSERT(raw.find("\"code\":\"overloaded\"") != std::string::npos);
-	CPPUNIT_ASSERT_MESSAGE(std::to_string(start.elapsed()) + raw, start.elapsed() < 4000000);  // not left queued behind the busy workers
+	CPPUNIT_ASSERT_MESSAGE(std::to_string(start.elapsed()) + raw, start.elapsed() < 4000000); // not left queued behind the busy workers
 	// One that is all there is served on the loop, over the pooled connection.
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 
@@ -489,7 +510,7 @@ void ResilienceTest::testBusyServerAnswers503()
 	for (int i = 0; i < 50 && !served; ++i)
 	{
 		served = gateway.client().post(chat, "{}").status == 200;
-		if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the workers are being released
+		if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the workers are being released
 	}
 	CPPUNIT_ASSERT(served);
 }
@@ -512,7 +533,7 @@ void ResilienceTest::testSecretsNeverLeak()
 		slow.setBehaviour(hangs);
 		for (MockUpstream* mock : {&bad, &limited, &failing, &breaking, &slow, &fine}) mock->start();
 		GatewayFixture gateway(config(entries({&bad, &limited, &failing, &breaking, &slow, &fine})
-			+ "," + GatewayFixture::modelEntry("refused", "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1"),
+				+ "," + GatewayFixture::modelEntry("refused", "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1"),
 			"\"timeout\": 0.5, \"max_attempts\": 7, \"max_body_mb\": 0.01"));
 		TestClient client = gateway.client();
 		auto keep = [&](const HttpAnswer& answer) {
@@ -579,7 +600,7 @@ void ResilienceTest::testDrainLetsShortStreamsFinishAndCutsLongOnes()
 	CPPUNIT_ASSERT(start.elapsed() < 5000000);
 	CPPUNIT_ASSERT(received.find("data: [DONE]") == std::string::npos);
 	CPPUNIT_ASSERT(received.find("\r\n0\r\n\r\n") == std::string::npos);
-	CPPUNIT_ASSERT_MESSAGE(received, received.find("\"code\":\"shutting_down\"") != std::string::npos);  // it is told why
+	CPPUNIT_ASSERT_MESSAGE(received, received.find("\"code\":\"shutting_down\"") != std::string::npos); // it is told why
 }
 
 
@@ -611,7 +632,7 @@ void ResilienceTest::testBodiesInMemoryAreBounded()
 	first.sendBytes(request.data() + head, static_cast<int>(request.size() - head));
 	CPPUNIT_ASSERT(TestClient::receiveUntil(first, "HTTP/1.1 200", received, Poco::Timespan(10, 0)));
 	first.close();
-	for (int i = 0; i < 100 && answer.status != 200; ++i)  // until the first request's handler has returned
+	for (int i = 0; i < 100 && answer.status != 200; ++i) // until the first request's handler has returned
 		answer = gateway.client().post(chat, body);
 	CPPUNIT_ASSERT_EQUAL(200, answer.status);
 }

@@ -103,15 +103,13 @@ void RoundRobinStrategyTest::testUpstreamsForgottenOnReload()
 	before.add("b", 1);
 	after.add("a", 2);
 	after.add("c", 1);
-	auto configured = [](std::set<std::string> upstreams)
-	{
+	auto configured = [](std::set<std::string> upstreams) {
 		AILoad::StrategyConfig config;
 		config.name = "round-robin";
 		config.upstreamNames = std::move(upstreams);
 		return config;
 	};
-	auto firsts = [](AILoad::RoundRobinStrategy& strategy, const CandidateSet& set, int picks)
-	{
+	auto firsts = [](AILoad::RoundRobinStrategy& strategy, const CandidateSet& set, int picks) {
 		std::string names;
 		for (int i = 0; i < picks; ++i)
 		{

@@ -115,7 +115,7 @@ void ServingCoreTest::testStreamsHoldNoThread()
 		sockets.back().sendBytes(request.data(), static_cast<int>(request.size()));
 		CPPUNIT_ASSERT(TestClient::receiveUntil(sockets[i], "tok0 ", received[i], Poco::Timespan(10, 0)));
 	}
-	CPPUNIT_ASSERT(received[0].find("data: [DONE]") == std::string::npos);  // still open
+	CPPUNIT_ASSERT(received[0].find("data: [DONE]") == std::string::npos); // still open
 	const int during = gatewayThreads(gateway);
 	CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " -> " + std::to_string(during), during <= before + 8);
 
@@ -203,7 +203,7 @@ void ServingCoreTest::testSlowReaderCostsNoCpu()
 {
 	MockUpstream a("a");
 	MockBehaviour flood;
-	flood.sseEvents = 50000;  // far more than the sockets between them and the client hold
+	flood.sseEvents = 50000; // far more than the sockets between them and the client hold
 	a.setBehaviour(flood);
 	a.start();
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
@@ -212,7 +212,7 @@ void ServingCoreTest::testSlowReaderCostsNoCpu()
 	// upstream's bytes unread, and waiting costs no CPU (a loop that kept being woken by
 	// the upstream's readable socket would burn a core).
 	Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
-	socket.setReceiveBufferSize(4096);  // before connecting: a small window from the start
+	socket.setReceiveBufferSize(4096); // before connecting: a small window from the start
 	socket.connect(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
 	const std::string request = keptAlive(streamBody);
 	socket.sendBytes(request.data(), static_cast<int>(request.size()));
@@ -231,9 +231,9 @@ void ServingCoreTest::testSlowReaderCostsNoCpu()
 		sent = now;
 		std::this_thread::sleep_for(std::chrono::milliseconds(300));
 	}
-	CPPUNIT_ASSERT(sent < 50000);  // it stalled before the end
+	CPPUNIT_ASSERT(sent < 50000); // it stalled before the end
 	const long before = cpu();
-	std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the client does not read: that is the test
+	std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // the client does not read: that is the test
 	const long spent = cpu() - before;
 	CPPUNIT_ASSERT_MESSAGE(std::to_string(spent) + " us of CPU in 1.5 s", spent < 500000);
 

@@ -113,8 +113,7 @@ void SignalTest::testSigtermLetsStreamFinish()
 	std::string received;
 	bool closed = false;
 	std::string failure;
-	std::thread client([&]
-	{
+	std::thread client([&] {
 		try
 		{
 			const std::string body = "{\"model\":\"auto\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

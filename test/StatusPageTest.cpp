@@ -63,7 +63,8 @@ void StatusPageTest::testPageIsSelfContained()
 	CPPUNIT_ASSERT_EQUAL(std::string("text/html; charset=utf-8"), page.header("Content-Type"));
 	CPPUNIT_ASSERT_EQUAL(std::string("no-store"), page.header("Cache-Control"));
 	CPPUNIT_ASSERT_EQUAL(std::string("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"), page.header("Content-Security-Policy"));
+									 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+		page.header("Content-Security-Policy"));
 	CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), page.header("X-Content-Type-Options"));
 	CPPUNIT_ASSERT_EQUAL(std::to_string(page.body.size()), page.header("Content-Length"));
 	CPPUNIT_ASSERT_EQUAL(std::string("<!doctype html>"), page.body.substr(0, 15));
@@ -96,7 +97,7 @@ void StatusPageTest::testBrowserShowsUpstreamsAndTotals()
 
 	const std::string dom = HeadlessChromium(program).dumpDom(pageUrl(scene.gateway().port(), GatewayFixture::token()));
 
-	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "<section id=\"status\">"));   // shown: no longer hidden
+	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "<section id=\"status\">")); // shown: no longer hidden
 	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "<form id=\"login\" hidden=\"\">"));
 	const std::string bravo = rowOf(dom, "bravo");
 	CPPUNIT_ASSERT_MESSAGE(dom, contains(bravo, "data-state=\"cooling\""));
@@ -108,7 +109,7 @@ void StatusPageTest::testBrowserShowsUpstreamsAndTotals()
 	CPPUNIT_ASSERT_MESSAGE(bravo, std::regex_search(bravo, left, std::regex(">(\\d+)m (\\d+)s left<")));
 	const int secondsLeft = std::stoi(left[1]) * 60 + std::stoi(left[2]);
 	CPPUNIT_ASSERT_MESSAGE(bravo, secondsLeft > 90 && secondsLeft <= CoolingUpstreamScene::RETRY_AFTER_SECONDS);
-	CPPUNIT_ASSERT_MESSAGE(bravo, contains(bravo, "100 %"));  // its one request failed
+	CPPUNIT_ASSERT_MESSAGE(bravo, contains(bravo, "100 %")); // its one request failed
 
 	const std::string alpha = rowOf(dom, "alpha");
 	CPPUNIT_ASSERT_MESSAGE(dom, contains(alpha, "data-state=\"up\""));
@@ -116,8 +117,8 @@ void StatusPageTest::testBrowserShowsUpstreamsAndTotals()
 	const std::string served = std::to_string(scene.successes());
 	CPPUNIT_ASSERT_MESSAGE(alpha, contains(alpha, served + " / 60 rpm"));
 	CPPUNIT_ASSERT_MESSAGE(alpha, contains(alpha, served + " / 1,000 rpd"));
-	CPPUNIT_ASSERT_MESSAGE(alpha, contains(alpha, " ms<"));  // a first-byte time
-	CPPUNIT_ASSERT_MESSAGE(alpha, contains(alpha, ">42 requests<") && contains(alpha, ">9,000 tokens<"));  // from its headers
+	CPPUNIT_ASSERT_MESSAGE(alpha, contains(alpha, " ms<")); // a first-byte time
+	CPPUNIT_ASSERT_MESSAGE(alpha, contains(alpha, ">42 requests<") && contains(alpha, ">9,000 tokens<")); // from its headers
 
 	// Totals: every request the gateway finished, the page's own fetches of status.json too.
 	std::smatch requests;
@@ -136,7 +137,7 @@ void StatusPageTest::testBrowserAsksAgainAfterWrongToken()
 
 	const std::string dom = HeadlessChromium(program).dumpDom(pageUrl(scene.gateway().port(), "not-the-token"));
 
-	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "<form id=\"login\">"));   // shown
+	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "<form id=\"login\">")); // shown
 	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "The gateway refused that token (HTTP 401). Enter it again."));
 	CPPUNIT_ASSERT_MESSAGE(dom, contains(dom, "<section id=\"status\" hidden=\"\">"));
 	CPPUNIT_ASSERT_MESSAGE(dom, !contains(dom, "data-upstream="));

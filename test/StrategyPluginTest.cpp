@@ -27,7 +27,8 @@ namespace {
 std::string config(const std::string& settings)
 {
 	return "{\"auth_token\": \"sk-strategy-plugin-test-0123456789abcdefghij\", \"server\": {\"host\": \"127.0.0.1\", \"port\": 0},"
-		" \"models\": [{\"name\": \"a\", \"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {" + settings + "}}";
+		   " \"models\": [{\"name\": \"a\", \"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}], \"settings\": {"
+		+ settings + "}}";
 }
 
 
@@ -130,8 +131,7 @@ void StrategyPluginTest::testPluginOfAnotherAbiStopsStartup()
 	// Same API version, but libstdc++'s old ABI (test/CMakeLists.txt): only the signature shows it.
 	const std::string file = Poco::Path(Poco::Path::forDirectory(AILOAD_TEST_PLUGIN_DIR), "other-abi.so").toString();
 	const std::string own = AILoad::StrategySignature::build().str();
-	CPPUNIT_ASSERT_MESSAGE(own, contains(own, "aiload-strategy " + std::to_string(AILOAD_STRATEGY_API_VERSION) + "; POCO ")
-		&& contains(own, "; Itanium C++ ABI; libstdc++ cxx11-abi"));
+	CPPUNIT_ASSERT_MESSAGE(own, contains(own, "aiload-strategy " + std::to_string(AILOAD_STRATEGY_API_VERSION) + "; POCO ") && contains(own, "; Itanium C++ ABI; libstdc++ cxx11-abi"));
 	std::string theirs = own;
 	theirs.replace(theirs.find("cxx11-abi"), 9, "old-abi");
 	const std::string reason = file + ": built for \"" + theirs + "\" but this AILoad is \"" + own + "\"";
@@ -153,8 +153,7 @@ void StrategyPluginTest::testBrokenPluginRefused()
 	const std::string file = Poco::Path(Poco::Path::forDirectory(folder.path()), "broken.so").toString();
 	Poco::FileOutputStream(file) << "not a shared library\n";
 	AILoad::StrategyHost host(folder.path());
-	auto refusal = [&host](const std::string& name)
-	{
+	auto refusal = [&host](const std::string& name) {
 		try
 		{
 			host.create(name);
@@ -187,10 +186,10 @@ void StrategyPluginTest::testRefusedOptionsStopStartup()
 void StrategyPluginTest::testOptionGettersNameThePath()
 {
 	Poco::JSON::Object::Ptr object = Poco::JSON::Parser().parse("{\"n\": 5.0, \"x\": 0.5, \"s\": \"b\", \"b\": true, \"l\": [\"p\", \"q\"],"
-		" \"bad\": \"many\", \"empty\": [\"\"]}").extract<Poco::JSON::Object::Ptr>();
+																" \"bad\": \"many\", \"empty\": [\"\"]}")
+										 .extract<Poco::JSON::Object::Ptr>();
 	const AILoad::StrategyOptions options(object, "settings.strategy_options.mine");
-	auto refusal = [](const std::function<void()>& get)
-	{
+	auto refusal = [](const std::function<void()>& get) {
 		try
 		{
 			get();
@@ -250,8 +249,7 @@ void StrategyPluginTest::testReloadKeepsStrategiesOrIsRefused()
 	MockUpstream a("a"), b("b");
 	a.start();
 	b.start();
-	auto configWith = [&](const std::string& settings)
-	{
+	auto configWith = [&](const std::string& settings) {
 		return "{\"auth_token\": \"x\", \"models\": [" + GatewayFixture::modelEntry("a", a.apiBase()) + "," + GatewayFixture::modelEntry("b", b.apiBase())
 			+ "], \"settings\": {" + settings + "}}";
 	};

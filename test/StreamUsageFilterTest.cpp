@@ -191,12 +191,12 @@ void StreamUsageFilterTest::testCompleteEventsGoOutAtOnce()
 void StreamUsageFilterTest::testWhatCannotBeReadIsNotEdited()
 {
 	const std::vector<std::string> untouched = {
-		"data: {\"a\":1,\"usage\":null\n\n",                             // not JSON
-		"data: {\"a\":1,\n\"usage\":null}\n\n",                          // not JSON either: the line ends the data
-		"data: {\"a\":1,\ndata: \"usage\":null}\n\n",                    // two data lines
-		"data: {\"a\":1,\"usage\":null,\"usage\":null}\n\n",             // duplicates
-		"data: [\"usage\",null]\n\n",                                    // not an object
-		"data: {\"usage\":{\"prompt_tokens\":1},\"choices\":[{}]}\n\n",  // usage with choices: not the option's event
+		"data: {\"a\":1,\"usage\":null\n\n", // not JSON
+		"data: {\"a\":1,\n\"usage\":null}\n\n", // not JSON either: the line ends the data
+		"data: {\"a\":1,\ndata: \"usage\":null}\n\n", // two data lines
+		"data: {\"a\":1,\"usage\":null,\"usage\":null}\n\n", // duplicates
+		"data: [\"usage\",null]\n\n", // not an object
+		"data: {\"usage\":{\"prompt_tokens\":1},\"choices\":[{}]}\n\n", // usage with choices: not the option's event
 		": comment \"usage\":null\n\n",
 		"data: [DONE]\n\n",
 	};
@@ -272,7 +272,7 @@ void StreamUsageFilterTest::testJsonBodyUsage()
 	JsonUsageTap tap;
 	tap.take(body.data(), 10);
 	tap.take(body.data() + 10, body.size() - 10);
-	CPPUNIT_ASSERT(!tap.usage().known());  // read at the end only
+	CPPUNIT_ASSERT(!tap.usage().known()); // read at the end only
 	tap.end();
 	assertUsage(5, 4, tap.usage());
 
@@ -282,11 +282,11 @@ void StreamUsageFilterTest::testJsonBodyUsage()
 		tap.end();
 		return tap.usage();
 	};
-	assertUsage(-1, -1, usageOf("{\"data\":{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}}"));  // not at the top
-	assertUsage(-1, -1, usageOf("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}"));            // cut off
+	assertUsage(-1, -1, usageOf("{\"data\":{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}}")); // not at the top
+	assertUsage(-1, -1, usageOf("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}")); // cut off
 	assertUsage(-1, -1, usageOf("[{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}]"));
 	assertUsage(-1, -1, usageOf("{\"usage\":null}"));
-	assertUsage(3, -1, usageOf("{\"usage\":{\"prompt_tokens\":3,\"total_tokens\":3}}"));  // embeddings report no completion
+	assertUsage(3, -1, usageOf("{\"usage\":{\"prompt_tokens\":3,\"total_tokens\":3}}")); // embeddings report no completion
 	assertUsage(0, 0, usageOf(" {\"usage\" : { \"completion_tokens\" : 0 , \"prompt_tokens\" : 0 } } "));
 	// Larger than a copy may be: unknown, however it ends.
 	const std::string padding = "{\"padding\":\"" + std::string(JsonUsageTap::MAX_BODY, 'p') + "\",";

@@ -76,7 +76,11 @@ void StreamingTest::testEventsArriveAsTheyAreSent()
 		for (const auto& piece : pieces)
 		{
 			seen += piece.bytes;
-			if (seen.find(marker) != std::string::npos) { arrival = &piece; break; }
+			if (seen.find(marker) != std::string::npos)
+			{
+				arrival = &piece;
+				break;
+			}
 		}
 		CPPUNIT_ASSERT_MESSAGE(marker, arrival != nullptr);
 		const Poco::Timestamp next = i + 1 < sent.size() ? sent[i + 1] : sent[i] + behaviour.sseInterval.totalMicroseconds();

@@ -29,7 +29,7 @@ Poco::Timespan seconds(int count)
 	return Poco::Timespan(count, 0);
 }
 
-const Poco::Timespan quotaCooldown(3600, 0);   // settings.quota_cooldown's default
+const Poco::Timespan quotaCooldown(3600, 0); // settings.quota_cooldown's default
 
 
 Poco::Timestamp at(Poco::Timespan fromNow)
@@ -94,7 +94,8 @@ std::string geminiError(const std::string& quotaId, const std::string& retryDela
         "violations": [
           {
             "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-            "quotaId": ")" + quotaId + R"(",
+            "quotaId": ")"
+		+ quotaId + R"(",
             "quotaDimensions": {
               "location": "global",
               "model": "gemini-2.0-flash"
@@ -114,7 +115,8 @@ std::string geminiError(const std::string& quotaId, const std::string& retryDela
       },
       {
         "@type": "type.googleapis.com/google.rpc.RetryInfo",
-        "retryDelay": ")" + retryDelay + R"("
+        "retryDelay": ")"
+		+ retryDelay + R"("
       }
     ]
   }
@@ -147,8 +149,12 @@ void UpstreamErrorClassifierTest::testOpenAIRateLimit()
 {
 	// A plain rate limit: OpenAI sends no Retry-After, but its headers say when requests are back.
 	const Poco::Net::NameValueCollection headers = headersOf({
-		{"x-ratelimit-limit-requests", "3"}, {"x-ratelimit-remaining-requests", "0"}, {"x-ratelimit-reset-requests", "20s"},
-		{"x-ratelimit-limit-tokens", "40000"}, {"x-ratelimit-remaining-tokens", "39950"}, {"x-ratelimit-reset-tokens", "75ms"},
+		{"x-ratelimit-limit-requests", "3"},
+		{"x-ratelimit-remaining-requests", "0"},
+		{"x-ratelimit-reset-requests", "20s"},
+		{"x-ratelimit-limit-tokens", "40000"},
+		{"x-ratelimit-remaining-tokens", "39950"},
+		{"x-ratelimit-reset-tokens", "75ms"},
 	});
 	CHECK_VERDICT(Kind::RateLimited, at(seconds(20)), "HTTP 429: none remaining, for 20 s", classify(429, openAIRateLimit, headers));
 	// Without the headers: the default 30 s.
@@ -284,8 +290,7 @@ void UpstreamErrorClassifierTest::testAnthropicRateLimit()
 	CHECK_VERDICT(Kind::RateLimited, at(seconds(12)), "HTTP 429: Retry-After 12 s", classify(429, body, withRetry));
 	// Tokens spent, reset in an offset time.
 	CHECK_VERDICT(Kind::RateLimited, at(Poco::Timespan(7, 250000)), "HTTP 429: none remaining, for 8 s",
-		classify(429, body, headersOf({{"anthropic-ratelimit-output-tokens-remaining", "0"},
-			{"anthropic-ratelimit-output-tokens-reset", "2025-06-01T14:00:07.25+02:00"}})));
+		classify(429, body, headersOf({{"anthropic-ratelimit-output-tokens-remaining", "0"}, {"anthropic-ratelimit-output-tokens-reset", "2025-06-01T14:00:07.25+02:00"}})));
 }
 
 
@@ -341,8 +346,8 @@ void UpstreamErrorClassifierTest::testErrorInFirstEvent()
 		"HTTP 429 RESOURCE_EXHAUSTED " + perDay + ": daily quota, until midnight Pacific time", classify(200, "[" + geminiError(perDay, "23s") + "]"));
 	// Codes that are not an error status, or not a number: nothing.
 	for (const char* body : {R"({"error":{"code":"server_error","message":"x"}})", R"({"error":{"code":200}})", R"({"error":{"code":302}})",
-		R"({"error":{"code":600}})", R"({"error":{"code":-429}})", R"({"error":{"code":429.5}})", R"({"error":{"code":"429"}})",
-		R"({"error":{"code":99999999999999999999999}})", R"({"error":{"code":1e400}})", R"({"choices":[{"delta":{"content":"hi"}}]})"})
+			 R"({"error":{"code":600}})", R"({"error":{"code":-429}})", R"({"error":{"code":429.5}})", R"({"error":{"code":"429"}})",
+			 R"({"error":{"code":99999999999999999999999}})", R"({"error":{"code":1e400}})", R"({"choices":[{"delta":{"content":"hi"}}]})"})
 		CPPUNIT_ASSERT_MESSAGE(body, classify(200, body).kind == Kind::None);
 	// Only a 2xx takes the body's status: a 500 stays a 500.
 	CPPUNIT_ASSERT(classify(500, R"({"error":{"code":429}})").kind == Kind::None);
@@ -359,19 +364,29 @@ void UpstreamErrorClassifierTest::testGarbageBodies()
 	for (int i = 0; i < 40; ++i) deepInside += "[";
 	for (int i = 0; i < 40; ++i) deepInside += "]";
 	deepInside += "}}";
-	const char nulInString[] = "{\"error\":{\"type\":\"insufficient_quota\0\"}}";  // a raw NUL: not JSON
+	const char nulInString[] = "{\"error\":{\"type\":\"insufficient_quota\0\"}}"; // a raw NUL: not JSON
 	const std::string withNul(nulInString, sizeof nulInString - 1);
 	const std::string bodies[] = {
-		"", " ", "null", "true", "429", "\"insufficient_quota\"", "[]", "[1,2]", "{}", "[[]]", "[null]",
+		"",
+		" ",
+		"null",
+		"true",
+		"429",
+		"\"insufficient_quota\"",
+		"[]",
+		"[1,2]",
+		"{}",
+		"[[]]",
+		"[null]",
 		"<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center><hr><center>nginx</center></body></html>",
 		"insufficient_quota",
 		R"({"error":"insufficient_quota"})",
 		R"({"error":["insufficient_quota"]})",
-		R"({"error":{"type":"insufficient_quota")",                            // cut off
+		R"({"error":{"type":"insufficient_quota")", // cut off
 		R"({"error":{"type":"insufficient_quota"}} trailing)",
-		R"({"error":{"type":"insufficient_quota",}})",                         // not JSON
-		"{\"error\":{\"type\":\"insufficient_quota\",\"message\":\"\xff\xfe\"}}",  // not UTF-8
-		"\xEF\xBB\xBF{\"error\":{\"type\":\"insufficient_quota\"}}",           // a BOM
+		R"({"error":{"type":"insufficient_quota",}})", // not JSON
+		"{\"error\":{\"type\":\"insufficient_quota\",\"message\":\"\xff\xfe\"}}", // not UTF-8
+		"\xEF\xBB\xBF{\"error\":{\"type\":\"insufficient_quota\"}}", // a BOM
 		R"({"error":{"type":["insufficient_quota"],"code":{"a":1},"status":7}})",
 		R"({"error":{"status":"RESOURCE_EXHAUSTED","details":"none"}})",
 		R"({"error":{"status":"RESOURCE_EXHAUSTED","details":[1,"x",null,{"@type":7},{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":"x"}]}})",
@@ -478,7 +493,8 @@ void UpstreamErrorClassifierTest::testRandomBodiesNeverCrash()
 		for (int i = 0; i < length; ++i)
 		{
 			if (round % 4 == 3) body += static_cast<char>(random.next(256));
-			else body += pieces[random.next(sizeof(pieces) / sizeof(pieces[0]))];
+			else
+				body += pieces[random.next(sizeof(pieces) / sizeof(pieces[0]))];
 		}
 		// Now and then, a well-formed start that the random rest may or may not close.
 		if (round % 5 == 0) body = "{\"error\":{\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[" + body;
@@ -486,7 +502,8 @@ void UpstreamErrorClassifierTest::testRandomBodiesNeverCrash()
 		const int status = statuses[random.next(6)];
 		const Verdict verdict = classify(status, body);
 		if (verdict.kind == Kind::None) CPPUNIT_ASSERT(verdict.until == Poco::Timestamp(0));
-		else CPPUNIT_ASSERT(verdict.until >= now && verdict.until <= latest);
+		else
+			CPPUNIT_ASSERT(verdict.until >= now && verdict.until <= latest);
 		CPPUNIT_ASSERT(verdict.reason.compare(0, 5, "HTTP ") == 0);
 	}
 }

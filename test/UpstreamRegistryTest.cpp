@@ -116,7 +116,7 @@ void UpstreamRegistryTest::testCooldownReasonsAndEnds()
 	snapshot = state.snapshot(a);
 	CPPUNIT_ASSERT(snapshot.cooldown == Cooldown::Reason::None);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(0), snapshot.coolingFor);
-	CPPUNIT_ASSERT_EQUAL(start + Poco::Timespan(620, 0).totalMicroseconds(), snapshot.cooldownEnd);  // when the last one ended
+	CPPUNIT_ASSERT_EQUAL(start + Poco::Timespan(620, 0).totalMicroseconds(), snapshot.cooldownEnd); // when the last one ended
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(0), state.busyFor(a));
 }
 
@@ -136,7 +136,8 @@ void UpstreamRegistryTest::testFailuresInARowDouble()
 	for (int duration : expected)
 	{
 		if (failure++ % 2) state.brokeOff();
-		else state.failed();
+		else
+			state.failed();
 		CPPUNIT_ASSERT(state.snapshot(x).cooldown == Cooldown::Reason::Failing);
 		CPPUNIT_ASSERT_EQUAL(Poco::Timespan(duration, 0), state.coolingFor());
 		clock.advance(Poco::Timespan(duration, 0));
@@ -195,9 +196,9 @@ void UpstreamRegistryTest::testWindowsSlide()
 	CPPUNIT_ASSERT_EQUAL(second, state.limitedFor(perMinute));
 	clock.advance(second);
 	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(0), state.limitedFor(perMinute));
-	CPPUNIT_ASSERT(state.tryAcquire(perMinute));  // the slot of the request at 0 s
+	CPPUNIT_ASSERT(state.tryAcquire(perMinute)); // the slot of the request at 0 s
 	CPPUNIT_ASSERT(!state.tryAcquire(perMinute));
-	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(10, 0), state.limitedFor(perMinute));  // the one at 10 s leaves next
+	CPPUNIT_ASSERT_EQUAL(Poco::Timespan(10, 0), state.limitedFor(perMinute)); // the one at 10 s leaves next
 
 	// A reload that raises the limit applies to the requests already counted; none: no limit.
 	CPPUNIT_ASSERT(state.tryAcquire(limited("a", 4, std::nullopt)));
@@ -217,7 +218,7 @@ void UpstreamRegistryTest::testWindowsSlide()
 
 void UpstreamRegistryTest::testCountersByOutcome()
 {
-	ManualClock clock(Poco::Timestamp::fromEpochTime(1767229200));  // 2026-01-01 01:00 UTC: the day does not end in the test
+	ManualClock clock(Poco::Timestamp::fromEpochTime(1767229200)); // 2026-01-01 01:00 UTC: the day does not end in the test
 	UpstreamState state("a", clock);
 	TokenUsage usage;
 	usage.prompt = 5;

@@ -160,7 +160,7 @@ Relayed relayOnce(const std::string& upstreamAnswer, bool removeUnaskedUsage)
 			step = relay.pump();
 		}
 		CPPUNIT_ASSERT(outcome == AILoad::ResponseRelay::Outcome::Complete);
-	}  // the server session closes the connection
+	} // the server session closes the connection
 	bool closed = false;
 	relayed.raw = TestClient::readToEnd(client, Poco::Timespan(5, 0), closed);
 	CPPUNIT_ASSERT(closed);
@@ -269,16 +269,17 @@ void UsageTest::testPlainAnswersAndOtherPathsUntouched()
 void UsageTest::testMalformedUsageDoesNotFailTheRequest()
 {
 	const std::string events = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":null}\n\n"
-		"data: {\"choices\":[{\"delta\":{}}],\"usage\":nul}\n\n"                         // not JSON: relayed as it is
-		"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"five\"}}\n\n"              // the option's event: removed
-		"data: [DONE]\n\n";
+							   "data: {\"choices\":[{\"delta\":{}}],\"usage\":nul}\n\n" // not JSON: relayed as it is
+							   "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"five\"}}\n\n" // the option's event: removed
+							   "data: [DONE]\n\n";
 	const std::string expected = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n"
-		"data: {\"choices\":[{\"delta\":{}}],\"usage\":nul}\n\n"
-		"data: [DONE]\n\n";
+								 "data: {\"choices\":[{\"delta\":{}}],\"usage\":nul}\n\n"
+								 "data: [DONE]\n\n";
 	const std::string json = R"({"id":"x","choices":[],"usage":"lots"})";
 	ScriptedUpstream upstream([&](const ScriptedRequest& request) {
 		return ScriptedReply(request.body.find("\"stream\":true") != std::string::npos
-			? answer("text/event-stream", events, true) : answer("application/json", json));
+				? answer("text/event-stream", events, true)
+				: answer("application/json", json));
 	});
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", upstream.apiBase())));
 	TestClient client = gateway.client();

@@ -17,8 +17,7 @@
 namespace AILoad {
 
 LatencyStrategy::LatencyStrategy():
-	LatencyStrategy(SystemClock::instance(), [random = std::minstd_rand(std::random_device()())](std::size_t count) mutable
-	{
+	LatencyStrategy(SystemClock::instance(), [random = std::minstd_rand(std::random_device()())](std::size_t count) mutable {
 		return std::uniform_int_distribution<std::size_t>(0, count - 1)(random);
 	})
 {
@@ -100,7 +99,8 @@ void LatencyStrategy::forgetFadedAverages(const Poco::Timestamp& now)
 	for (auto it = _averages.begin(); it != _averages.end();)
 	{
 		if (score(it->first, now) < 1) it = _averages.erase(it);
-		else ++it;
+		else
+			++it;
 	}
 }
 

@@ -45,7 +45,7 @@ public:
 private:
 	struct Average
 	{
-		double micros = 0;             /// the moving average of the time to first byte
+		double micros = 0; /// the moving average of the time to first byte
 		Poco::Timestamp updated;
 	};
 
@@ -56,7 +56,7 @@ private:
 	Draw _draw;
 
 	mutable std::mutex _mutex;
-	std::unordered_map<std::string, Average> _averages;  /// by upstream name
+	std::unordered_map<std::string, Average> _averages; /// by upstream name
 	double _alpha = 0.3;
 	double _halfLifeMicros = 30e6;
 	double _failureMicros = 2e6;

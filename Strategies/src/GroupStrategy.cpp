@@ -22,7 +22,8 @@ void GroupStrategy::configure(const StrategyConfig& config)
 	for (auto it = _currentWeights.begin(); it != _currentWeights.end();)
 	{
 		if (it->first.empty() || config.groupNames.count(it->first)) ++it;
-		else it = _currentWeights.erase(it);
+		else
+			it = _currentWeights.erase(it);
 	}
 }
 
@@ -42,13 +43,12 @@ void GroupStrategy::order(CandidateOrder& order, const RequestContext& request)
 
 	struct Band
 	{
-		std::string group;                  /// "" for the entries without a group
+		std::string group; /// "" for the entries without a group
 		std::vector<const Candidate*> members;
 		bool weighted = false;
 	};
 	std::vector<Band> bands;
-	auto join = [&bands](const std::string& group, const Candidate* candidate)
-	{
+	auto join = [&bands](const std::string& group, const Candidate* candidate) {
 		auto band = std::find_if(bands.begin(), bands.end(), [&](const Band& b) { return b.group == group; });
 		if (band == bands.end()) band = bands.insert(bands.end(), Band{group, {}, false});
 		band->members.push_back(candidate);
@@ -91,8 +91,7 @@ void GroupStrategy::order(CandidateOrder& order, const RequestContext& request)
 	*best -= total;
 
 	// The chosen group's members first, then the rest of the tier, then the tiers below.
-	std::stable_partition(begin, tierEnd, [&](const Candidate* candidate)
-	{
+	std::stable_partition(begin, tierEnd, [&](const Candidate* candidate) {
 		return std::find(chosen->members.begin(), chosen->members.end(), candidate) != chosen->members.end();
 	});
 	order.tied = chosen->members.size();

@@ -33,7 +33,7 @@ public:
 private:
 	mutable std::mutex _mutex;
 	std::map<std::string, int> _priority;
-	std::unordered_map<std::string, long long> _currentWeights;  /// by group name ("" for no group): smooth round-robin over the groups
+	std::unordered_map<std::string, long long> _currentWeights; /// by group name ("" for no group): smooth round-robin over the groups
 };
 
 } // namespace AILoad

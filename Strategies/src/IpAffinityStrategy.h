@@ -52,11 +52,11 @@ public:
 private:
 	struct Pin
 	{
-		std::uint64_t key;         /// a hash of the affinity key: fixed size, however long the key
-		std::uint32_t upstream;    /// index into _upstreamNames
+		std::uint64_t key; /// a hash of the affinity key: fixed size, however long the key
+		std::uint32_t upstream; /// index into _upstreamNames
 		Poco::Timestamp lastSeen;
 	};
-	using Pins = std::list<Pin>;  /// most recently seen first
+	using Pins = std::list<Pin>; /// most recently seen first
 
 	static std::uint64_t keyOf(const RequestContext& request);
 	Pins::iterator find(std::uint64_t key, const Poco::Timestamp& now);

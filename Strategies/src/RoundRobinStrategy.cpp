@@ -25,7 +25,8 @@ void RoundRobinStrategy::configure(const StrategyConfig& config)
 	for (auto it = _currentWeights.begin(); it != _currentWeights.end();)
 	{
 		if (config.upstreamNames.count(it->first)) ++it;
-		else it = _currentWeights.erase(it);
+		else
+			it = _currentWeights.erase(it);
 	}
 }
 
@@ -71,8 +72,7 @@ void RoundRobinStrategy::order(CandidateOrder& order, const RequestContext&)
 	// The winner (the largest current weight before it gave back; the first of equals) goes
 	// first; the failover path is the rest in the order they would win next, the failover-only
 	// ones last.
-	std::stable_sort(scores.begin(), scores.end(), [](const Score& a, const Score& b)
-	{
+	std::stable_sort(scores.begin(), scores.end(), [](const Score& a, const Score& b) {
 		if (a.eligible != b.eligible) return a.eligible;
 		return a.current > b.current;
 	});

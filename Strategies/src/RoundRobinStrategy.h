@@ -27,7 +27,7 @@ public:
 
 private:
 	mutable std::mutex _mutex;
-	std::unordered_map<std::string, long long> _currentWeights;  /// by upstream name, so that they survive a reload
+	std::unordered_map<std::string, long long> _currentWeights; /// by upstream name, so that they survive a reload
 };
 
 } // namespace AILoad

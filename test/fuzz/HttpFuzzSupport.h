@@ -20,7 +20,7 @@ namespace Fuzz {
 
 inline void check(bool condition)
 {
-	if (!condition) std::abort();  // an invariant broke: libFuzzer records the input
+	if (!condition) std::abort(); // an invariant broke: libFuzzer records the input
 }
 
 
@@ -122,7 +122,7 @@ inline std::string readHead(ByteCursor& in, bool skipLeadingEmptyLines)
 		check(in.left() == 0);
 		return head;
 	}
-	check(head.size() <= HttpHeadParser::MAX_HEAD + 1);  // the size check comes before the byte, and LF follows CR
+	check(head.size() <= HttpHeadParser::MAX_HEAD + 1); // the size check comes before the byte, and LF follows CR
 	check(consumed >= head.size() && consumed - head.size() <= (skipLeadingEmptyLines ? 16u : 0u));
 	check(in.bytes().substr(in.position() - head.size(), head.size()) == head);
 	check(head.size() >= 4 && head.compare(head.size() - 4, 4, "\r\n\r\n") == 0);
@@ -131,7 +131,7 @@ inline std::string readHead(ByteCursor& in, bool skipLeadingEmptyLines)
 		if (head[i] == '\r') check(i + 1 < head.size() && head[i + 1] == '\n');
 		if (head[i] == '\n') check(i > 0 && head[i - 1] == '\r');
 	}
-	check(head.find("\r\n\r\n") == head.size() - 4);  // the first empty line ends the head
+	check(head.find("\r\n\r\n") == head.size() - 4); // the first empty line ends the head
 	return head;
 }
 
@@ -208,7 +208,7 @@ inline bool readBody(ByteCursor& in, const BodyFraming& framing, std::string& bo
 			chunks.feed(static_cast<char>(c));
 		}
 		const Poco::UInt64 left = chunks.dataLeft();
-		check(left > 0 && left < (Poco::UInt64(1) << 60));  // at most 15 hex digits, and a 0 chunk is the last
+		check(left > 0 && left < (Poco::UInt64(1) << 60)); // at most 15 hex digits, and a 0 chunk is the last
 		const std::string_view data = in.take(std::min<Poco::UInt64>(left, 1 + reads % piece));
 		if (data.empty()) return false;
 		chunks.dataRead(data.size());

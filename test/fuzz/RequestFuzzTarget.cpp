@@ -133,13 +133,13 @@ void fuzzRequests(const std::string& text)
 			fuzzForwarding(request);
 			const AILoad::BodyFraming framing = AILoad::BodyFraming::ofRequest(request);
 			AILoad::Fuzz::checkFraming(framing, request);
-			check(framing.kind != AILoad::BodyFraming::Kind::UntilClose);  // only answers end with the connection
-			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 7 * requests)) return;  // cut off: the connection ends
+			check(framing.kind != AILoad::BodyFraming::Kind::UntilClose); // only answers end with the connection
+			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 7 * requests)) return; // cut off: the connection ends
 		}
 		catch (AILoad::FramingError& error)
 		{
 			check(error.status() == 400 || error.status() == 501 || error.status() == 505);
-			return;  // answered, then the connection is closed
+			return; // answered, then the connection is closed
 		}
 		catch (Poco::Exception&)
 		{

@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		}
 		catch (AILoad::FramingError&)
 		{
-			return 0;  // a malformed answer: the attempt fails and the connection is dropped
+			return 0; // a malformed answer: the attempt fails and the connection is dropped
 		}
 		catch (Poco::Exception&)
 		{
@@ -111,12 +111,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		try
 		{
 			std::string body;
-			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 5 * answers)) return 0;  // cut off
+			if (!AILoad::Fuzz::readBody(in, framing, body, 1 + 5 * answers)) return 0; // cut off
 			checkReading(response, body);
 		}
 		catch (AILoad::FramingError&)
 		{
-			return 0;  // the session marks the answer malformed and drops the connection
+			return 0; // the session marks the answer malformed and drops the connection
 		}
 		if (framing.kind == AILoad::BodyFraming::Kind::UntilClose) return 0;
 	}

@@ -30,5 +30,5 @@ public:
 extern "C" __attribute__((visibility("default"))) const int aiload_strategy_api_version = 0;
 
 POCO_BEGIN_MANIFEST(AILoad::Strategy)
-	POCO_EXPORT_CLASS(PreviousApiStrategy)
+POCO_EXPORT_CLASS(PreviousApiStrategy)
 POCO_END_MANIFEST

@@ -57,13 +57,17 @@ void AiloadFixture::finish(AiloadProcess& process) const
 std::string AiloadFixture::config(Poco::UInt16 port, Poco::UInt16 mockPort, const std::string& settings)
 {
 	return "{\n"
-		"  \"auth_token\": \"" + TOKEN + "\",\n"
-		"  \"models\": [\n"
-		"    { \"model\": \"mock-model\", \"base_url\": \"http://127.0.0.1:" + std::to_string(mockPort) + "/v1/chat/completions\", \"api_key\": \"" + UPSTREAM_KEY + "\" }\n"
-		"  ],\n"
-		"  \"server\": { \"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) + " },\n"
-		"  \"settings\": { " + settings + " }\n"
-		"}\n";
+		   "  \"auth_token\": \""
+		+ TOKEN + "\",\n"
+				  "  \"models\": [\n"
+				  "    { \"model\": \"mock-model\", \"base_url\": \"http://127.0.0.1:"
+		+ std::to_string(mockPort) + "/v1/chat/completions\", \"api_key\": \"" + UPSTREAM_KEY + "\" }\n"
+																								"  ],\n"
+																								"  \"server\": { \"host\": \"127.0.0.1\", \"port\": "
+		+ std::to_string(port) + " },\n"
+								 "  \"settings\": { "
+		+ settings + " }\n"
+					 "}\n";
 }
 
 
@@ -93,4 +97,5 @@ std::vector<std::string> AiloadFixture::linesStartingWith(const std::string& tex
 	return lines;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -56,6 +56,7 @@ private:
 	std::unique_ptr<TempDirectory> _directory;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

@@ -79,4 +79,5 @@ Poco::UInt16 AiloadProcess::freePort()
 	return socket.address().port();
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

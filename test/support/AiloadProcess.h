@@ -32,6 +32,7 @@ public:
 		/// A port nothing listens on right now: the kernel picks it, and it is released again.
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

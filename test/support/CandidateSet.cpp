@@ -27,4 +27,5 @@ std::vector<std::string> CandidateSet::names(const CandidateOrder& order)
 	return names;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -29,10 +29,11 @@ private:
 		std::vector<std::string> groups;
 	};
 
-	std::deque<Entry> _entries;     // a deque: the views keep pointing at its elements
+	std::deque<Entry> _entries; // a deque: the views keep pointing at its elements
 	std::deque<Candidate> _views;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

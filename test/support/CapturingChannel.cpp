@@ -35,4 +35,5 @@ void CapturingChannel::uninstall()
 	Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -27,6 +27,7 @@ private:
 	std::vector<std::string> _lines;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

@@ -118,9 +118,8 @@ std::string ChildProcess::waitForLine(const std::string& part, Poco::Timespan ti
 {
 	std::unique_lock<std::mutex> lock(_mutex);
 	std::string rest;
-	_changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&]
-	{
-		for (const std::string* text: {&_out, &_err})
+	_changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&] {
+		for (const std::string* text : {&_out, &_err})
 		{
 			const std::size_t at = text->find(part);
 			const std::size_t end = at == std::string::npos ? at : text->find('\n', at);
@@ -190,4 +189,5 @@ void ChildProcess::joinReaders()
 	if (_errReader.joinable()) _errReader.join();
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -23,7 +23,7 @@ public:
 	{
 		int exitCode = -1;
 		std::string output;
-		bool killed = false;   /// it was still running at the deadline and was killed
+		bool killed = false; /// it was still running at the deadline and was killed
 
 		std::string describe(const std::string& what) const;
 			/// For failure messages: what ran, its exit code and output.
@@ -40,7 +40,7 @@ public:
 		/// Kills the process if it still runs, and waits for it.
 
 	ChildProcess(const ChildProcess&) = delete;
-	ChildProcess& operator = (const ChildProcess&) = delete;
+	ChildProcess& operator=(const ChildProcess&) = delete;
 
 	Poco::ProcessHandle::PID id() const;
 
@@ -90,6 +90,7 @@ private:
 	int _exitCode = -1;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

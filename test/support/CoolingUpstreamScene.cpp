@@ -39,8 +39,7 @@ void CoolingUpstreamScene::coolBravo()
 
 HttpAnswer CoolingUpstreamScene::chat(const std::string& model, bool stream)
 {
-	const HttpAnswer answer = _gateway->client().post("/v1/chat/completions", "{\"model\": \"" + model + "\", \"stream\": "
-		+ (stream ? "true" : "false") + ", \"messages\": [{\"role\": \"user\", \"content\": \"How are you?\"}]}");
+	const HttpAnswer answer = _gateway->client().post("/v1/chat/completions", "{\"model\": \"" + model + "\", \"stream\": " + (stream ? "true" : "false") + ", \"messages\": [{\"role\": \"user\", \"content\": \"How are you?\"}]}");
 	if (answer.status == 200) ++_successes;
 	return answer;
 }
@@ -69,4 +68,5 @@ MockUpstream& CoolingUpstreamScene::bravo()
 	return _bravo;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

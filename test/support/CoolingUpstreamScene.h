@@ -43,6 +43,7 @@ private:
 	int _successes = 0;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

@@ -85,4 +85,5 @@ std::string GatewayFixture::modelEntry(const std::string& name, const std::strin
 		+ "\", \"api_key\": \"sk-key-" + name + "\"" + (extra.empty() ? "" : ", " + extra) + "}";
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -40,6 +40,7 @@ private:
 	std::unique_ptr<Gateway> _gateway;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

@@ -38,9 +38,9 @@ std::string HeadlessChromium::run(const std::vector<std::string>& what, const st
 {
 	std::vector<std::string> args{
 		"--headless",
-		"--no-sandbox",                // as root (containers, CI) it refuses to start without
+		"--no-sandbox", // as root (containers, CI) it refuses to start without
 		"--disable-gpu",
-		"--disable-dev-shm-usage",     // a container's /dev/shm is often too small for it
+		"--disable-dev-shm-usage", // a container's /dev/shm is often too small for it
 		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
 		"--mute-audio", "--force-device-scale-factor=1",
 		"--user-data-dir=" + _profiles.file("profile-" + std::to_string(++_runs)),
@@ -54,7 +54,8 @@ std::string HeadlessChromium::run(const std::vector<std::string>& what, const st
 		throw Poco::TimeoutException("chromium did not finish within 60 s", chromium.output());
 	if (chromium.exitCode() != 0)
 		throw Poco::RuntimeException("chromium failed", chromium.output());
-	return chromium.out();  // stderr is its log (D-Bus complaints and the like)
+	return chromium.out(); // stderr is its log (D-Bus complaints and the like)
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

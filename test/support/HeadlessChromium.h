@@ -34,9 +34,10 @@ private:
 	std::string _program;
 	TempDirectory _profiles;
 	int _virtualTimeMs = 5000;
-	mutable int _runs = 0;   /// each run's profile folder is profile-<run>
+	mutable int _runs = 0; /// each run's profile folder is profile-<run>
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

@@ -68,7 +68,8 @@ struct MockBehaviour
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 #endif // AILoad_Test_MockBehaviour_INCLUDED

@@ -40,4 +40,5 @@ MockConnection::~MockConnection()
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -29,4 +29,5 @@ Poco::Net::TCPServerConnection* MockConnectionFactory::createConnection(const Po
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -42,7 +42,8 @@ private:
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 #endif // AILoad_Test_MockConnectionFactory_INCLUDED

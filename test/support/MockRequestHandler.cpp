@@ -24,50 +24,49 @@ namespace AILoad {
 namespace Test {
 
 
-namespace
+namespace {
+// Handlers check the stop flag at least this often while they wait.
+const Poco::Timespan STOP_CHECK_INTERVAL(0, 50000);
+
+
+bool endsWith(const std::string& s, const std::string& suffix)
 {
-	// Handlers check the stop flag at least this often while they wait.
-	const Poco::Timespan STOP_CHECK_INTERVAL(0, 50000);
-
-
-	bool endsWith(const std::string& s, const std::string& suffix)
-	{
-		return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-	}
-
-
-	std::string pathOf(const std::string& uri)
-	{
-		return uri.substr(0, uri.find('?'));
-	}
-
-
-	Poco::JSON::Object::Ptr newObject()
-	{
-		// Key order as written makes the answers readable and stable for tests.
-		return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	}
-
-
-	std::string toJSON(const Poco::JSON::Object::Ptr& pObject)
-	{
-		std::ostringstream out;
-		pObject->stringify(out);
-		return out.str();
-	}
-
-
-	std::string errorBody(int status)
-	{
-		Poco::JSON::Object::Ptr pError = newObject();
-		pError->set("message", "mock error " + std::to_string(status));
-		pError->set("type", "mock");
-		pError->set("code", std::to_string(status));
-		Poco::JSON::Object::Ptr pBody = newObject();
-		pBody->set("error", pError);
-		return toJSON(pBody);
-	}
+	return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+
+
+std::string pathOf(const std::string& uri)
+{
+	return uri.substr(0, uri.find('?'));
+}
+
+
+Poco::JSON::Object::Ptr newObject()
+{
+	// Key order as written makes the answers readable and stable for tests.
+	return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+
+std::string toJSON(const Poco::JSON::Object::Ptr& pObject)
+{
+	std::ostringstream out;
+	pObject->stringify(out);
+	return out.str();
+}
+
+
+std::string errorBody(int status)
+{
+	Poco::JSON::Object::Ptr pError = newObject();
+	pError->set("message", "mock error " + std::to_string(status));
+	pError->set("type", "mock");
+	pError->set("code", std::to_string(status));
+	Poco::JSON::Object::Ptr pBody = newObject();
+	pBody->set("error", pError);
+	return toJSON(pBody);
+}
+} // namespace
 
 
 MockRequestHandler::MockRequestHandler(MockUpstream& mock):
@@ -84,7 +83,7 @@ void MockRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Po
 	ReceivedRequest received;
 	received.method = request.getMethod();
 	received.uri = request.getURI();
-	for (const auto& header: request) received.headers.emplace_back(header.first, header.second);
+	for (const auto& header : request) received.headers.emplace_back(header.first, header.second);
 	Poco::StreamCopier::copyToString(request.stream(), received.body);
 	received.connectionId = _mock.connectionId(_socket.impl());
 	received.receivedAt.update();
@@ -167,8 +166,7 @@ MockRequestHandler::WaitResult MockRequestHandler::wait(Poco::Timespan duration,
 			slice = std::max(Poco::Timespan(0), std::min(slice, remaining));
 		}
 		if (peerClosed(slice)) return WaitResult::PEER_CLOSED;
-	}
-	while (forever || Poco::Timestamp() < deadline);
+	} while (forever || Poco::Timestamp() < deadline);
 	return WaitResult::ELAPSED;
 }
 
@@ -205,7 +203,7 @@ void MockRequestHandler::prepare(Poco::Net::HTTPServerResponse& response, const 
 {
 	response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
 	response.set("X-Mock-Name", _mock.name());
-	for (const auto& header: behaviour.headers) response.add(header.first, header.second);
+	for (const auto& header : behaviour.headers) response.add(header.first, header.second);
 }
 
 
@@ -221,7 +219,7 @@ void MockRequestHandler::sendPlain(Poco::Net::HTTPServerResponse& response, cons
 	std::ostream& out = response.send();
 	if (behaviour.breakAfterEvents >= 0)
 	{
-		out.write(body.data(), static_cast<std::streamsize>(body.size()/2));
+		out.write(body.data(), static_cast<std::streamsize>(body.size() / 2));
 		out.flush();
 		MockUpstream::abortSocket(_socket.impl());
 		return;
@@ -362,7 +360,7 @@ std::string MockRequestHandler::otherBody(const std::string& uri, const Poco::Dy
 std::string MockRequestHandler::modelsBody()
 {
 	Poco::JSON::Array::Ptr pData = new Poco::JSON::Array;
-	for (const std::string& id: {std::string("mock-model"), std::string("mock-model-large")})
+	for (const std::string& id : {std::string("mock-model"), std::string("mock-model-large")})
 	{
 		Poco::JSON::Object::Ptr pModel = newObject();
 		pModel->set("id", id);
@@ -378,4 +376,5 @@ std::string MockRequestHandler::modelsBody()
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

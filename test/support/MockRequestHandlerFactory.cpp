@@ -27,4 +27,5 @@ Poco::Net::HTTPRequestHandler* MockRequestHandlerFactory::createRequestHandler(c
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

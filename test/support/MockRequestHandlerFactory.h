@@ -38,7 +38,8 @@ private:
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 #endif // AILoad_Test_MockRequestHandlerFactory_INCLUDED

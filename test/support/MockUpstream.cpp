@@ -23,11 +23,10 @@ namespace AILoad {
 namespace Test {
 
 
-namespace
-{
-	const int MAX_THREADS = 256;
-	const int STACK_SIZE = 512*1024;
-}
+namespace {
+const int MAX_THREADS = 256;
+const int STACK_SIZE = 512 * 1024;
+} // namespace
 
 
 MockUpstream::MockUpstream(const std::string& name, Poco::Net::Context::Ptr serverTls, Poco::UInt16 port):
@@ -108,7 +107,7 @@ void MockUpstream::stop()
 	{
 		std::lock_guard<std::mutex> recordsLock(_mutex);
 		_stopping = true;
-		for (const auto& connection: _connections) abortSocket(connection.first);
+		for (const auto& connection : _connections) abortSocket(connection.first);
 	}
 	_changed.notify_all();
 
@@ -219,8 +218,7 @@ void MockUpstream::clearReceived()
 bool MockUpstream::waitForRequests(std::size_t n, Poco::Timespan timeout) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
-	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&]
-	{
+	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&] {
 		return _received.size() >= n;
 	});
 }
@@ -243,8 +241,7 @@ std::size_t MockUpstream::streamsClosedByPeer() const
 bool MockUpstream::waitForStreamClosedByPeer(Poco::Timespan timeout, Poco::Timestamp* when) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
-	const bool closed = _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&]
-	{
+	const bool closed = _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&] {
 		return _closedByPeer > 0;
 	});
 	if (closed && when) *when = _firstClosedByPeer;
@@ -262,8 +259,7 @@ std::size_t MockUpstream::openConnections() const
 bool MockUpstream::waitForOpenConnectionsAtMost(std::size_t n, Poco::Timespan timeout) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
-	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&]
-	{
+	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&] {
 		return _openConnections <= n;
 	});
 }
@@ -372,4 +368,5 @@ void MockUpstream::abortSocket(Poco::Net::SocketImpl* pSocket)
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

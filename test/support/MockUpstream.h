@@ -36,7 +36,8 @@ class ThreadPool;
 namespace Net {
 class TCPServer;
 class SocketImpl;
-} }
+} // namespace Net
+} // namespace Poco
 
 
 namespace AILoad {
@@ -61,7 +62,7 @@ public:
 		/// Stops the mock; aborts open streams and hanging requests.
 
 	MockUpstream(const MockUpstream&) = delete;
-	MockUpstream& operator = (const MockUpstream&) = delete;
+	MockUpstream& operator=(const MockUpstream&) = delete;
 
 	void start();
 		/// Starts serving. Does nothing if already started.
@@ -134,7 +135,7 @@ public:
 
 private:
 	void bindSocket();
-		// Requires _lifecycleMutex.
+	// Requires _lifecycleMutex.
 
 	// Called by MockConnection and MockRequestHandler.
 	std::size_t connectionOpened(Poco::Net::SocketImpl* pSocket);
@@ -169,7 +170,7 @@ private:
 	std::size_t _openConnections = 0;
 	std::size_t _acceptedConnections = 0;
 	std::map<Poco::Net::SocketImpl*, std::size_t> _connections;
-		// open connections' sockets -> connection id; stop() aborts them
+	// open connections' sockets -> connection id; stop() aborts them
 
 	// Lock-free: read by the handlers while they wait.
 	std::atomic<bool> _stopping{false};
@@ -181,7 +182,8 @@ private:
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 #endif // AILoad_Test_MockUpstream_INCLUDED

@@ -31,19 +31,32 @@ protected:
 	{
 		Poco::Util::ServerApplication::defineOptions(options);
 		options.addOption(Poco::Util::Option("help", "h", "Show this help and exit.")
-			.required(false).repeatable(false)
-			.callback(Poco::Util::OptionCallback<MockUpstreamApp>(this, &MockUpstreamApp::handleHelp)));
+							  .required(false)
+							  .repeatable(false)
+							  .callback(Poco::Util::OptionCallback<MockUpstreamApp>(this, &MockUpstreamApp::handleHelp)));
 		options.addOption(Poco::Util::Option("port", "p", "Port to listen on (127.0.0.1); 0 picks a free one.")
-			.required(false).repeatable(false).argument("N")
-			.validator(new Poco::Util::IntValidator(0, 65535)).binding("mock.port"));
+							  .required(false)
+							  .repeatable(false)
+							  .argument("N")
+							  .validator(new Poco::Util::IntValidator(0, 65535))
+							  .binding("mock.port"));
 		options.addOption(Poco::Util::Option("name", "n", "Name used in answers and the X-Mock-Name header.")
-			.required(false).repeatable(false).argument("NAME").binding("mock.name"));
+							  .required(false)
+							  .repeatable(false)
+							  .argument("NAME")
+							  .binding("mock.name"));
 		options.addOption(Poco::Util::Option("interval-ms", "i", "Delay between SSE events, in milliseconds.")
-			.required(false).repeatable(false).argument("N")
-			.validator(new Poco::Util::IntValidator(0, 3600000)).binding("mock.intervalMs"));
+							  .required(false)
+							  .repeatable(false)
+							  .argument("N")
+							  .validator(new Poco::Util::IntValidator(0, 3600000))
+							  .binding("mock.intervalMs"));
 		options.addOption(Poco::Util::Option("events", "e", "Content events per streamed answer.")
-			.required(false).repeatable(false).argument("N")
-			.validator(new Poco::Util::IntValidator(0, 1000000)).binding("mock.events"));
+							  .required(false)
+							  .repeatable(false)
+							  .argument("N")
+							  .validator(new Poco::Util::IntValidator(0, 1000000))
+							  .binding("mock.events"));
 	}
 
 	void handleHelp(const std::string&, const std::string&)
@@ -66,7 +79,7 @@ protected:
 		const std::string name = config().getString("mock.name", "mock");
 		MockBehaviour behaviour;
 		behaviour.sseEvents = config().getInt("mock.events", behaviour.sseEvents);
-		behaviour.sseInterval = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(config().getInt("mock.intervalMs", 0))*1000);
+		behaviour.sseInterval = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(config().getInt("mock.intervalMs", 0)) * 1000);
 
 		MockUpstream mock(name, nullptr, static_cast<Poco::UInt16>(config().getInt("mock.port", 0)));
 		mock.setBehaviour(behaviour);
@@ -83,7 +96,8 @@ private:
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 int main(int argc, char** argv)
@@ -94,7 +108,7 @@ int main(int argc, char** argv)
 	// sigwait(): restore the default first so that `kill -INT` works in scripts.
 	sigset_t signals;
 	sigemptyset(&signals);
-	for (int sig: {SIGINT, SIGTERM, SIGQUIT})
+	for (int sig : {SIGINT, SIGTERM, SIGQUIT})
 	{
 		std::signal(sig, SIG_DFL);
 		sigaddset(&signals, sig);

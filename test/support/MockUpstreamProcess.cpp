@@ -35,4 +35,5 @@ Poco::UInt16 MockUpstreamProcess::port() const
 	return _port;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

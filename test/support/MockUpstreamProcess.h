@@ -23,6 +23,7 @@ private:
 	Poco::UInt16 _port = 0;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

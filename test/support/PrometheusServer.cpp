@@ -34,24 +34,22 @@ Poco::JSON::Object::Ptr parsedData(const std::string& body)
 PrometheusServer::PrometheusServer(const std::string& program, const std::string& target, const std::string& bearerToken):
 	_port(AiloadProcess::freePort())
 {
-	_config =
-		"global:\n"
-		"  scrape_interval: 1s\n"
-		"  scrape_timeout: 1s\n"
-		"  evaluation_interval: 1s\n"
-		"scrape_configs:\n"
-		"  - job_name: aiload\n"
-		"    metrics_path: /metrics\n"
-		"    authorization:\n"
-		"      type: Bearer\n"
-		"      credentials: \"" + bearerToken + "\"\n"
-		"    static_configs:\n"
-		"      - targets: [\"" + target + "\"]\n";
+	_config = "global:\n"
+			  "  scrape_interval: 1s\n"
+			  "  scrape_timeout: 1s\n"
+			  "  evaluation_interval: 1s\n"
+			  "scrape_configs:\n"
+			  "  - job_name: aiload\n"
+			  "    metrics_path: /metrics\n"
+			  "    authorization:\n"
+			  "      type: Bearer\n"
+			  "      credentials: \""
+		+ bearerToken + "\"\n"
+						"    static_configs:\n"
+						"      - targets: [\""
+		+ target + "\"]\n";
 	const std::string configPath = _directory.write("prometheus.yml", _config);
-	_process = std::make_unique<ChildProcess>(program, std::vector<std::string>{
-		"--config.file=" + configPath,
-		"--storage.tsdb.path=" + _directory.file("data"),
-		"--web.listen-address=127.0.0.1:" + std::to_string(_port)}, _directory.path());
+	_process = std::make_unique<ChildProcess>(program, std::vector<std::string>{"--config.file=" + configPath, "--storage.tsdb.path=" + _directory.file("data"), "--web.listen-address=127.0.0.1:" + std::to_string(_port)}, _directory.path());
 }
 
 
@@ -137,4 +135,5 @@ std::string PrometheusServer::get(const std::string& pathAndQuery, int& status)
 	return answer.body;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

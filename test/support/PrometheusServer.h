@@ -51,6 +51,7 @@ private:
 	std::unique_ptr<ChildProcess> _process;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

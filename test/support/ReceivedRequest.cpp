@@ -18,7 +18,7 @@ namespace Test {
 
 std::string ReceivedRequest::header(const std::string& name) const
 {
-	for (const auto& h: headers)
+	for (const auto& h : headers)
 	{
 		if (Poco::icompare(h.first, name) == 0) return h.second;
 	}
@@ -28,11 +28,11 @@ std::string ReceivedRequest::header(const std::string& name) const
 
 bool ReceivedRequest::hasHeader(const std::string& name) const
 {
-	return std::any_of(headers.begin(), headers.end(), [&name](const std::pair<std::string, std::string>& h)
-	{
+	return std::any_of(headers.begin(), headers.end(), [&name](const std::pair<std::string, std::string>& h) {
 		return Poco::icompare(h.first, name) == 0;
 	});
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -47,7 +47,8 @@ struct ReceivedRequest
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 #endif // AILoad_Test_ReceivedRequest_INCLUDED

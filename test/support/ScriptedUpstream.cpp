@@ -91,7 +91,12 @@ ScriptedUpstream::~ScriptedUpstream()
 		_stopped.notify_all();
 		for (auto& open : _open)
 		{
-			try { open.second.shutdown(); } catch (Poco::Exception&) { }
+			try
+			{
+				open.second.shutdown();
+			}
+			catch (Poco::Exception&)
+			{}
 		}
 	}
 	_acceptor.join();
@@ -215,13 +220,13 @@ bool ScriptedUpstream::readRequest(Poco::Net::StreamSocket& socket, std::string&
 		}
 		do
 		{
-			if (!takeThrough(socket, buffer, "\r\n", line)) return false;  // trailer fields, up to an empty line
-		}
-		while (line != "\r\n");
+			if (!takeThrough(socket, buffer, "\r\n", line)) return false; // trailer fields, up to an empty line
+		} while (line != "\r\n");
 		return true;
 	}
 	const std::string length = request.header("Content-Length");
 	return takeCount(socket, buffer, length.empty() ? 0 : std::strtoull(length.c_str(), nullptr, 10), request.body);
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -42,15 +42,15 @@ struct ScriptedReply
 	enum Then
 	{
 		KEEP_OPEN, /// read the next request from the connection
-		CLOSE,     /// close the connection
-		HANG       /// send nothing more and read nothing, until the upstream is destroyed
+		CLOSE, /// close the connection
+		HANG /// send nothing more and read nothing, until the upstream is destroyed
 	};
 
 	ScriptedReply(std::string bytes = "", Then then = KEEP_OPEN);
 
 	std::string bytes;
 	Then then;
-	std::size_t pauseAfter = 0;  /// > 0: write that many bytes first, then pause, then the rest
+	std::size_t pauseAfter = 0; /// > 0: write that many bytes first, then pause, then the rest
 	Poco::Timespan pause;
 };
 
@@ -71,7 +71,7 @@ public:
 		/// Stops listening, cuts every connection (hanging ones too) and joins the threads.
 
 	ScriptedUpstream(const ScriptedUpstream&) = delete;
-	ScriptedUpstream& operator = (const ScriptedUpstream&) = delete;
+	ScriptedUpstream& operator=(const ScriptedUpstream&) = delete;
 
 	std::string apiBase() const;
 		/// "http://127.0.0.1:PORT/v1".
@@ -101,6 +101,7 @@ private:
 	std::vector<std::thread> _connections;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

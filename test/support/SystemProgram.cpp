@@ -28,12 +28,15 @@ std::string SystemProgram::require(const std::string& name, const std::string& d
 	if (!path.empty()) return path;
 	if (Poco::Environment::get(skipVariable, "") == "1")
 	{
-		std::cout << "\n  skipped: " << name << " is not installed and " << skipVariable << "=1\n" << std::flush;
+		std::cout << "\n  skipped: " << name << " is not installed and " << skipVariable << "=1\n"
+				  << std::flush;
 		return "";
 	}
 	CPPUNIT_FAIL(name + " is not installed: apt-get install " + debianPackage + " (scripts/build.sh --install-deps does),"
-		" or set " + skipVariable + "=1 to skip the tests that need it");
+																				" or set "
+		+ skipVariable + "=1 to skip the tests that need it");
 	return "";
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -23,6 +23,7 @@ public:
 		/// message naming the package to install and the variable.
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

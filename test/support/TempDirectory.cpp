@@ -63,4 +63,5 @@ std::string TempDirectory::read(const std::string& name) const
 	return text;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -17,7 +17,7 @@ public:
 	~TempDirectory();
 
 	TempDirectory(const TempDirectory&) = delete;
-	TempDirectory& operator = (const TempDirectory&) = delete;
+	TempDirectory& operator=(const TempDirectory&) = delete;
 
 	const std::string& path() const;
 
@@ -35,6 +35,7 @@ private:
 	std::string _path;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

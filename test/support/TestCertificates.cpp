@@ -21,46 +21,44 @@ namespace AILoad {
 namespace Test {
 
 
-namespace
+namespace {
+const std::string CIPHERS("ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+const std::string DAYS("3650");
+
+// Our own configuration, so that the result does not depend on the system's openssl.cnf.
+const char* const CONFIG = "[ req ]\n"
+						   "distinguished_name = dn\n"
+						   "prompt = no\n"
+						   "[ dn ]\n"
+						   "CN = placeholder\n"
+						   "[ ca_ext ]\n"
+						   "basicConstraints = critical, CA:true\n"
+						   "keyUsage = critical, keyCertSign, cRLSign\n"
+						   "subjectKeyIdentifier = hash\n"
+						   "[ server_ext ]\n"
+						   "basicConstraints = critical, CA:false\n"
+						   "keyUsage = critical, digitalSignature, keyEncipherment\n"
+						   "extendedKeyUsage = serverAuth\n"
+						   "subjectAltName = DNS:localhost, IP:127.0.0.1\n"
+						   "subjectKeyIdentifier = hash\n"
+						   "authorityKeyIdentifier = keyid, issuer\n"
+						   "[ untrusted_ext ]\n"
+						   "basicConstraints = critical, CA:false\n"
+						   "keyUsage = critical, digitalSignature, keyEncipherment\n"
+						   "extendedKeyUsage = serverAuth\n"
+						   "subjectAltName = DNS:localhost, IP:127.0.0.1\n"
+						   "subjectKeyIdentifier = hash\n";
+
+
+std::string randomSerial()
 {
-	const std::string CIPHERS("ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
-	const std::string DAYS("3650");
-
-	// Our own configuration, so that the result does not depend on the system's openssl.cnf.
-	const char* const CONFIG =
-		"[ req ]\n"
-		"distinguished_name = dn\n"
-		"prompt = no\n"
-		"[ dn ]\n"
-		"CN = placeholder\n"
-		"[ ca_ext ]\n"
-		"basicConstraints = critical, CA:true\n"
-		"keyUsage = critical, keyCertSign, cRLSign\n"
-		"subjectKeyIdentifier = hash\n"
-		"[ server_ext ]\n"
-		"basicConstraints = critical, CA:false\n"
-		"keyUsage = critical, digitalSignature, keyEncipherment\n"
-		"extendedKeyUsage = serverAuth\n"
-		"subjectAltName = DNS:localhost, IP:127.0.0.1\n"
-		"subjectKeyIdentifier = hash\n"
-		"authorityKeyIdentifier = keyid, issuer\n"
-		"[ untrusted_ext ]\n"
-		"basicConstraints = critical, CA:false\n"
-		"keyUsage = critical, digitalSignature, keyEncipherment\n"
-		"extendedKeyUsage = serverAuth\n"
-		"subjectAltName = DNS:localhost, IP:127.0.0.1\n"
-		"subjectKeyIdentifier = hash\n";
-
-
-	std::string randomSerial()
-	{
-		// x509 -req would otherwise write a serial file next to the CA.
-		Poco::Random random;
-		random.seed();
-		const Poco::UInt64 serial = (static_cast<Poco::UInt64>(random.next() & 0x7FFFFFFF) << 32) | random.next();
-		return std::to_string(serial);
-	}
+	// x509 -req would otherwise write a serial file next to the CA.
+	Poco::Random random;
+	random.seed();
+	const Poco::UInt64 serial = (static_cast<Poco::UInt64>(random.next() & 0x7FFFFFFF) << 32) | random.next();
+	return std::to_string(serial);
 }
+} // namespace
 
 
 TestCertificates::TestCertificates()
@@ -68,7 +66,7 @@ TestCertificates::TestCertificates()
 	writeConfig();
 	const std::string config = path("openssl.cnf");
 
-	for (const char* key: {"ca.key", "server.key", "untrusted.key"})
+	for (const char* key : {"ca.key", "server.key", "untrusted.key"})
 	{
 		openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path(key)});
 	}
@@ -173,4 +171,5 @@ void TestCertificates::writeConfig() const
 }
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

@@ -38,7 +38,7 @@ public:
 		/// output if a step fails.
 
 	TestCertificates(const TestCertificates&) = delete;
-	TestCertificates& operator = (const TestCertificates&) = delete;
+	TestCertificates& operator=(const TestCertificates&) = delete;
 
 	const std::string& directory() const;
 		/// Returns the temporary directory holding the files.
@@ -80,7 +80,8 @@ private:
 };
 
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 
 #endif // AILoad_Test_TestCertificates_INCLUDED

@@ -134,7 +134,7 @@ int TestClient::receiveSome(Poco::Net::StreamSocket& socket, std::string& receiv
 	}
 	catch (Poco::Exception&)
 	{
-		return 0;  // reset by the peer
+		return 0; // reset by the peer
 	}
 	if (n > 0) received.append(buffer, static_cast<std::size_t>(n));
 	return n < 0 ? 0 : n;
@@ -164,4 +164,5 @@ bool TestClient::receiveUntil(Poco::Net::StreamSocket& socket, const std::string
 	return true;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

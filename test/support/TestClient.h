@@ -76,6 +76,7 @@ private:
 	Poco::Timespan _timeout;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

@@ -27,4 +27,5 @@ std::map<std::string, int> UpstreamTally::count(int requests, const std::string&
 	return counts;
 }
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad

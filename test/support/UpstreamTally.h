@@ -26,6 +26,7 @@ private:
 	TestClient _client;
 };
 
-} } // namespace AILoad::Test
+} // namespace Test
+} // namespace AILoad
 
 #endif

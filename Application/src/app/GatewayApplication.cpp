@@ -51,15 +51,22 @@ void GatewayApplication::defineOptions(OptionSet& options)
 {
 	ServerApplication::defineOptions(options);
 	options.addOption(Option("help", "h", "Show the options and exit.")
-		.required(false).repeatable(false));
+						  .required(false)
+						  .repeatable(false));
 	options.addOption(Option("version", "V", "Show the version and exit.")
-		.required(false).repeatable(false));
+						  .required(false)
+						  .repeatable(false));
 	options.addOption(Option("check-config", "", "Validate etc/aiload.properties and data/config.json, print `config OK` or each problem, exit 0 or 1.")
-		.required(false).repeatable(false));
+						  .required(false)
+						  .repeatable(false));
 	options.addOption(Option("properties", "p", "Load process settings from FILE.")
-		.required(false).repeatable(false).argument("FILE"));
+						  .required(false)
+						  .repeatable(false)
+						  .argument("FILE"));
 	options.addOption(Option("define", "D", "Set a property, overriding the properties file (e.g. -Daiload.config=/tmp/x.json).")
-		.required(false).repeatable(true).argument("key=value"));
+						  .required(false)
+						  .repeatable(true)
+						  .argument("key=value"));
 }
 
 
@@ -71,9 +78,12 @@ void GatewayApplication::handleOption(const std::string& name, const std::string
 		_helpRequested = true;
 		stopOptionsProcessing();
 	}
-	else if (name == "version") _versionRequested = true;
-	else if (name == "check-config") _checkConfig = true;
-	else if (name == "properties") _propertiesFile = value;
+	else if (name == "version")
+		_versionRequested = true;
+	else if (name == "check-config")
+		_checkConfig = true;
+	else if (name == "properties")
+		_propertiesFile = value;
 	else if (name == "define")
 	{
 		const std::string::size_type equals = value.find('=');
@@ -248,7 +258,7 @@ void GatewayApplication::serveUntilTerminated(Gateway& gateway, const std::strin
 
 void GatewayApplication::reload(Gateway& gateway, const std::string& configPath, const std::string& why)
 {
-	std::lock_guard<std::mutex> lock(_reloadMutex);  // SIGHUP and the file watcher may coincide
+	std::lock_guard<std::mutex> lock(_reloadMutex); // SIGHUP and the file watcher may coincide
 	const ConfigLoader::Result reloaded = ConfigLoader::load(configPath);
 	for (const auto& warning : reloaded.warnings) logger().warning(warning);
 	if (!reloaded.config || reloaded.config->authToken.empty())

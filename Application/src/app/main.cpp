@@ -9,7 +9,7 @@ int main(int argc, char** argv)
 	// thread inherits the mask and none of them takes the signal instead (POCO issue #2978).
 	const sigset_t signals = AILoad::GatewayApplication::handledSignals();
 	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-	std::signal(SIGPIPE, SIG_IGN);  // a gone peer is seen as a failed write instead
+	std::signal(SIGPIPE, SIG_IGN); // a gone peer is seen as a failed write instead
 
 	AILoad::GatewayApplication application(Poco::Path::current());
 	return application.run(argc, argv);

@@ -21,10 +21,14 @@ std::string irregularityOf(const struct stat& status)
 	if (S_ISREG(status.st_mode)) return "";
 	const char* kind = "neither a file nor a folder";
 	if (S_ISDIR(status.st_mode)) kind = "a directory";
-	else if (S_ISFIFO(status.st_mode)) kind = "a FIFO";
-	else if (S_ISSOCK(status.st_mode)) kind = "a socket";
-	else if (S_ISCHR(status.st_mode)) kind = "a character device";
-	else if (S_ISBLK(status.st_mode)) kind = "a block device";
+	else if (S_ISFIFO(status.st_mode))
+		kind = "a FIFO";
+	else if (S_ISSOCK(status.st_mode))
+		kind = "a socket";
+	else if (S_ISCHR(status.st_mode))
+		kind = "a character device";
+	else if (S_ISBLK(status.st_mode))
+		kind = "a block device";
 	return std::string("is not a regular file (it is ") + kind + ")";
 }
 
@@ -33,15 +37,14 @@ std::string irregularityOf(const struct stat& status)
 
 const std::string& ConfigFile::seed()
 {
-	static const std::string text =
-		"{\n"
-		"  \"auth_token\": \"\",\n"
-		"  \"models\": [\n"
-		"    { \"api_key\": \"sk-xxx\", \"base_url\": \"https://api.openai.com/v1/chat/completions\", \"model\": \"gpt-4o\" }\n"
-		"  ],\n"
-		"  \"server\": { \"model\": \"release\", \"port\": 2081 },\n"
-		"  \"settings\": { \"timeout\": 120 }\n"
-		"}\n";
+	static const std::string text = "{\n"
+									"  \"auth_token\": \"\",\n"
+									"  \"models\": [\n"
+									"    { \"api_key\": \"sk-xxx\", \"base_url\": \"https://api.openai.com/v1/chat/completions\", \"model\": \"gpt-4o\" }\n"
+									"  ],\n"
+									"  \"server\": { \"model\": \"release\", \"port\": 2081 },\n"
+									"  \"settings\": { \"timeout\": 120 }\n"
+									"}\n";
 	return text;
 }
 
@@ -151,7 +154,7 @@ void ConfigFile::writeAtomically(const std::string& path, const std::string& con
 		}
 		written += static_cast<std::size_t>(n);
 	}
-	::fchmod(fd, 0600);  // the umask may have taken bits away, never added them; be exact anyway
+	::fchmod(fd, 0600); // the umask may have taken bits away, never added them; be exact anyway
 	::fsync(fd);
 	::close(fd);
 	if (::rename(temp.c_str(), path.c_str()) != 0)

@@ -42,7 +42,7 @@ bool ConfigFileWatcher::snapshot(Poco::Timestamp& modified, Poco::File::FileSize
 	}
 	catch (Poco::Exception&)
 	{
-		return false;  // gone for a moment (being replaced): look again next time
+		return false; // gone for a moment (being replaced): look again next time
 	}
 }
 

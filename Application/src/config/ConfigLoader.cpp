@@ -14,9 +14,9 @@
 #include <set>
 #include <sstream>
 
+using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-using Poco::Dynamic::Var;
 
 namespace AILoad {
 
@@ -26,7 +26,9 @@ class Validation
 	/// Collects the problems and warnings of one config while it is converted.
 {
 public:
-	explicit Validation(const std::string& fileName): _file(fileName) {}
+	explicit Validation(const std::string& fileName):
+		_file(fileName)
+	{}
 
 	void problem(const std::string& path, const std::string& what) { _result.problems.push_back(_file + ": " + path + ": " + what); }
 	void warning(const std::string& path, const std::string& what) { _result.warnings.push_back(_file + ": " + path + ": " + what); }
@@ -117,7 +119,8 @@ public:
 			for (std::size_t i = 0; i < array->size(); ++i)
 			{
 				if (!array->get(i).isString() || array->get(i).extract<std::string>().empty()) ok = false;
-				else out.push_back(array->get(i).extract<std::string>());
+				else
+					out.push_back(array->get(i).extract<std::string>());
 			}
 		}
 		if (!ok) problem(join(path, key), acceptSingle ? "expected a non-empty string or an array of them" : "expected an array of non-empty strings");
@@ -160,11 +163,11 @@ bool validHeaderText(const std::string& text)
 
 void loadUpstream(Validation& v, const Object& entry, const std::string& path, UpstreamConfig& upstream)
 {
-	v.unknownKeys(entry, path, {"name", "model", "base_url", "api_key", "api_key_env", "group", "weight",
-		"enabled", "rpm", "rpd", "tpm", "headers", "verify_tls"});
+	v.unknownKeys(entry, path, {"name", "model", "base_url", "api_key", "api_key_env", "group", "weight", "enabled", "rpm", "rpd", "tpm", "headers", "verify_tls"});
 
 	if (!v.string(entry, "model", path, upstream.model) && !entry.has("model")) v.problem(path + ".model", "required: the upstream model name");
-	else if (entry.has("model") && upstream.model.empty()) v.problem(path + ".model", "expected a non-empty string");
+	else if (entry.has("model") && upstream.model.empty())
+		v.problem(path + ".model", "expected a non-empty string");
 
 	std::string baseUrl;
 	if (!v.string(entry, "base_url", path, baseUrl))
@@ -199,8 +202,10 @@ void loadUpstream(Validation& v, const Object& entry, const std::string& path, U
 	if (v.string(entry, "api_key_env", path, keyEnv))
 	{
 		if (entry.has("api_key")) v.problem(path + ".api_key_env", "give either api_key or api_key_env, not both");
-		else if (!Poco::Environment::has(keyEnv)) v.problem(path + ".api_key_env", "environment variable " + keyEnv + " is not set");
-		else upstream.apiKey = Poco::Environment::get(keyEnv);
+		else if (!Poco::Environment::has(keyEnv))
+			v.problem(path + ".api_key_env", "environment variable " + keyEnv + " is not set");
+		else
+			upstream.apiKey = Poco::Environment::get(keyEnv);
 	}
 	if (!validHeaderText(upstream.apiKey)) v.problem(path + ".api_key", "must not contain CR, LF or NUL");
 
@@ -223,7 +228,8 @@ void loadUpstream(Validation& v, const Object& entry, const std::string& path, U
 			if (!header.second.isString()) v.problem(headerPath, "expected a string");
 			else if (header.first.empty() || !validHeaderText(header.first) || !validHeaderText(header.second.extract<std::string>()))
 				v.problem(headerPath, "header names and values must not contain CR, LF or NUL");
-			else upstream.headers.emplace_back(header.first, header.second.extract<std::string>());
+			else
+				upstream.headers.emplace_back(header.first, header.second.extract<std::string>());
 		}
 	}
 }
@@ -300,8 +306,7 @@ void warnAboutLoops(Validation& v, const GatewayConfig& config)
 	{
 		const Poco::URI& base = config.upstreams[i].apiBase;
 		if (base.getHost().empty() || base.getPort() != config.serverPort || !isThisHost(base.getHost())) continue;
-		v.warning("models[" + std::to_string(i) + "].base_url", "leads to this gateway itself (" + base.getHost() + ", port "
-			+ std::to_string(config.serverPort) + " is server.port): its requests would come back and be refused with 508 loop_detected");
+		v.warning("models[" + std::to_string(i) + "].base_url", "leads to this gateway itself (" + base.getHost() + ", port " + std::to_string(config.serverPort) + " is server.port): its requests would come back and be refused with 508 loop_detected");
 	}
 }
 
@@ -409,9 +414,7 @@ ConfigLoader::Result ConfigLoader::parse(const std::string& text, const std::str
 	bool strategyGiven = false;
 	if (Object::Ptr settings = v.object(*root, "settings", ""))
 	{
-		v.unknownKeys(*settings, "settings", {"timeout", "connect_timeout", "max_attempts", "ip_affinity", "ip_affinity_ttl",
-			"strategy", "strategy_options", "max_body_mb", "trusted_proxies", "metrics_public",
-			"quota_cooldown", "probe_interval"});
+		v.unknownKeys(*settings, "settings", {"timeout", "connect_timeout", "max_attempts", "ip_affinity", "ip_affinity_ttl", "strategy", "strategy_options", "max_body_mb", "trusted_proxies", "metrics_public", "quota_cooldown", "probe_interval"});
 		v.boolean(*settings, "metrics_public", "settings", config->metricsPublic);
 		int wait = 0;
 		if (v.integer(*settings, "quota_cooldown", "settings", 0, 366 * 86400, wait)) config->quotaCooldown = Poco::Timespan(wait, 0);
@@ -458,7 +461,7 @@ ConfigLoader::Result ConfigLoader::parse(const std::string& text, const std::str
 
 	if (result.problems.empty())
 	{
-		warnAboutLoops(v, *config);  // only now is models[i] sure to be upstreams[i]
+		warnAboutLoops(v, *config); // only now is models[i] sure to be upstreams[i]
 		result.config = config;
 	}
 	return result;

@@ -17,7 +17,7 @@ class ConfigLoader
 public:
 	struct Result
 	{
-		GatewayConfig::Ptr config;           /// null when there are problems
+		GatewayConfig::Ptr config; /// null when there are problems
 		std::vector<std::string> problems;
 		std::vector<std::string> warnings;
 	};

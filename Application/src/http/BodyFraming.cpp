@@ -7,7 +7,7 @@ namespace AILoad {
 
 namespace {
 
-constexpr std::size_t MAX_LENGTH_DIGITS = 18;  // fits an Int64: no overflow, never negative
+constexpr std::size_t MAX_LENGTH_DIGITS = 18; // fits an Int64: no overflow, never negative
 
 } // namespace
 

@@ -17,10 +17,10 @@ class BodyFraming
 public:
 	enum class Kind
 	{
-		None,       /// no body
-		Length,     /// `length` bytes
-		Chunked,    /// chunked transfer coding (see ChunkedBodyDecoder)
-		UntilClose  /// an answer without either header: the body ends when the connection does
+		None, /// no body
+		Length, /// `length` bytes
+		Chunked, /// chunked transfer coding (see ChunkedBodyDecoder)
+		UntilClose /// an answer without either header: the body ends when the connection does
 	};
 
 	Kind kind = Kind::None;

@@ -6,7 +6,7 @@ namespace AILoad {
 
 namespace {
 
-constexpr std::size_t MAX_SIZE_DIGITS = 15;  // 2^60: an Int64 everywhere, never negative
+constexpr std::size_t MAX_SIZE_DIGITS = 15; // 2^60: an Int64 everywhere, never negative
 
 
 int hexValue(char c)
@@ -64,13 +64,21 @@ void ChunkedBodyDecoder::feed(char c)
 			return;
 		}
 		if (_digits == 0) throw FramingError("a chunk size that is not a hex number");
-		if (c == '\r') { _state = State::SizeLF; return; }
+		if (c == '\r')
+		{
+			_state = State::SizeLF;
+			return;
+		}
 		if (c != ';' && c != ' ' && c != '\t') throw FramingError("a chunk size that is not a hex number");
 		_state = State::Extension;
 		_lineBytes = _digits + 1;
 		return;
 	case State::Extension:
-		if (c == '\r') { _state = State::SizeLF; return; }
+		if (c == '\r')
+		{
+			_state = State::SizeLF;
+			return;
+		}
 		if (!isLineChar(c)) throw FramingError("a control character in a chunk extension");
 		if (++_lineBytes > MAX_LINE) throw FramingError("a chunk extension longer than 4096 bytes");
 		return;
@@ -88,11 +96,19 @@ void ChunkedBodyDecoder::feed(char c)
 		_state = State::Size;
 		return;
 	case State::TrailerStart:
-		if (c == '\r') { _state = State::EndLF; return; }
+		if (c == '\r')
+		{
+			_state = State::EndLF;
+			return;
+		}
 		_state = State::Trailer;
 		[[fallthrough]];
 	case State::Trailer:
-		if (c == '\r') { _state = State::TrailerLF; return; }
+		if (c == '\r')
+		{
+			_state = State::TrailerLF;
+			return;
+		}
 		if (!isLineChar(c)) throw FramingError("a control character in a trailer");
 		if (++_trailerBytes > MAX_TRAILERS) throw FramingError("trailers longer than 8192 bytes");
 		return;

@@ -31,7 +31,20 @@ public:
 		/// The last chunk and the trailers are through: the body ended as it should.
 
 private:
-	enum class State { Size, Extension, SizeLF, Data, DataCR, DataLF, TrailerStart, Trailer, TrailerLF, EndLF, Done };
+	enum class State
+	{
+		Size,
+		Extension,
+		SizeLF,
+		Data,
+		DataCR,
+		DataLF,
+		TrailerStart,
+		Trailer,
+		TrailerLF,
+		EndLF,
+		Done
+	};
 
 	State _state = State::Size;
 	Poco::UInt64 _size = 0;

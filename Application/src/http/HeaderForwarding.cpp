@@ -81,14 +81,15 @@ std::vector<std::string> viaEntries(const Poco::Net::NameValueCollection& header
 		for (char c : header.second + ",")
 		{
 			if (c == '(') ++depth;
-			else if (c == ')' && depth > 0) --depth;
+			else if (c == ')' && depth > 0)
+				--depth;
 			if (c != ',' || depth > 0)
 			{
 				entry += c;
 				continue;
 			}
 			Poco::trimInPlace(entry);
-			if (!entry.empty()) entries.push_back(entry);  // the list syntax allows empty elements
+			if (!entry.empty()) entries.push_back(entry); // the list syntax allows empty elements
 			entry.clear();
 		}
 	}
@@ -146,7 +147,8 @@ void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, 
 		// The client keeps the gateway's request id (docs/observability.md); the upstream's own
 		// goes along under another name, for the upstream's support.
 		if (sameName(header.first, "X-Request-Id")) to.add("X-Upstream-Request-Id", header.second);
-		else to.add(header.first, header.second);
+		else
+			to.add(header.first, header.second);
 	}
 }
 

@@ -18,7 +18,7 @@ class HttpHeadParser
 	/// Every violation throws FramingError. docs/reliability.md lists the rules.
 {
 public:
-	static constexpr std::size_t MAX_HEAD = 64 * 1024;   /// bytes, request or status line included
+	static constexpr std::size_t MAX_HEAD = 64 * 1024; /// bytes, request or status line included
 	static constexpr std::size_t MAX_FIELDS = 100;
 
 	using ByteSource = std::function<int()>;

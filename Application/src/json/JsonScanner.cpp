@@ -12,7 +12,9 @@ class Scan
 	/// The state of one scan; error() records the first failure and stops it.
 {
 public:
-	explicit Scan(std::string_view text): _text(text) {}
+	explicit Scan(std::string_view text):
+		_text(text)
+	{}
 
 	JsonScanner::Result run()
 	{
@@ -36,7 +38,11 @@ public:
 			std::size_t lineStart = 0;
 			for (std::size_t i = 0; i < _pos && i < _text.size(); ++i)
 			{
-				if (_text[i] == '\n') { ++result.errorLine; lineStart = i + 1; }
+				if (_text[i] == '\n')
+				{
+					++result.errorLine;
+					lineStart = i + 1;
+				}
 			}
 			result.errorColumn = static_cast<int>(_pos - lineStart) + 1;
 		}
@@ -47,7 +53,13 @@ private:
 	bool value(JsonScanner::Result& result)
 	{
 		// Containers are walked iteratively: `_stack` holds the open brackets.
-		enum class Next { Value, KeyOrEnd, Key, AfterValue };
+		enum class Next
+		{
+			Value,
+			KeyOrEnd,
+			Key,
+			AfterValue
+		};
 		Next next = Next::Value;
 		JsonScanner::Member member;
 		bool memberOpen = false;
@@ -65,25 +77,52 @@ private:
 				}
 				switch (_text[_pos])
 				{
-				case '{': _stack.push_back('{'); ++_pos; next = Next::KeyOrEnd; continue;
+				case '{':
+					_stack.push_back('{');
+					++_pos;
+					next = Next::KeyOrEnd;
+					continue;
 				case '[':
 					_stack.push_back('[');
 					++_pos;
 					skipSpace();
-					if (_pos < _text.size() && _text[_pos] == ']') { _stack.pop_back(); ++_pos; next = Next::AfterValue; }
+					if (_pos < _text.size() && _text[_pos] == ']')
+					{
+						_stack.pop_back();
+						++_pos;
+						next = Next::AfterValue;
+					}
 					continue;
-				case '"': if (!string()) return false; break;
-				case 't': if (!literal("true")) return false; break;
-				case 'f': if (!literal("false")) return false; break;
-				case 'n': if (!literal("null")) return false; break;
+				case '"':
+					if (!string()) return false;
+					break;
+				case 't':
+					if (!literal("true")) return false;
+					break;
+				case 'f':
+					if (!literal("false")) return false;
+					break;
+				case 'n':
+					if (!literal("null")) return false;
+					break;
 				default:
-					if (_text[_pos] == '-' || isDigit(_text[_pos])) { if (!number()) return false; }
-					else return fail("expected a value");
+					if (_text[_pos] == '-' || isDigit(_text[_pos]))
+					{
+						if (!number()) return false;
+					}
+					else
+						return fail("expected a value");
 				}
 				next = Next::AfterValue;
 				continue;
 			case Next::KeyOrEnd:
-				if (_pos < _text.size() && _text[_pos] == '}') { _stack.pop_back(); ++_pos; next = Next::AfterValue; continue; }
+				if (_pos < _text.size() && _text[_pos] == '}')
+				{
+					_stack.pop_back();
+					++_pos;
+					next = Next::AfterValue;
+					continue;
+				}
 				next = Next::Key;
 				continue;
 			case Next::Key:
@@ -120,7 +159,8 @@ private:
 					_stack.pop_back();
 					++_pos;
 				}
-				else return fail(_stack.back() == '{' ? "expected ',' or '}'" : "expected ',' or ']'");
+				else
+					return fail(_stack.back() == '{' ? "expected ',' or '}'" : "expected ',' or ']'");
 				continue;
 			}
 		}
@@ -132,12 +172,18 @@ private:
 		while (_pos < _text.size())
 		{
 			unsigned char c = static_cast<unsigned char>(_text[_pos]);
-			if (c == '"') { ++_pos; return true; }
+			if (c == '"')
+			{
+				++_pos;
+				return true;
+			}
 			if (c < 0x20) return fail("control character in a string (escape it)");
 			if (c >= 0x80)
 			{
 				// RFC 8259 text is UTF-8; upstreams (and POCO's parser) refuse anything else.
-				const int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+				const int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3
+					: c >= 0xC0                              ? 2
+															 : 0;
 				const std::size_t available = _text.size() - _pos;
 				if (length == 0 || static_cast<std::size_t>(length) > available
 					|| !Poco::UTF8Encoding::isLegal(reinterpret_cast<const unsigned char*>(_text.data() + _pos), length))
@@ -154,7 +200,11 @@ private:
 				{
 					for (int i = 1; i <= 4; ++i)
 					{
-						if (_pos + i >= _text.size() || !isHex(_text[_pos + i])) { _pos += i; return fail("expected four hex digits after \\u"); }
+						if (_pos + i >= _text.size() || !isHex(_text[_pos + i]))
+						{
+							_pos += i;
+							return fail("expected four hex digits after \\u");
+						}
 					}
 					_pos += 4;
 				}
@@ -171,7 +221,8 @@ private:
 		if (_text[_pos] == '-') ++_pos;
 		if (_pos >= _text.size() || !isDigit(_text[_pos])) return fail("expected a digit");
 		if (_text[_pos] == '0') ++_pos;
-		else while (_pos < _text.size() && isDigit(_text[_pos])) ++_pos;
+		else
+			while (_pos < _text.size() && isDigit(_text[_pos])) ++_pos;
 		if (_pos < _text.size() && _text[_pos] == '.')
 		{
 			++_pos;

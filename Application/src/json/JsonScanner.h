@@ -33,12 +33,12 @@ public:
 	struct Result
 	{
 		bool valid = false;
-		bool isObject = false;         /// the top-level value is an object
-		std::vector<Member> members;   /// top-level members in order (only when isObject)
-		std::size_t errorOffset = 0;   /// byte offset of the error
-		int errorLine = 0;             /// 1-based
-		int errorColumn = 0;           /// 1-based, in bytes
-		std::string errorMessage;      /// what was expected
+		bool isObject = false; /// the top-level value is an object
+		std::vector<Member> members; /// top-level members in order (only when isObject)
+		std::size_t errorOffset = 0; /// byte offset of the error
+		int errorLine = 0; /// 1-based
+		int errorColumn = 0; /// 1-based, in bytes
+		std::string errorMessage; /// what was expected
 
 		const Member* find(const std::string& key) const;
 			/// The last member with that key (as JSON parsers take the last duplicate), or null.

@@ -22,7 +22,7 @@ Poco::AutoPtr<Poco::Channel> openFile(const AccessLog::Settings& settings)
 	file->setProperty(Poco::FileChannel::PROP_ROTATION, settings.rotateSize);
 	file->setProperty(Poco::FileChannel::PROP_ARCHIVE, "number");
 	file->setProperty(Poco::FileChannel::PROP_PURGECOUNT, std::to_string(settings.keep));
-	file->open();  // now, so that a path it cannot write stops start-up with the reason
+	file->open(); // now, so that a path it cannot write stops start-up with the reason
 	return file;
 }
 
@@ -99,7 +99,7 @@ void AccessLog::run()
 		_wake.wait_for(lock, writeInterval, [this] { return _stopping || (!_queue.empty() && (_flushing || _queue.size() >= _capacity / 2)); });
 		if (_queue.empty())
 		{
-			if (_stopping) return;  // everything is written
+			if (_stopping) return; // everything is written
 			continue;
 		}
 		batch.assign(std::make_move_iterator(_queue.begin()), std::make_move_iterator(_queue.end()));
@@ -119,7 +119,7 @@ void AccessLog::run()
 		}
 		catch (Poco::Exception&)
 		{
-			_dropped.fetch_add(batch.size(), std::memory_order_relaxed);  // a full disk: counted, not fatal
+			_dropped.fetch_add(batch.size(), std::memory_order_relaxed); // a full disk: counted, not fatal
 		}
 		batch.clear();
 		lock.lock();

@@ -27,8 +27,8 @@ public:
 		/// `aiload.accessLog.*` of etc/aiload.properties.
 	{
 		std::string path = "log/access.log";
-		std::string rotateSize = "100 M";  /// FileChannel's `rotation`: a size, e.g. "100 M", "10 K"
-		int keep = 5;                      /// rotated files kept besides the current one
+		std::string rotateSize = "100 M"; /// FileChannel's `rotation`: a size, e.g. "100 M", "10 K"
+		int keep = 5; /// rotated files kept besides the current one
 		std::size_t queueLines = 65536;
 	};
 
@@ -62,7 +62,7 @@ private:
 	std::condition_variable _wake;
 	std::condition_variable _drained;
 	std::deque<RequestRecord> _queue;
-	bool _writing = false;   /// the thread holds records taken from the queue
+	bool _writing = false; /// the thread holds records taken from the queue
 	bool _stopping = false;
 	bool _flushing = false;
 	std::atomic<Poco::UInt64> _dropped{0};

@@ -38,7 +38,8 @@ void text(std::string& line, const char* name, const std::string& value, bool nu
 {
 	field(line, name);
 	if (nullWhenEmpty && value.empty()) line += "null";
-	else quoted(line, value);
+	else
+		quoted(line, value);
 }
 
 

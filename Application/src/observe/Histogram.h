@@ -24,7 +24,7 @@ public:
 	double sumSeconds() const;
 
 private:
-	std::array<Poco::UInt64, bounds.size()> _buckets{};  /// not cumulative: each value in one bucket
+	std::array<Poco::UInt64, bounds.size()> _buckets{}; /// not cumulative: each value in one bucket
 	Poco::UInt64 _count = 0;
 	Poco::Int64 _sumMicros = 0;
 };

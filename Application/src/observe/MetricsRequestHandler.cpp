@@ -191,7 +191,7 @@ void MetricsRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 	const std::string& text = out.text();
 	response.setContentType("text/plain; version=0.0.4; charset=utf-8");
 	response.setContentLength(static_cast<std::streamsize>(text.size()));
-	response.send().write(text.data(), static_cast<std::streamsize>(text.size()));  // not sendBuffer(): see GatewayRequest
+	response.send().write(text.data(), static_cast<std::streamsize>(text.size())); // not sendBuffer(): see GatewayRequest
 }
 
 } // namespace AILoad

@@ -59,7 +59,7 @@ ProcessStats ProcessStats::read()
 		while (const dirent* entry = ::readdir(fds))
 			if (entry->d_name[0] != '.') ++count;
 		::closedir(fds);
-		stats.openFds = count - 1;  // not the one opendir() holds
+		stats.openFds = count - 1; // not the one opendir() holds
 	}
 	return stats;
 }

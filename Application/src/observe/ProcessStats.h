@@ -9,8 +9,8 @@ struct ProcessStats
 	/// The process's own figures for the standard `process_*` metrics, read from /proc
 	/// (Linux); a figure it cannot read is -1.
 {
-	double cpuSeconds = -1;         /// user and system
-	double startTimeSeconds = -1;   /// since the epoch
+	double cpuSeconds = -1; /// user and system
+	double startTimeSeconds = -1; /// since the epoch
 	Poco::Int64 residentBytes = -1;
 	Poco::Int64 openFds = -1;
 	Poco::Int64 threads = -1;

@@ -99,8 +99,10 @@ std::map<std::string, RequestLedger::ClientDay> RequestLedger::clientsToday() co
 		ClientDay& counts = clients[entry.first.substr(0, at)];
 		const std::string what = entry.first.substr(at + day.size());
 		if (what == "requests") counts.requests = entry.second;
-		else if (what == "prompt") counts.promptTokens = entry.second;
-		else if (what == "completion") counts.completionTokens = entry.second;
+		else if (what == "prompt")
+			counts.promptTokens = entry.second;
+		else if (what == "completion")
+			counts.completionTokens = entry.second;
 	}
 	return clients;
 }
@@ -142,9 +144,12 @@ std::string RequestLedger::label(const std::string& value)
 	for (const char c : value)
 	{
 		if (c == '\\') quoted += "\\\\";
-		else if (c == '"') quoted += "\\\"";
-		else if (c == '\n') quoted += "\\n";
-		else quoted += c;
+		else if (c == '"')
+			quoted += "\\\"";
+		else if (c == '\n')
+			quoted += "\\n";
+		else
+			quoted += c;
 	}
 	return quoted + '"';
 }

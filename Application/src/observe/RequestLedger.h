@@ -66,7 +66,7 @@ private:
 	LabeledCounters _requests;
 	LabeledCounters _tokens;
 	LabeledCounters _configReloads;
-	LabeledCounters _clientDays;  /// internal keys: client, day and what, one per line
+	LabeledCounters _clientDays; /// internal keys: client, day and what, one per line
 	std::atomic<Poco::UInt64> _requestsTotal{0};
 	std::atomic<long> _clientConnections{0};
 	std::atomic<long> _activeStreams{0};

@@ -46,7 +46,7 @@ void StatusRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 	Poco::JSON::Array::Ptr clients = new Poco::JSON::Array;
 	for (const auto& client : ledger.clientsToday())
 	{
-		if (client.first == "none") continue;  // requests that were refused before authentication
+		if (client.first == "none") continue; // requests that were refused before authentication
 		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
 		entry->set("name", client.first);
 		entry->set("requests_today", client.second.requests);
@@ -75,7 +75,7 @@ void StatusRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 	response.setContentType("application/json");
 	response.set("Cache-Control", "no-store");
 	response.setContentLength(static_cast<std::streamsize>(body.size()));
-	response.send().write(body.data(), static_cast<std::streamsize>(body.size()));  // not sendBuffer(): see GatewayRequest
+	response.send().write(body.data(), static_cast<std::streamsize>(body.size())); // not sendBuffer(): see GatewayRequest
 }
 
 } // namespace AILoad

@@ -6,7 +6,13 @@ namespace AILoad {
 
 namespace {
 
-enum class Verdict { None, Choices, Error, Done };
+enum class Verdict
+{
+	None,
+	Choices,
+	Error,
+	Done
+};
 
 
 Verdict judge(std::string_view event, std::string& error)
@@ -57,8 +63,10 @@ FirstEvent::Kind FirstEvent::classify(std::string_view events, std::string& erro
 		for (std::size_t i = begin; i < events.size(); ++i)
 		{
 			if (events.compare(i, 2, "\n\n") == 0 || events.compare(i, 2, "\r\r") == 0) separator = 2;
-			else if (events.compare(i, 4, "\r\n\r\n") == 0) separator = 4;
-			else continue;
+			else if (events.compare(i, 4, "\r\n\r\n") == 0)
+				separator = 4;
+			else
+				continue;
 			end = i;
 			break;
 		}
@@ -80,7 +88,7 @@ bool FirstEvent::readAvailable(UpstreamSession& upstream, Result& result)
 	char buffer[8192];
 	for (;;)
 	{
-		if (upstream.bodyComplete()) return true;  // Undecided: relay what there is
+		if (upstream.bodyComplete()) return true; // Undecided: relay what there is
 		const int n = upstream.readBody(buffer, sizeof(buffer));
 		if (n == UpstreamSession::NEED_MORE) return false;
 		if (n == 0)

@@ -17,19 +17,19 @@ class FirstEvent
 public:
 	enum class Kind
 	{
-		Choices,     /// the stream has begun well: relay `bytes`, then the rest
-		Error,       /// its first event is an error: `error` holds that event's data
-		Undecided,   /// it ended, or said [DONE], or grew beyond maximumBytes, before either: relay it as it is
-		Broke,       /// the upstream broke off or sent a malformed body before the first event
-		TimedOut,    /// nothing decisive within the timeout
+		Choices, /// the stream has begun well: relay `bytes`, then the rest
+		Error, /// its first event is an error: `error` holds that event's data
+		Undecided, /// it ended, or said [DONE], or grew beyond maximumBytes, before either: relay it as it is
+		Broke, /// the upstream broke off or sent a malformed body before the first event
+		TimedOut, /// nothing decisive within the timeout
 		ClientGone
 	};
 
 	struct Result
 	{
 		Kind kind = Kind::Undecided;
-		std::string bytes;  /// the body read so far, to be relayed first
-		std::string error;  /// the error event's data (JSON)
+		std::string bytes; /// the body read so far, to be relayed first
+		std::string error; /// the error event's data (JSON)
 	};
 
 	static bool readAvailable(UpstreamSession& upstream, Result& result);

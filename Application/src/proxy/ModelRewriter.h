@@ -21,8 +21,8 @@ public:
 		/// The body to send, without a copy of the client's: spans of the client's bytes
 		/// with inserts[i] between spans[i] and spans[i + 1].
 	{
-		std::vector<std::pair<std::size_t, std::size_t>> spans;  /// offset and length in the client's body
-		std::vector<std::string> inserts;                         /// one fewer than spans
+		std::vector<std::pair<std::size_t, std::size_t>> spans; /// offset and length in the client's body
+		std::vector<std::string> inserts; /// one fewer than spans
 
 		std::size_t size() const;
 		void writeTo(std::ostream& out, std::string_view body) const;

@@ -30,20 +30,20 @@ struct ProxiedRequest
 
 	GatewayRequest& client;
 	GatewayResponse& response;
-	RequestRecord& record;            /// what the access log and the metrics will say of it
-	const GatewayConfig::Ptr config;  /// the config it started with, whatever reloads come meanwhile
+	RequestRecord& record; /// what the access log and the metrics will say of it
+	const GatewayConfig::Ptr config; /// the config it started with, whatever reloads come meanwhile
 	const Poco::Timestamp started;
-	ClientWatch watch;                /// a client that leaves ends the waits for its upstream
+	ClientWatch watch; /// a client that leaves ends the waits for its upstream
 
-	std::string body;                 /// as the client sent it
-	JsonScanner::Result json;         /// its scan
-	RouteRequest route;               /// what the strategies see
+	std::string body; /// as the client sent it
+	JsonScanner::Result json; /// its scan
+	RouteRequest route; /// what the strategies see
 
-	std::vector<std::string> tried;   /// "name (what happened)" of each failed attempt
-	AttemptOutcome lastOutcome = AttemptOutcome::Ok;  /// of the last attempt
-	bool allRateLimited = true;       /// every upstream tried answered 429
+	std::vector<std::string> tried; /// "name (what happened)" of each failed attempt
+	AttemptOutcome lastOutcome = AttemptOutcome::Ok; /// of the last attempt
+	bool allRateLimited = true; /// every upstream tried answered 429
 	bool lastTimedOut = false;
-	bool askForUsage = false;         /// the gateway adds include_usage and removes what it adds (ModelRewriter::mustAskForUsage)
+	bool askForUsage = false; /// the gateway adds include_usage and removes what it adds (ModelRewriter::mustAskForUsage)
 };
 
 } // namespace AILoad

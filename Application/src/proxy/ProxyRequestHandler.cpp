@@ -37,7 +37,15 @@ bool isFailoverStatus(int status)
 	// another upstream may well answer. Anything else is the client's to see.
 	switch (status)
 	{
-	case 401: case 402: case 403: case 408: case 429: case 500: case 502: case 503: case 504: return true;
+	case 401:
+	case 402:
+	case 403:
+	case 408:
+	case 429:
+	case 500:
+	case 502:
+	case 503:
+	case 504: return true;
 	default: return false;
 	}
 }
@@ -64,7 +72,7 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& clientRequest, HTTPSe
 
 	if (!AuthToken::authorizes(clientRequest, config.authToken))
 		return (void) refuse(request, ApiError::InvalidApiKey, "Incorrect API key provided. Use the gateway's auth_token as the Bearer token.");
-	request.record.client = "default";  // the one client of auth_token (docs/observability.md)
+	request.record.client = "default"; // the one client of auth_token (docs/observability.md)
 	_bodyMemory = std::make_unique<BodyMemoryBudget::Reservation>(_gateway.bodyBudget());
 	if (!readBody(request, *_bodyMemory) || !route(request)) return;
 
@@ -170,7 +178,7 @@ void ProxyRequestHandler::tryNext()
 	{
 		const UpstreamConfig* upstream = _ordered[_next++];
 		if (static_cast<int>(request.tried.size()) >= request.config->maxAttempts) break;
-		if (!_gateway.upstreamStates().of(upstream->name)->tryAcquire(*upstream)) continue;  // reached its limit meanwhile
+		if (!_gateway.upstreamStates().of(upstream->name)->tryAcquire(*upstream)) continue; // reached its limit meanwhile
 		return send(*upstream);
 	}
 	sendExhausted();
@@ -182,7 +190,7 @@ void ProxyRequestHandler::send(const UpstreamConfig& upstream)
 	ProxiedRequest& request = *_request;
 	GatewayRequest& client = request.client;
 	RequestRecord& record = request.record;
-	if (!record.attempts.empty())  // the one before failed: this is a failover
+	if (!record.attempts.empty()) // the one before failed: this is a failover
 		_gateway.upstreamStates().of(record.attempts.back().upstream)->failedOver(request.lastOutcome);
 
 	_attempt = std::make_unique<UpstreamAttempt>();
@@ -200,7 +208,7 @@ void ProxyRequestHandler::send(const UpstreamConfig& upstream)
 	HeaderForwarding::copyRequestHeaders(client, upstreamRequest);
 	if (!upstream.apiKey.empty()) upstreamRequest.set("Authorization", "Bearer " + upstream.apiKey);
 	for (const auto& header : upstream.headers) upstreamRequest.set(header.first, header.second);
-	HeaderForwarding::addVia(client, upstreamRequest, _gateway.viaMarker());  // after the model's headers: none removes it
+	HeaderForwarding::addVia(client, upstreamRequest, _gateway.viaMarker()); // after the model's headers: none removes it
 	upstreamRequest.set("X-Request-Id", record.requestId);
 	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
 	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(attempt.body.size()));
@@ -234,7 +242,7 @@ void ProxyRequestHandler::transmit()
 			std::string message = attempt.session->headOf(attempt.request);
 			attempt.body.appendTo(message, request.body);
 			attempt.session->send(message, attempt.request.getKeepAlive());
-			attempt.session->setNonBlocking(true);  // from here on no read waits: the loop does
+			attempt.session->setNonBlocking(true); // from here on no read waits: the loop does
 			return waitFor(&ProxyRequestHandler::answerArrived);
 		}
 		catch (Poco::TimeoutException&)
@@ -281,7 +289,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 	attempt.session->readable();
 	try
 	{
-		if (!attempt.session->receiveHead(attempt.response)) return waitFor(&ProxyRequestHandler::answerArrived);  // the rest of it
+		if (!attempt.session->receiveHead(attempt.response)) return waitFor(&ProxyRequestHandler::answerArrived); // the rest of it
 		attempt.result.status = attempt.response.getStatus();
 		_gateway.upstreamStates().of(attempt.upstream->name)->limitsReported(attempt.response);
 	}
@@ -393,7 +401,7 @@ void ProxyRequestHandler::decide()
 			logger.information("upstream %s: %s; cooling down for %ld s", upstream.name, verdict.reason, seconds);
 			break;
 		case UpstreamErrorClassifier::Kind::None:
-			outcome = AttemptOutcome::Http5xx;  // an error event that names no limit
+			outcome = AttemptOutcome::Http5xx; // an error event that names no limit
 			state->failed();
 			logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, request.record.requestId);
 			break;
@@ -403,12 +411,13 @@ void ProxyRequestHandler::decide()
 	{
 		if (status != 0 && outcome == AttemptOutcome::Ok) outcome = AttemptOutcome::Http5xx;
 		if (attempt.result.timedOut) state->timedOut();
-		else state->failed();
+		else
+			state->failed();
 		logger.warning("upstream %s failed: %s (request id %s)", upstream.name, failure, request.record.requestId);
 	}
 	request.allRateLimited = request.allRateLimited && (outcome == AttemptOutcome::RateLimited || outcome == AttemptOutcome::QuotaExhausted);
 	ended(outcome, status, status ? attempt.result.timeToFirstByte : -1);
-	_attempt.reset();  // its connection is not reused: the answer was not read to its end
+	_attempt.reset(); // its connection is not reused: the answer was not read to its end
 	tryNext();
 }
 
@@ -431,7 +440,7 @@ void ProxyRequestHandler::relay()
 	if (!attempt.first.bytes.empty()) relay->startWith(std::move(attempt.first.bytes));
 	relay->nameErrorsWith(record.requestId);
 	Gateway& gateway = _gateway;
-	const GatewayConfig::Ptr keptConfig = request.config;  // `upstream` is part of it
+	const GatewayConfig::Ptr keptConfig = request.config; // `upstream` is part of it
 	relay->whenUpstreamDone([&gateway, keptConfig, &upstream](std::unique_ptr<UpstreamSession> done, bool keepAlive) {
 		if (done->reusable(keepAlive)) gateway.upstreams().release(upstream, std::move(done));
 	});
@@ -454,8 +463,10 @@ void ProxyRequestHandler::relay()
 		else
 		{
 			if (relayed == ResponseRelay::Outcome::ClientGone) outcome = AttemptOutcome::ClientGone;
-			else if (status >= 500) outcome = AttemptOutcome::Http5xx;
-			else if (status >= 400) outcome = AttemptOutcome::Http4xx;
+			else if (status >= 500)
+				outcome = AttemptOutcome::Http5xx;
+			else if (status >= 400)
+				outcome = AttemptOutcome::Http4xx;
 			state->succeeded();
 		}
 		recordAttempt(gateway, record, upstream, outcome, status, firstByte, start.elapsed());
@@ -513,7 +524,8 @@ void ProxyRequestHandler::recordAttempt(Gateway& gateway, RequestRecord& record,
 	Poco::Timespan firstByte, Poco::Timespan duration)
 {
 	const TokenUsage usage = outcome == AttemptOutcome::Ok || outcome == AttemptOutcome::ClientGone || outcome == AttemptOutcome::StreamBroken
-		? record.usage : TokenUsage();
+		? record.usage
+		: TokenUsage();
 	gateway.upstreamStates().of(upstream.name)->attemptEnded(outcome, firstByte, usage);
 	record.attempts.push_back({upstream.name, nameOf(outcome), status, static_cast<double>(duration.totalMicroseconds()) / 1000.0});
 }
@@ -546,8 +558,7 @@ void ProxyRequestHandler::sendAllBusy(const std::string& tried)
 	}
 	const long seconds = std::max(1L, static_cast<long>((wait.totalMicroseconds() + 999999) / 1000000));
 	request.response.set("Retry-After", std::to_string(seconds));
-	refuse(request, ApiError::RateLimited, "Every upstream is rate-limited or cooling down (" + names + ")" + tried
-		+ "; retry in " + std::to_string(seconds) + " s.");
+	refuse(request, ApiError::RateLimited, "Every upstream is rate-limited or cooling down (" + names + ")" + tried + "; retry in " + std::to_string(seconds) + " s.");
 }
 
 

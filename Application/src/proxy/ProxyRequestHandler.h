@@ -67,14 +67,14 @@ private:
 	static bool refuse(ProxiedRequest& request, ApiError::Kind kind, const std::string& message);
 		/// Answers an error; false.
 
-	static constexpr std::size_t maximumBodyOnLoop = 64 * 1024;  /// a larger one may not fit the socket's buffer
+	static constexpr std::size_t maximumBodyOnLoop = 64 * 1024; /// a larger one may not fit the socket's buffer
 
 	Gateway& _gateway;
 	std::string _pathAfterV1;
 	std::unique_ptr<ProxiedRequest> _request;
-	std::unique_ptr<BodyMemoryBudget::Reservation> _bodyMemory;  /// held until the request ends
+	std::unique_ptr<BodyMemoryBudget::Reservation> _bodyMemory; /// held until the request ends
 	std::vector<const UpstreamConfig*> _candidates;
-	std::vector<const UpstreamConfig*> _ordered;  /// ready ones by the strategies, then those cooling down
+	std::vector<const UpstreamConfig*> _ordered; /// ready ones by the strategies, then those cooling down
 	std::size_t _next = 0;
 	std::unique_ptr<UpstreamAttempt> _attempt;
 };

@@ -89,7 +89,7 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	else if (response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
 		response.setChunkedTransferEncoding(true);
 	else
-		response.setKeepAlive(false);  // an HTTP/1.0 client reads to the end of the connection
+		response.setKeepAlive(false); // an HTTP/1.0 client reads to the end of the connection
 	_chunked = response.getChunkedTransferEncoding();
 	_keepAlive = response.getKeepAlive();
 	// The head waits in the queue for the first piece of the body: one write, not two. A
@@ -179,7 +179,8 @@ ResponseRelay::Step ResponseRelay::step()
 		// What goes to the client: the piece itself, unless the filter removes usage from it.
 		std::string_view piece(buffer, static_cast<std::size_t>(n));
 		if (_eventStream) piece = _events.pass(piece.data(), piece.size());
-		else if (_jsonBody) _json.take(piece.data(), piece.size());
+		else if (_jsonBody)
+			_json.take(piece.data(), piece.size());
 		if (!_upstream->bodyComplete())
 		{
 			emit(piece);
@@ -190,7 +191,7 @@ ResponseRelay::Step ResponseRelay::step()
 		giveUpstreamBack(true);
 		if (_jsonBody) _json.end();
 		queue(piece);
-		queue(_events.finish());  // after the piece: it may be in the same buffer
+		queue(_events.finish()); // after the piece: it may be in the same buffer
 		if (_chunked) _out += "0\r\n\r\n";
 	}
 }
@@ -212,7 +213,7 @@ void ResponseRelay::queue(std::string_view piece)
 
 void ResponseRelay::emit(std::string_view piece)
 {
-	if (piece.empty()) return;  // all held back, until its event is complete
+	if (piece.empty()) return; // all held back, until its event is complete
 	if (!_out.empty() || _clientFailed)
 	{
 		// Behind bytes that wait: in order, after them.
@@ -222,7 +223,8 @@ void ResponseRelay::emit(std::string_view piece)
 	// The usual case: written straight from the read buffer, framing and all, in one call.
 	char size[24];
 	const std::string_view prefix = _chunked
-		? std::string_view(size, static_cast<std::size_t>(std::snprintf(size, sizeof(size), "%zx\r\n", piece.size()))) : std::string_view();
+		? std::string_view(size, static_cast<std::size_t>(std::snprintf(size, sizeof(size), "%zx\r\n", piece.size())))
+		: std::string_view();
 	write({prefix, piece, _chunked ? std::string_view("\r\n") : std::string_view()});
 }
 
@@ -333,7 +335,7 @@ ResponseRelay::Step ResponseRelay::clientGone()
 	catch (Poco::Exception&)
 	{
 	}
-	return finish(_cutAfterFlush ? _outcome : Outcome::ClientGone);  // a broken-off answer stays what it was
+	return finish(_cutAfterFlush ? _outcome : Outcome::ClientGone); // a broken-off answer stays what it was
 }
 
 
@@ -366,7 +368,7 @@ void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher)
 	_watcher = &watcher;
 	if (_upstream) _loop->watch(_upstream->fd(), EPOLLIN, _watcher, 1);
 	_upstreamEvents = EPOLLIN;
-	_clientEvents = ~0u;  // unknown: pump() sets them
+	_clientEvents = ~0u; // unknown: pump() sets them
 	pump();
 }
 
@@ -375,7 +377,7 @@ ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
 {
 	if (_done) return Step::Done;
 	if (slot == 1 && _upstream) _upstream->readable();
-	if (slot == 0 && (events & (EPOLLHUP | EPOLLERR))) return clientGone();  // reported whether asked for or not
+	if (slot == 0 && (events & (EPOLLHUP | EPOLLERR))) return clientGone(); // reported whether asked for or not
 	if (slot == 0 && (events & EPOLLIN) && _watchingClient)
 	{
 		// Readable while it waits for an answer: closed, failed, or it sent more.
@@ -388,7 +390,7 @@ ResponseRelay::Step ResponseRelay::ready(int slot, unsigned events)
 		{
 		}
 		if (pending <= 0) return clientGone();
-		_watchingClient = false;  // pipelined bytes: read after this answer
+		_watchingClient = false; // pipelined bytes: read after this answer
 	}
 	return pump();
 }
@@ -406,7 +408,7 @@ EventLoop::Clock::time_point ResponseRelay::deadline() const
 ResponseRelay::Step ResponseRelay::expire()
 {
 	if (_done) return Step::Done;
-	if (stalled()) return clientGone();  // it stopped reading
+	if (stalled()) return clientGone(); // it stopped reading
 	if (_upstream)
 		breakOff(Outcome::UpstreamTimedOut, ApiError::UpstreamTimeout, "upstream " + _upstreamName + " sent nothing for too long");
 	return pump();

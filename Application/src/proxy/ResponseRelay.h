@@ -40,8 +40,19 @@ class ResponseRelay
 	/// events of an event stream (StreamUsageFilter), from a JSON answer's body (JsonUsageTap).
 {
 public:
-	enum class Outcome { Complete, UpstreamBroke, UpstreamTimedOut, ClientGone };
-	enum class Step { WaitUpstream, WaitClient, Done };
+	enum class Outcome
+	{
+		Complete,
+		UpstreamBroke,
+		UpstreamTimedOut,
+		ClientGone
+	};
+	enum class Step
+	{
+		WaitUpstream,
+		WaitClient,
+		Done
+	};
 
 	using UpstreamDone = std::function<void(std::unique_ptr<UpstreamSession>, bool keepAlive)>;
 		/// Takes the upstream connection back once its answer is read to the end, with
@@ -112,7 +123,7 @@ private:
 	const Poco::Timespan _sendTimeout;
 	UpstreamDone _upstreamDone;
 	Finished _finished;
-	std::string _start;      /// see startWith()
+	std::string _start; /// see startWith()
 	std::string _requestId;
 	std::string _upstreamName;
 	bool _removeUnaskedUsage = false;
@@ -121,11 +132,11 @@ private:
 	bool _chunked = false;
 	bool _keepAlive = true;
 	bool _upstreamKeepAlive = false;
-	bool _cutAfterFlush = false;  /// broken off: once the queue is out, shut the client's connection
+	bool _cutAfterFlush = false; /// broken off: once the queue is out, shut the client's connection
 	bool _done = false;
-	bool _clientFailed = false;  /// a write failed: the client is gone
+	bool _clientFailed = false; /// a write failed: the client is gone
 	Outcome _outcome = Outcome::Complete;
-	std::string _out;        /// bytes the client could not take yet
+	std::string _out; /// bytes the client could not take yet
 	StreamUsageFilter _events;
 	JsonUsageTap _json;
 
@@ -133,9 +144,9 @@ private:
 	EventLoop::Watcher* _watcher = nullptr;
 	unsigned _clientEvents = 0;
 	unsigned _upstreamEvents = 0;
-	bool _watchingClient = true;  /// its readability means it left; not once it sent more (pipelining)
+	bool _watchingClient = true; /// its readability means it left; not once it sent more (pipelining)
 	EventLoop::Clock::time_point _upstreamActive;
-	EventLoop::Clock::time_point _clientStalled;  /// since when bytes wait for the client; zero: none do
+	EventLoop::Clock::time_point _clientStalled; /// since when bytes wait for the client; zero: none do
 };
 
 } // namespace AILoad

@@ -42,8 +42,8 @@ std::string_view StreamUsageFilter::pass(const char* data, std::size_t size)
 {
 	if (_gaveUp) return std::string_view(data, size);
 	_out.clear();
-	std::size_t begin = 0;  // where the bytes of the current event start in this piece
-	std::size_t nextCR = 0;  // where the next CR is (size: none); searched again once passed
+	std::size_t begin = 0; // where the bytes of the current event start in this piece
+	std::size_t nextCR = 0; // where the next CR is (size: none); searched again once passed
 	bool crSearched = false;
 	for (std::size_t i = 0; i < size; ++i)
 	{
@@ -67,7 +67,7 @@ std::string_view StreamUsageFilter::pass(const char* data, std::size_t size)
 		if (!endsEvent(data[i])) continue;
 		const std::string_view rest(data + begin, i + 1 - begin);
 		if (_event.empty())
-			eventComplete(rest);  // all in this piece: read in place
+			eventComplete(rest); // all in this piece: read in place
 		else if (_event.size() + rest.size() > MAX_EVENT)
 		{
 			giveUp(std::string_view(data + begin, size - begin));
@@ -119,7 +119,7 @@ bool StreamUsageFilter::endsEvent(char c)
 		_atLineStart = false;
 		return false;
 	}
-	if (_atLineStart) return true;  // an empty line
+	if (_atLineStart) return true; // an empty line
 	_atLineStart = true;
 	return false;
 }
@@ -139,9 +139,13 @@ void StreamUsageFilter::eventComplete(std::string_view event)
 	int usages = 0;
 	for (std::size_t i = 0; i < scanned.members.size(); ++i)
 	{
-		if (scanned.members[i].hasKey("usage")) { index = i; ++usages; }
+		if (scanned.members[i].hasKey("usage"))
+		{
+			index = i;
+			++usages;
+		}
 	}
-	if (usages != 1) return emit(event);  // none at the top, or duplicates nobody reads alike
+	if (usages != 1) return emit(event); // none at the top, or duplicates nobody reads alike
 
 	const JsonScanner::Member& usage = scanned.members[index];
 	const std::string_view value = json.substr(usage.valueBegin, usage.valueEnd - usage.valueBegin);
@@ -157,7 +161,7 @@ void StreamUsageFilter::eventComplete(std::string_view event)
 	}
 	if (value != "null")
 	{
-		_usage = TokenUsage();  // malformed: unknown, whatever came before
+		_usage = TokenUsage(); // malformed: unknown, whatever came before
 		return emit(event);
 	}
 	if (!_removing) return;
@@ -167,7 +171,8 @@ void StreamUsageFilter::eventComplete(std::string_view event)
 	std::size_t cutBegin = keyBegin(json, usage);
 	std::size_t cutEnd = usage.valueEnd;
 	if (index > 0) cutBegin = members[index - 1].valueEnd;
-	else if (members.size() > 1) cutEnd = keyBegin(json, members[1]);
+	else if (members.size() > 1)
+		cutEnd = keyBegin(json, members[1]);
 	emit(event.substr(0, begin + cutBegin));
 	emit(event.substr(begin + cutEnd));
 }
@@ -202,7 +207,8 @@ void StreamUsageFilter::clearEvent()
 {
 	// A large event's buffer is let go rather than kept for the rest of the stream.
 	if (_event.capacity() > 65536) std::string().swap(_event);
-	else _event.clear();
+	else
+		_event.clear();
 }
 
 
@@ -217,12 +223,12 @@ bool StreamUsageFilter::onlyDataLine(std::string_view event, std::size_t& begin,
 		const std::string_view line = event.substr(lineBegin, lineEnd - lineBegin);
 		if (line.compare(0, 5, "data:") == 0)
 		{
-			if (found) return false;  // the data is the lines joined: not edited
+			if (found) return false; // the data is the lines joined: not edited
 			found = true;
 			begin = lineBegin + (line.size() > 5 && line[5] == ' ' ? 6 : 5);
 			end = lineEnd;
 		}
-		lineBegin = lineEnd + 1;  // the LF of a CRLF then starts an empty line, which says nothing
+		lineBegin = lineEnd + 1; // the LF of a CRLF then starts an empty line, which says nothing
 	}
 	return found;
 }

@@ -66,9 +66,9 @@ private:
 	bool _gaveUp = false;
 	bool _atLineStart = true;
 	bool _afterCR = false;
-	bool _eventAfterCR = false;  /// the event before the current one ended with a CR: an LF first is the end of its CRLF
-	bool _dropLF = false;        /// the event removed last ended with a CR: an LF next is the end of its CRLF
-	std::string _event;  /// the current event's bytes so far: held back when removing, a copy when tapping
+	bool _eventAfterCR = false; /// the event before the current one ended with a CR: an LF first is the end of its CRLF
+	bool _dropLF = false; /// the event removed last ended with a CR: an LF next is the end of its CRLF
+	std::string _event; /// the current event's bytes so far: held back when removing, a copy when tapping
 	std::string _out;
 	TokenUsage _usage;
 };

@@ -21,13 +21,13 @@ struct UpstreamAttempt
 {
 	const UpstreamConfig* upstream = nullptr;
 	std::unique_ptr<UpstreamSession> session;
-	Poco::Net::HTTPRequest request;     /// the head sent, kept for a resend on a fresh connection
+	Poco::Net::HTTPRequest request; /// the head sent, kept for a resend on a fresh connection
 	ModelRewriter::Splice body;
-	Poco::Timestamp start;              /// when the request went out
-	Poco::Net::HTTPResponse response;   /// the answer's head
-	AttemptResult result;               /// what the strategies are told
-	FirstEvent::Result first;           /// of an event stream, what was read before the head goes to the client
-	std::string failure;                /// why it failed, for the log and the client's error
+	Poco::Timestamp start; /// when the request went out
+	Poco::Net::HTTPResponse response; /// the answer's head
+	AttemptResult result; /// what the strategies are told
+	FirstEvent::Result first; /// of an event stream, what was read before the head goes to the client
+	std::string failure; /// why it failed, for the log and the client's error
 	AttemptOutcome outcome = AttemptOutcome::Ok;
 
 	bool eventStream() const;

@@ -55,8 +55,7 @@ Strategy::Ptr StrategyHost::create(const std::string& name)
 	// The deleter runs the plugin's destructor, then gives back this object's reference to the
 	// library, which is unloaded with the last one.
 	std::shared_ptr<Loader> loader = _loader;
-	return Strategy::Ptr(strategy, [loader, path](Strategy* doomed)
-	{
+	return Strategy::Ptr(strategy, [loader, path](Strategy* doomed) {
 		delete doomed;
 		loader->unloadLibrary(path);
 	});

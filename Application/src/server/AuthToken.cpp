@@ -33,7 +33,7 @@ bool AuthToken::matches(const std::string& presented, const std::string& expecte
 
 bool AuthToken::authorizes(const Poco::Net::HTTPRequest& request, const std::string& expected)
 {
-	const std::string authorization = request.get("Authorization", "");  // a copy: get() may return its default, a temporary
+	const std::string authorization = request.get("Authorization", ""); // a copy: get() may return its default, a temporary
 	if (Poco::icompare(authorization, 0, 7, "Bearer ") != 0) return false;
 	return matches(Poco::trim(authorization.substr(7)), expected);
 }

@@ -26,8 +26,7 @@ bool BodyMemoryBudget::Reservation::grow(std::size_t bytes)
 	do
 	{
 		if (used + bytes > _budget._limit) return false;
-	}
-	while (!_budget._used.compare_exchange_weak(used, used + bytes));
+	} while (!_budget._used.compare_exchange_weak(used, used + bytes));
 	_held += bytes;
 	return true;
 }

@@ -21,7 +21,7 @@ public:
 		explicit Reservation(BodyMemoryBudget& budget);
 		~Reservation();
 		Reservation(const Reservation&) = delete;
-		Reservation& operator = (const Reservation&) = delete;
+		Reservation& operator=(const Reservation&) = delete;
 
 		bool grow(std::size_t bytes);
 			/// Takes `bytes` more; false (and nothing taken) when the budget has no room.

@@ -21,8 +21,7 @@ bool parse(const std::string& text, Poco::Net::IPAddress& address)
 
 bool trusted(const Poco::Net::IPAddress& address, const std::vector<std::string>& trustedProxies)
 {
-	return std::any_of(trustedProxies.begin(), trustedProxies.end(), [&](const std::string& proxy)
-	{
+	return std::any_of(trustedProxies.begin(), trustedProxies.end(), [&](const std::string& proxy) {
 		Poco::Net::IPAddress trustedAddress;
 		return parse(proxy, trustedAddress) && trustedAddress == address;
 	});
@@ -52,7 +51,7 @@ std::string ClientAddress::of(const Poco::Net::HTTPServerRequest& request, const
 	for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop)
 	{
 		Poco::Net::IPAddress address;
-		if (!parse(*hop, address)) break;  // garbage: the last trusted hop is all we know
+		if (!parse(*hop, address)) break; // garbage: the last trusted hop is all we know
 		client = address;
 		if (!trusted(client, trustedProxies)) break;
 	}

@@ -22,7 +22,7 @@ ClientSession::Intake ClientSession::readAvailable()
 		{
 			_in.append(buffer, static_cast<std::size_t>(n));
 			if (headBuffered()) return Intake::Head;
-			if (static_cast<std::size_t>(n) < sizeof(buffer)) return Intake::Partial;  // the socket is empty: no EAGAIN call
+			if (static_cast<std::size_t>(n) < sizeof(buffer)) return Intake::Partial; // the socket is empty: no EAGAIN call
 			continue;
 		}
 		if (n < 0 && errno == EINTR) continue;
@@ -50,7 +50,7 @@ ClientSession::Request ClientSession::bufferedRequest() const
 {
 	const std::string_view unread = std::string_view(_in).substr(_inPos);
 	const std::size_t headEnd = unread.find("\r\n\r\n");
-	if (headEnd == std::string_view::npos) return Request::ForWorker;  // the parser refuses it (bare LF), or it is too large
+	if (headEnd == std::string_view::npos) return Request::ForWorker; // the parser refuses it (bare LF), or it is too large
 	// Lower-cased once: field names are case-insensitive.
 	std::string head(unread.substr(0, headEnd + 2));
 	for (char& c : head) c = Poco::Ascii::toLower(c);
@@ -90,7 +90,7 @@ bool ClientSession::hasUnread() const
 void ClientSession::releaseBuffer()
 {
 	if (_inPos < _in.size())
-		_in.erase(0, _inPos);  // a pipelined request stays
+		_in.erase(0, _inPos); // a pipelined request stays
 	else
 		std::string().swap(_in);
 	_inPos = 0;

@@ -16,7 +16,12 @@ class ClientSession final: public Poco::Net::HTTPServerSession
 public:
 	using HTTPServerSession::HTTPServerSession;
 
-	enum class Intake { Closed, Partial, Head };
+	enum class Intake
+	{
+		Closed,
+		Partial,
+		Head
+	};
 
 	Intake readAvailable();
 		/// Reads what the socket holds without waiting: Head once a whole request head is
@@ -26,7 +31,12 @@ public:
 	bool headBuffered();
 		/// The unread bytes hold a whole head (a pipelined request).
 
-	enum class Request { Whole, BodyComing, ForWorker };
+	enum class Request
+	{
+		Whole,
+		BodyComing,
+		ForWorker
+	};
 
 	Request bufferedRequest() const;
 		/// Of the request whose head is among the unread bytes: Whole when its body is too
@@ -62,7 +72,7 @@ protected:
 	int write(const char* buffer, std::streamsize length) override;
 
 private:
-	std::string _in;            /// received, not yet read
+	std::string _in; /// received, not yet read
 	std::size_t _inPos = 0;
 	std::size_t _scannedTo = 0; /// headBuffered() looked at _in up to here
 	bool _neverWait = false;

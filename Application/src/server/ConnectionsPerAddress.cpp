@@ -36,7 +36,7 @@ ConnectionsPerAddress::Ticket::Ticket(Ticket&& other) noexcept:
 }
 
 
-ConnectionsPerAddress::Ticket& ConnectionsPerAddress::Ticket::operator = (Ticket&& other) noexcept
+ConnectionsPerAddress::Ticket& ConnectionsPerAddress::Ticket::operator=(Ticket&& other) noexcept
 {
 	if (this != &other)
 	{

@@ -27,11 +27,11 @@ public:
 	public:
 		Ticket() = default;
 		Ticket(Ticket&& other) noexcept;
-		Ticket& operator = (Ticket&& other) noexcept;
+		Ticket& operator=(Ticket&& other) noexcept;
 		~Ticket();
 
 		Ticket(const Ticket&) = delete;
-		Ticket& operator = (const Ticket&) = delete;
+		Ticket& operator=(const Ticket&) = delete;
 
 		explicit operator bool() const;
 			/// True if the connection was admitted.
@@ -40,7 +40,7 @@ public:
 		Ticket(ConnectionsPerAddress* owner, const Poco::Net::IPAddress& address);
 		void release();
 
-		ConnectionsPerAddress* _owner = nullptr;  /// null for an exempt address too: nothing to give back
+		ConnectionsPerAddress* _owner = nullptr; /// null for an exempt address too: nothing to give back
 		Poco::Net::IPAddress _address;
 		bool _admitted = false;
 

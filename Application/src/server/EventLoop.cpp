@@ -34,7 +34,7 @@ EventLoop::EventLoop(int index):
 {
 	epoll_event event{};
 	event.events = EPOLLIN;
-	event.data.u64 = 0;  // the wake-up
+	event.data.u64 = 0; // the wake-up
 	::epoll_ctl(_epoll, EPOLL_CTL_ADD, _wake, &event);
 	_thread = std::thread([this, index] {
 		const std::string name = "aiload-loop-" + std::to_string(index);
@@ -87,7 +87,7 @@ void EventLoop::watch(int fd, unsigned events, Watcher* watcher, int slot)
 {
 	epoll_event event{};
 	event.events = events;
-	event.data.u64 = reinterpret_cast<std::uintptr_t>(watcher) | static_cast<std::uintptr_t>(slot);  // watchers are aligned: bit 0 is free
+	event.data.u64 = reinterpret_cast<std::uintptr_t>(watcher) | static_cast<std::uintptr_t>(slot); // watchers are aligned: bit 0 is free
 	if (::epoll_ctl(_epoll, EPOLL_CTL_ADD, fd, &event) < 0)
 		throw Poco::SystemException(std::string("epoll_ctl: ") + std::strerror(errno), errno);
 }
@@ -182,7 +182,8 @@ void EventLoop::sweep()
 	for (Watcher* watcher : _watchers)
 	{
 		if (watcher->deadline <= now) expired.push_back(watcher);
-		else if (watcher->deadline < _earliest) _earliest = watcher->deadline;
+		else if (watcher->deadline < _earliest)
+			_earliest = watcher->deadline;
 	}
 	for (Watcher* watcher : expired)
 		if (_watchers.count(watcher)) watcher->expired();

@@ -38,7 +38,7 @@ public:
 		virtual void stopping(bool abortCurrent) = 0;
 			/// The gateway stops (Gateway::stop()): end now, or once the request in hand is done.
 
-		Clock::time_point deadline = Clock::time_point::max();  /// set through EventLoop::due()
+		Clock::time_point deadline = Clock::time_point::max(); /// set through EventLoop::due()
 	};
 
 	static constexpr std::chrono::milliseconds sweepInterval{100};
@@ -71,14 +71,14 @@ private:
 	void sweep();
 
 	const int _epoll;
-	const int _wake;  /// an eventfd: post() writes it to end a wait
+	const int _wake; /// an eventfd: post() writes it to end a wait
 	std::mutex _postedMutex;
 	std::vector<std::function<void()>> _posted;
 	bool _wakePending = false;
 	bool _stopping = false;
 	std::unordered_set<Watcher*> _watchers;
 	Clock::time_point _nextSweep;
-	Clock::time_point _earliest = Clock::time_point::max();  /// no deadline comes before it
+	Clock::time_point _earliest = Clock::time_point::max(); /// no deadline comes before it
 	std::thread _thread;
 };
 

@@ -106,14 +106,14 @@ void Gateway::start()
 
 Poco::UInt16 Gateway::port() const
 {
-	return _port;  // not the socket's: it is closed during the drain
+	return _port; // not the socket's: it is closed during the drain
 }
 
 
 bool Gateway::stop(Poco::Timespan drain)
 {
 	if (_loops.empty()) return true;
-	_draining = true;  // a new request on a kept-alive connection now gets 503
+	_draining = true; // a new request on a kept-alive connection now gets 503
 	// Close the listening socket now, so that new clients are refused at once instead of
 	// waiting in the backlog for the whole drain.
 	std::promise<void> closed;
@@ -130,7 +130,7 @@ bool Gateway::stop(Poco::Timespan drain)
 	for (auto& loop : _loops) loop->post([&loop, drained] { loop->stopAll(!drained); });
 	waitForIdle(Poco::Timespan(5, 0));
 	_threads.joinAll();
-	_loops.clear();  // ends the loops; what they still hold is closed
+	_loops.clear(); // ends the loops; what they still hold is closed
 	_port = 0;
 	return drained;
 }
@@ -151,8 +151,8 @@ GatewayConfig::Ptr Gateway::config() const
 
 void Gateway::setConfig(GatewayConfig::Ptr config)
 {
-	_router->configure(*config);  // first: when it refuses the config, nothing changes
-	_upstreamStates.sync(*config);  // before the config: its requests find the states of its upstreams
+	_router->configure(*config); // first: when it refuses the config, nothing changes
+	_upstreamStates.sync(*config); // before the config: its requests find the states of its upstreams
 	_connectionsPerAddress.setTrustedProxies(config->trustedProxies);
 	std::lock_guard<std::mutex> lock(_configMutex);
 	_config = std::move(config);

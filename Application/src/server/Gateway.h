@@ -36,24 +36,24 @@ public:
 	struct ServerSettings
 		/// From etc/aiload.properties (`aiload.server.*`); sized for many long-lived streams.
 	{
-		int eventLoops = 0;   /// threads that hold the waits (docs/performance.md, "Serving core"); 0: one per CPU the process may use
-		int minThreads = 8;   /// workers: only what may block (a connect, a chunked or large body); see docs/performance.md
+		int eventLoops = 0; /// threads that hold the waits (docs/performance.md, "Serving core"); 0: one per CPU the process may use
+		int minThreads = 8; /// workers: only what may block (a connect, a chunked or large body); see docs/performance.md
 		int maxThreads = 4096;
-		int stackSize = 256 * 1024;   /// a relay needs little stack; 8 MiB each would waste memory
+		int stackSize = 256 * 1024; /// a relay needs little stack; 8 MiB each would waste memory
 		int backlog = 1024;
 		Poco::Timespan keepAliveTimeout = Poco::Timespan(15, 0);
 		Poco::Timespan receiveTimeout = Poco::Timespan(30, 0);
 		Poco::Timespan sendTimeout = Poco::Timespan(30, 0);
-		Poco::Timespan requestTimeout = Poco::Timespan(30, 0);  /// for a request's head and body, in all
-		std::string extraCaLocation;  /// a CA file or folder trusted for upstreams besides the system store
-		Poco::Timespan upstreamIdleTimeout = Poco::Timespan(15, 0);  /// an idle upstream connection is closed after it
+		Poco::Timespan requestTimeout = Poco::Timespan(30, 0); /// for a request's head and body, in all
+		std::string extraCaLocation; /// a CA file or folder trusted for upstreams besides the system store
+		Poco::Timespan upstreamIdleTimeout = Poco::Timespan(15, 0); /// an idle upstream connection is closed after it
 		std::size_t maxIdlePerHost = 64;
-		std::size_t maxBodyMemory = 256 * 1024 * 1024;  /// request bodies held at once, over all requests
-		Poco::Timespan firstByteTimeout = Poco::Timespan(5, 0);  /// a new connection's first request byte must come within it
-		std::size_t maxConnectionsPerAddress = 256;  /// open connections one client address may hold; 0: no cap
-		std::vector<std::string> connectionLimitExempt = {"127.0.0.1", "::1"};  /// addresses without that cap, besides settings.trusted_proxies
-		std::shared_ptr<AccessLog> accessLog;  /// `aiload.accessLog.*`; none: no access log
-		std::shared_ptr<const Clock> clock;  /// not a property: what cooldowns and rpm/rpd windows read (tests pass a ManualClock); none: the system's
+		std::size_t maxBodyMemory = 256 * 1024 * 1024; /// request bodies held at once, over all requests
+		Poco::Timespan firstByteTimeout = Poco::Timespan(5, 0); /// a new connection's first request byte must come within it
+		std::size_t maxConnectionsPerAddress = 256; /// open connections one client address may hold; 0: no cap
+		std::vector<std::string> connectionLimitExempt = {"127.0.0.1", "::1"}; /// addresses without that cap, besides settings.trusted_proxies
+		std::shared_ptr<AccessLog> accessLog; /// `aiload.accessLog.*`; none: no access log
+		std::shared_ptr<const Clock> clock; /// not a property: what cooldowns and rpm/rpd windows read (tests pass a ManualClock); none: the system's
 	};
 
 	Gateway(GatewayConfig::Ptr config, const ServerSettings& settings, std::unique_ptr<StrategyChain> router);
@@ -122,15 +122,15 @@ private:
 	BodyMemoryBudget _bodyBudget;
 	ConnectionsPerAddress _connectionsPerAddress;
 	RequestLedger _ledger;
-	std::unique_ptr<UpstreamProber> _prober;  /// after the pool and the states it uses
+	std::unique_ptr<UpstreamProber> _prober; /// after the pool and the states it uses
 	const Poco::Timestamp _startedAt;
 	const std::string _viaMarker;
 	Poco::ThreadPool _threads;
 	Poco::Net::HTTPServerParams::Ptr _params;
 	std::unique_ptr<GatewayRequestHandlerFactory> _handlers;
 	std::vector<std::unique_ptr<EventLoop>> _loops;
-	Listener* _listener = nullptr;  /// owned by the first loop; closed by stop() before the drain
-	std::atomic<Poco::UInt16> _port{0};  /// read by port() while stop() runs
+	Listener* _listener = nullptr; /// owned by the first loop; closed by stop() before the drain
+	std::atomic<Poco::UInt16> _port{0}; /// read by port() while stop() runs
 
 	mutable std::mutex _inFlightMutex;
 	std::condition_variable _idle;

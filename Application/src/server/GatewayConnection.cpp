@@ -68,7 +68,7 @@ void GatewayConnection::waitForRequest(Poco::Timespan idle, Poco::Timespan reque
 	_idleUntil = now + toDuration(idle);
 	_requestDeadline = now + toDuration(requestAllowance + _gateway.settings().requestTimeout);
 	if (_session.hasUnread() && _session.headBuffered() && _session.bufferedRequest() != ClientSession::Request::BodyComing)
-		return dispatch();  // pipelined
+		return dispatch(); // pipelined
 	_loop.due(*this, _session.hasUnread() ? _requestDeadline : _idleUntil);
 	// One-shot: once it fires, the socket is quiet until the request has been answered.
 	if (_registered)
@@ -101,7 +101,7 @@ void GatewayConnection::ready(int slot, unsigned events)
 		}
 		if (pending <= 0 || (events & (EPOLLHUP | EPOLLERR))) return resume(GatewayResponse::Wait::ClientGone);
 		_watchingClient = false;
-		_loop.change(_fd, EPOLLONESHOT, this);  // quiet; read after this answer
+		_loop.change(_fd, EPOLLONESHOT, this); // quiet; read after this answer
 		return;
 	}
 	if (_state != State::Waiting) return;
@@ -111,9 +111,9 @@ void GatewayConnection::ready(int slot, unsigned events)
 		return close();
 	case ClientSession::Intake::Head:
 		if (_session.bufferedRequest() != ClientSession::Request::BodyComing) return dispatch();
-		[[fallthrough]];  // a small body on its way: it comes here, not to a worker
+		[[fallthrough]]; // a small body on its way: it comes here, not to a worker
 	case ClientSession::Intake::Partial:
-		if (_session.hasUnread()) _loop.due(*this, _requestDeadline);  // a request has begun: it must be complete in time
+		if (_session.hasUnread()) _loop.due(*this, _requestDeadline); // a request has begun: it must be complete in time
 		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
 		return;
 	}
@@ -164,7 +164,7 @@ void GatewayConnection::stopping(bool abortCurrent)
 		if (abortCurrent)
 		{
 			_cut = true;
-			resume(GatewayResponse::Wait::ClientGone);  // the handler tells the client why
+			resume(GatewayResponse::Wait::ClientGone); // the handler tells the client why
 		}
 		return;
 	case State::Relaying:
@@ -182,7 +182,7 @@ void GatewayConnection::stopping(bool abortCurrent)
 void GatewayConnection::dispatch()
 {
 	_state = State::Serving;
-	_loop.due(*this, EventLoop::Clock::time_point::max());  // the worker's deadline is ClientDeadlines'
+	_loop.due(*this, EventLoop::Clock::time_point::max()); // the worker's deadline is ClientDeadlines'
 	_gateway.requestStarted();
 	if (_session.bufferedRequest() == ClientSession::Request::Whole)
 	{
@@ -217,7 +217,7 @@ void GatewayConnection::run()
 	}
 	else
 		serve(false);
-	_loop.post([this] { served(); });  // the worker touches the connection no more
+	_loop.post([this] { served(); }); // the worker touches the connection no more
 }
 
 
@@ -245,7 +245,7 @@ void GatewayConnection::waitForUpstream()
 	_upstreamFd = _response->waitFd();
 	_loop.watch(_upstreamFd, EPOLLIN, this, 1);
 	_watchingClient = true;
-	_loop.change(_fd, EPOLLIN, this);  // a client that leaves ends the wait
+	_loop.change(_fd, EPOLLIN, this); // a client that leaves ends the wait
 	_loop.due(*this, EventLoop::Clock::now() + toDuration(_response->waitTimeout()));
 }
 
@@ -254,7 +254,7 @@ void GatewayConnection::resume(GatewayResponse::Wait wait)
 {
 	_loop.unwatch(_upstreamFd);
 	_upstreamFd = -1;
-	_loop.change(_fd, EPOLLONESHOT, this);  // quiet until the answer is on its way
+	_loop.change(_fd, EPOLLONESHOT, this); // quiet until the answer is on its way
 	_state = State::Serving;
 	_loop.due(*this, EventLoop::Clock::time_point::max());
 	// The handler goes on here, on the loop, up to its next wait (or continues on a worker).
@@ -300,7 +300,7 @@ void GatewayConnection::finishRequest()
 		another = another && _relay->keepAlive();
 		_relay.reset();
 	}
-	if (_record.status != 0)  // else the client closed the connection, or broke it, before a request
+	if (_record.status != 0) // else the client closed the connection, or broke it, before a request
 	{
 		_record.bytesOut = _session.bytesSent() - _sentBefore;
 		_record.durationMicros = _record.started.elapsed();
@@ -323,7 +323,7 @@ void GatewayConnection::close()
 	catch (Poco::Exception&)
 	{
 	}
-	_loop.release(this);  // deletes it
+	_loop.release(this); // deletes it
 }
 
 
@@ -362,7 +362,7 @@ void GatewayConnection::serve(bool onLoop)
 	try
 	{
 		const std::string head = HttpHeadParser::readHead([this] { return _session.nextByte(); }, true);
-		if (head.empty()) return endRequest();  // the client closed the connection between requests
+		if (head.empty()) return endRequest(); // the client closed the connection between requests
 		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
 		std::function<void()> bodyRead;
 		if (!onLoop) bodyRead = [this] { _gateway.deadlines().requestRead(_socket); };
@@ -373,7 +373,7 @@ void GatewayConnection::serve(bool onLoop)
 	catch (FramingError& error)
 	{
 		endRequest();
-		if (_cut) return;  // cut off by a shutdown, not malformed
+		if (_cut) return; // cut off by a shutdown, not malformed
 		// Whatever follows a head that breaks the rules cannot be trusted to be a next
 		// request: answer, then close.
 		if (error.status() == HTTPResponse::HTTP_VERSION_NOT_SUPPORTED)
@@ -384,13 +384,13 @@ void GatewayConnection::serve(bool onLoop)
 	}
 	catch (Poco::Exception&)
 	{
-		return endRequest();  // the connection failed or timed out while the head came in
+		return endRequest(); // the connection failed or timed out while the head came in
 	}
 
 	GatewayRequest& request = *_request;
 	GatewayResponse& response = *_response;
 	_record.method = request.getMethod();
-	_record.path = request.getURI().substr(0, request.getURI().find('?'));  // a query may hold a key: never logged
+	_record.path = request.getURI().substr(0, request.getURI().find('?')); // a query may hold a key: never logged
 	_record.address = request.clientAddress().host().toString();
 	_record.requestId = RequestId::accept(request.get("X-Request-Id", ""));
 	response.set("X-Request-Id", _record.requestId);
@@ -414,7 +414,7 @@ void GatewayConnection::carryOn(const std::function<void()>& step)
 	try
 	{
 		step();
-		if (response.waiting()) return;  // the loop waits for the upstream, then resumes the handler
+		if (response.waiting()) return; // the loop waits for the upstream, then resumes the handler
 		_relay = response.takeRelay();
 	}
 	catch (Poco::Exception& exc)
@@ -434,9 +434,9 @@ void GatewayConnection::carryOn(const std::function<void()>& step)
 	_record.status = response.sent() ? response.getStatus() : 499;
 	_record.bytesIn += request.bodyBytesRead();
 	if (request.bodyComplete())
-		_keepAlive = response.getKeepAlive();  // a handler may have cleared it
+		_keepAlive = response.getKeepAlive(); // a handler may have cleared it
 	else if (!request.getExpectContinue())
-		lingerBeforeClose();  // a body left unread would be taken for the next request: close
+		lingerBeforeClose(); // a body left unread would be taken for the next request: close
 	// (A client that asked for 100-continue and did not get it sends nothing more.)
 	endRequest();
 }
@@ -506,7 +506,7 @@ bool GatewayConnection::refuse(ApiError::Kind kind, const std::string& message)
 	{
 		return false;
 	}
-	lingerBeforeClose();  // what follows the refused head is never read
+	lingerBeforeClose(); // what follows the refused head is never read
 	return false;
 }
 

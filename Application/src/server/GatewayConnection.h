@@ -59,7 +59,14 @@ public:
 		/// On a worker: serves the request whose head the loop has read.
 
 private:
-	enum class State { Waiting, Serving, WaitingForUpstream, Relaying, Lingering };
+	enum class State
+	{
+		Waiting,
+		Serving,
+		WaitingForUpstream,
+		Relaying,
+		Lingering
+	};
 
 	void waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance);
 		/// The next request's first byte is due within `idle`, the whole of it within
@@ -92,7 +99,7 @@ private:
 
 	Gateway& _gateway;
 	EventLoop& _loop;
-	ConnectionsPerAddress::Ticket _ticket;  /// given back when the connection is gone
+	ConnectionsPerAddress::Ticket _ticket; /// given back when the connection is gone
 	Poco::Net::StreamSocket _socket;
 	ClientSession _session;
 	const int _fd;
@@ -104,20 +111,20 @@ private:
 	// The request in hand: written by the worker, then by the loop (handed over by post()).
 	RequestRecord _record;
 	Poco::UInt64 _sentBefore = 0;
-	std::unique_ptr<GatewayResponse> _response;  /// these three while the handler runs or waits
+	std::unique_ptr<GatewayResponse> _response; /// these three while the handler runs or waits
 	std::unique_ptr<GatewayRequest> _request;
 	std::unique_ptr<Poco::Net::HTTPRequestHandler> _handler;
 	bool _resuming = false;
 	GatewayResponse::Wait _resumeWith = GatewayResponse::Wait::Ready;
-	int _upstreamFd = -1;            /// watched while WaitingForUpstream
-	bool _watchingClient = false;    /// its readability means it left; not once it sent more
+	int _upstreamFd = -1; /// watched while WaitingForUpstream
+	bool _watchingClient = false; /// its readability means it left; not once it sent more
 	bool _keepAlive = false;
 	std::unique_ptr<ResponseRelay> _relay;
 
 	bool _lingering = false;
 	std::size_t _discarded = 0;
-	bool _closeAfterRequest = false;  /// the gateway stops
-	std::atomic<bool> _cut{false};    /// it stops without waiting: read by the worker
+	bool _closeAfterRequest = false; /// the gateway stops
+	std::atomic<bool> _cut{false}; /// it stops without waiting: read by the worker
 };
 
 } // namespace AILoad

@@ -11,7 +11,7 @@ GatewayRequest::GatewayRequest(ClientSession& session, Poco::Net::HTTPServerResp
 	_params(std::move(params)),
 	_clientAddress(session.clientAddress()),
 	_serverAddress(session.serverAddress()),
-	_framing(parse(head, *this)),  // the base is built by now; the body needs its framing
+	_framing(parse(head, *this)), // the base is built by now; the body needs its framing
 	_body(session, _framing, std::move(bodyRead)),
 	_stream(&_body)
 {

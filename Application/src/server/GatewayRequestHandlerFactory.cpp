@@ -20,7 +20,7 @@ namespace AILoad {
 
 namespace {
 
-const std::size_t maxViaHops = 10;  // real chains are two or three proxies long
+const std::size_t maxViaHops = 10; // real chains are two or three proxies long
 
 
 } // namespace

@@ -45,7 +45,12 @@ public:
 		/// once the handler has returned (GatewayConnection).
 	std::unique_ptr<ResponseRelay> takeRelay();
 
-	enum class Wait { Ready, TimedOut, ClientGone };
+	enum class Wait
+	{
+		Ready,
+		TimedOut,
+		ClientGone
+	};
 	using Resume = std::function<void(Wait)>;
 
 	void waitForUpstream(int fd, Poco::Timespan timeout, Resume resume);

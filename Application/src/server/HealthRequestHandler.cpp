@@ -53,7 +53,8 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 				entry->set("reason", state.limitedBy);
 				entry->set("seconds_left", secondsUp(state.limitedFor));
 			}
-			else entry->set("state", "up");
+			else
+				entry->set("state", "up");
 			entry->set("consecutive_failures", state.consecutiveFailures);
 			upstreams->add(entry);
 		}
@@ -64,7 +65,7 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 	const std::string body = text.str();
 	response.setContentType("application/json");
 	response.setContentLength(static_cast<std::streamsize>(body.size()));
-	response.send().write(body.data(), static_cast<std::streamsize>(body.size()));  // not sendBuffer(): see GatewayRequest
+	response.send().write(body.data(), static_cast<std::streamsize>(body.size())); // not sendBuffer(): see GatewayRequest
 }
 
 } // namespace AILoad

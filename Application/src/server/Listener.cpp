@@ -37,7 +37,7 @@ void Listener::ready(int, unsigned)
 		if (fd < 0)
 		{
 			if (errno == EINTR || errno == ECONNABORTED) continue;
-			return;  // EAGAIN: none left; EMFILE and the like: the next wake-up tries again
+			return; // EAGAIN: none left; EMFILE and the like: the next wake-up tries again
 		}
 		EventLoop& loop = *_loops[_next++ % _loops.size()];
 		std::shared_ptr<std::unique_ptr<GatewayConnection>> connection;
@@ -47,7 +47,7 @@ void Listener::ready(int, unsigned)
 			ConnectionsPerAddress::Ticket ticket;
 			try
 			{
-				socket.setNoDelay(true);  // a stream's events must not wait for Nagle
+				socket.setNoDelay(true); // a stream's events must not wait for Nagle
 				// The worker's reads and writes block with these; the loop's never block.
 				socket.setReceiveTimeout(settings.receiveTimeout);
 				socket.setSendTimeout(settings.sendTimeout);
@@ -55,7 +55,7 @@ void Listener::ready(int, unsigned)
 			}
 			catch (Poco::Exception&)
 			{
-				continue;  // gone already
+				continue; // gone already
 			}
 			connection = std::make_shared<std::unique_ptr<GatewayConnection>>(std::make_unique<GatewayConnection>(socket, std::move(ticket), _gateway, loop));
 		}

@@ -52,7 +52,7 @@ void ModelsRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, 
 	const std::string body = text.str();
 	response.setContentType("application/json");
 	response.setContentLength(static_cast<std::streamsize>(body.size()));
-	response.send().write(body.data(), static_cast<std::streamsize>(body.size()));  // not sendBuffer(): see GatewayRequest
+	response.send().write(body.data(), static_cast<std::streamsize>(body.size())); // not sendBuffer(): see GatewayRequest
 }
 
 } // namespace AILoad

@@ -30,7 +30,7 @@ bool RequestBody::complete() const
 	{
 	case BodyFraming::Kind::Length: return _remaining == 0;
 	case BodyFraming::Kind::Chunked: return _chunks.done();
-	default: return true;  // a request without Content-Length or Transfer-Encoding has none
+	default: return true; // a request without Content-Length or Transfer-Encoding has none
 	}
 }
 
@@ -101,7 +101,7 @@ int RequestBody::fail(const std::string& why, bool malformed)
 {
 	_error = why;
 	_malformed = malformed;
-	return -1;  // the stream ends here, before complete()
+	return -1; // the stream ends here, before complete()
 }
 
 } // namespace AILoad

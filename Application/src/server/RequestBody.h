@@ -38,7 +38,7 @@ private:
 
 	ClientSession& _session;
 	const BodyFraming::Kind _kind;
-	Poco::UInt64 _remaining;  /// of a Length body
+	Poco::UInt64 _remaining; /// of a Length body
 	Poco::UInt64 _read = 0;
 	ChunkedBodyDecoder _chunks;
 	std::string _error;

@@ -10,16 +10,16 @@ enum class AttemptOutcome
 	/// `aiload_upstream_attempts_total` and the `reason` of `aiload_failovers_total`
 	/// (docs/observability.md, "Metrics").
 {
-	Ok,              /// answered 2xx or 3xx, relayed to its end
-	Http4xx,         /// answered a 4xx that is the client's to see
-	RateLimited,     /// 429
-	QuotaExhausted,  /// out of credit or of a daily quota (402, insufficient_quota, RESOURCE_EXHAUSTED per day)
-	BadKey,          /// 401, 403
-	Http5xx,         /// 408, 5xx, or an answer that broke the HTTP rules
-	Timeout,         /// no answer within settings.timeout
-	ConnectError,    /// could not be reached
-	StreamBroken,    /// answered, then broke off or fell silent
-	ClientGone,      /// the client left before the answer was done
+	Ok, /// answered 2xx or 3xx, relayed to its end
+	Http4xx, /// answered a 4xx that is the client's to see
+	RateLimited, /// 429
+	QuotaExhausted, /// out of credit or of a daily quota (402, insufficient_quota, RESOURCE_EXHAUSTED per day)
+	BadKey, /// 401, 403
+	Http5xx, /// 408, 5xx, or an answer that broke the HTTP rules
+	Timeout, /// no answer within settings.timeout
+	ConnectError, /// could not be reached
+	StreamBroken, /// answered, then broke off or fell silent
+	ClientGone, /// the client left before the answer was done
 	Count
 };
 

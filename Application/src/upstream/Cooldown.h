@@ -20,7 +20,14 @@ class Cooldown
 	/// A value that is told the time: UpstreamState guards it and reads the clock.
 {
 public:
-	enum class Reason { None, RateLimited, QuotaExhausted, BadKey, Failing };
+	enum class Reason
+	{
+		None,
+		RateLimited,
+		QuotaExhausted,
+		BadKey,
+		Failing
+	};
 
 	void succeeded();
 		/// Ends the run of failures.

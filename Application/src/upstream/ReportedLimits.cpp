@@ -16,27 +16,42 @@ const Poco::Timespan ReportedLimits::maximumRetryAfter(3600, 0);
 
 namespace {
 
-enum class Resource { Requests, Tokens };
-enum class Field { Limit, Remaining, Reset, RetryAfter };
+enum class Resource
+{
+	Requests,
+	Tokens
+};
+enum class Field
+{
+	Limit,
+	Remaining,
+	Reset,
+	RetryAfter
+};
 enum class Format
 {
-	Count,          /// digits
-	Duration,       /// from now: a Go duration or seconds
-	EpochTime,      /// X-RateLimit-Reset: by its size, seconds from now, epoch seconds or epoch ms
-	Rfc3339,        /// an absolute time
-	Milliseconds,   /// retry-after-ms
-	RetryAfter      /// Retry-After: seconds or an HTTP date
+	Count, /// digits
+	Duration, /// from now: a Go duration or seconds
+	EpochTime, /// X-RateLimit-Reset: by its size, seconds from now, epoch seconds or epoch ms
+	Rfc3339, /// an absolute time
+	Milliseconds, /// retry-after-ms
+	RetryAfter /// Retry-After: seconds or an HTTP date
 };
 
 enum Family
 	/// The headers that describe one window together (a limit, its remaining and its reset).
 {
-	OpenAIRequests, OpenAITokens,
-	CerebrasRequestsPerDay, CerebrasTokensPerMinute,
+	OpenAIRequests,
+	OpenAITokens,
+	CerebrasRequestsPerDay,
+	CerebrasTokensPerMinute,
 	RateLimit,
-	AnthropicRequests, AnthropicTokens, AnthropicInputTokens, AnthropicOutputTokens,
+	AnthropicRequests,
+	AnthropicTokens,
+	AnthropicInputTokens,
+	AnthropicOutputTokens,
 	FamilyCount,
-	NoWindow = FamilyCount  /// Retry-After and retry-after-ms
+	NoWindow = FamilyCount /// Retry-After and retry-after-ms
 };
 
 struct HeaderRow
@@ -89,8 +104,8 @@ const HeaderRow headerRows[] = {
 const std::size_t rowCount = sizeof(headerRows) / sizeof(headerRows[0]);
 
 const Poco::Int64 microsPerSecond = 1000000;
-const Poco::Int64 wholeCap = Poco::Int64(100000000000000000);  // 10^17: beyond, a number is "huge"
-const Poco::Int64 durationCapNanos = Poco::Int64(36524) * 86400 * 1000000000;  // 100 years (of 365.24 days)
+const Poco::Int64 wholeCap = Poco::Int64(100000000000000000); // 10^17: beyond, a number is "huge"
+const Poco::Int64 durationCapNanos = Poco::Int64(36524) * 86400 * 1000000000; // 100 years (of 365.24 days)
 
 
 std::string_view trimmed(std::string_view text)
@@ -124,7 +139,8 @@ bool readNumber(std::string_view text, std::size_t& pos, Number& number)
 	while (pos < text.size() && isDigit(text[pos]))
 	{
 		if (number.whole >= wholeCap) number.huge = true;
-		else number.whole = number.whole * 10 + (text[pos] - '0');
+		else
+			number.whole = number.whole * 10 + (text[pos] - '0');
 		++pos;
 		++digits;
 	}
@@ -158,11 +174,21 @@ std::optional<Number> wholeNumber(std::string_view text)
 Poco::Int64 unitNanos(std::string_view text, std::size_t& pos)
 	/// The Go duration unit at pos, in nanoseconds; 0 when there is none.
 {
-	struct Unit { std::string_view name; Poco::Int64 nanos; };
+	struct Unit
+	{
+		std::string_view name;
+		Poco::Int64 nanos;
+	};
 	// Longer names first: "ms" is not "m" followed by "s".
 	static const Unit units[] = {
-		{"ns", 1}, {"us", 1000}, {"\xC2\xB5s", 1000}, {"\xCE\xBCs", 1000}, {"ms", 1000000},
-		{"s", 1000000000}, {"m", Poco::Int64(60) * 1000000000}, {"h", Poco::Int64(3600) * 1000000000},
+		{"ns", 1},
+		{"us", 1000},
+		{"\xC2\xB5s", 1000},
+		{"\xCE\xBCs", 1000},
+		{"ms", 1000000},
+		{"s", 1000000000},
+		{"m", Poco::Int64(60) * 1000000000},
+		{"h", Poco::Int64(3600) * 1000000000},
 	};
 	for (const Unit& unit : units)
 	{
@@ -187,7 +213,8 @@ Poco::Timestamp within(const Poco::Timestamp& at, const Poco::Timestamp& now, Po
 	/// `at` within [now, now + cap].
 {
 	const Poco::Timestamp last = now + cap.totalMicroseconds();
-	return at < now ? now : at > last ? last : at;
+	return at < now ? now : at > last ? last
+									  : at;
 }
 
 
@@ -302,7 +329,8 @@ ReportedLimits ReportedLimits::read(const Poco::Net::NameValueCollection& header
 	}
 	// retry-after-ms first, as OpenAI's and Anthropic's SDKs read them: it is the precise one.
 	if (retryAfterMs) limits._retryAfter = later(now, *retryAfterMs, maximumRetryAfter);
-	else if (retryAfter) limits._retryAfter = later(now, *retryAfter, maximumRetryAfter);
+	else if (retryAfter)
+		limits._retryAfter = later(now, *retryAfter, maximumRetryAfter);
 	return limits;
 }
 
@@ -338,8 +366,8 @@ std::optional<Poco::Timestamp> ReportedLimits::setAsideUntil(const Poco::Timesta
 	{
 		if (!window->remaining || *window->remaining != 0) continue;
 		const Poco::Timestamp end = window->reset ? *window->reset
-			: _retryAfter ? *_retryAfter
-			: now + defaultSetAside.totalMicroseconds();
+			: _retryAfter                         ? *_retryAfter
+												  : now + defaultSetAside.totalMicroseconds();
 		if (!until || end > *until) until = end;
 	}
 	if (until && *until <= now) return std::nullopt;
@@ -407,7 +435,7 @@ std::optional<Poco::Timestamp> ReportedLimits::parseRfc3339(std::string_view tex
 		}
 		if (pos == first) return std::nullopt;
 	}
-	if (pos >= text.size()) return std::nullopt;  // RFC 3339 requires the offset
+	if (pos >= text.size()) return std::nullopt; // RFC 3339 requires the offset
 	Poco::Int64 offsetSeconds = 0;
 	if (text[pos] == 'Z' || text[pos] == 'z')
 	{
@@ -421,7 +449,8 @@ std::optional<Poco::Timestamp> ReportedLimits::parseRfc3339(std::string_view tex
 		offsetSeconds = (text[pos] == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
 		pos += 6;
 	}
-	else return std::nullopt;
+	else
+		return std::nullopt;
 	if (pos != text.size()) return std::nullopt;
 
 	// Years 0..9999: about 3.2 * 10^17 microseconds either way of 1970, far inside an Int64.
@@ -435,7 +464,7 @@ std::optional<Poco::Timestamp> ReportedLimits::parseResetTime(std::string_view t
 {
 	const auto number = wholeNumber(text);
 	if (!number) return std::nullopt;
-	const Poco::Int64 farAway = Poco::Int64(1000000000000000);  // 10^15 ms is the year 33658
+	const Poco::Int64 farAway = Poco::Int64(1000000000000000); // 10^15 ms is the year 33658
 	if (number->huge || number->whole >= farAway) return now + maximumReset.totalMicroseconds();
 	Poco::Timestamp at;
 	if (number->whole < Poco::Int64(1000000000))

@@ -38,9 +38,9 @@ public:
 	struct Window
 		/// What the upstream reported about one resource (requests or tokens).
 	{
-		std::optional<Poco::Int64> limit;       /// the most it allows in the window
-		std::optional<Poco::Int64> remaining;   /// what is left of it
-		std::optional<Poco::Timestamp> reset;   /// when `remaining` is back at `limit`
+		std::optional<Poco::Int64> limit; /// the most it allows in the window
+		std::optional<Poco::Int64> remaining; /// what is left of it
+		std::optional<Poco::Timestamp> reset; /// when `remaining` is back at `limit`
 
 		bool known() const;
 			/// True when any of the three was reported.
@@ -87,9 +87,9 @@ public:
 	static std::optional<Poco::Int64> parseCount(std::string_view text);
 		/// Plain digits, at most 15, surrounding spaces allowed.
 
-	static const Poco::Timespan defaultSetAside;     /// 60 s
-	static const Poco::Timespan maximumReset;        /// 7 days
-	static const Poco::Timespan maximumRetryAfter;   /// 1 hour
+	static const Poco::Timespan defaultSetAside; /// 60 s
+	static const Poco::Timespan maximumReset; /// 7 days
+	static const Poco::Timespan maximumRetryAfter; /// 1 hour
 
 private:
 	Window _requests;

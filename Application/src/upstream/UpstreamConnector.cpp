@@ -21,7 +21,7 @@ Poco::Net::Context::Ptr makeClientContext(bool verify, const std::string& extraC
 	// OpenSSL 3 reports a peer that closes without close_notify as an error; the HTTP
 	// framing, checked by UpstreamSession, is what tells a cut-off body.
 	SSL_CTX_set_options(context->sslContext(), SSL_OP_IGNORE_UNEXPECTED_EOF);
-	context->enableSessionCache(true);  // lets UpstreamPool offer the last session to the next handshake
+	context->enableSessionCache(true); // lets UpstreamPool offer the last session to the next handshake
 	return context;
 }
 

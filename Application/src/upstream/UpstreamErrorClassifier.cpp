@@ -24,21 +24,27 @@ struct BodyFacts
 	/// What an error body says, from its `error` object (OpenAI's, Anthropic's, Google's
 	/// and OpenRouter's errors all have one).
 {
-	std::string type;                          /// error.type
-	std::string code;                          /// error.code, when a string
-	int numericCode = 0;                       /// error.code, when a number of 100..999
-	std::string status;                        /// error.status (Google's canonical code)
-	std::optional<Poco::Timespan> retryDelay;  /// google.rpc.RetryInfo.retryDelay
-	bool dailyQuota = false;                   /// a google.rpc.QuotaFailure violation per day
-	std::string dailyQuotaId;                  /// its quotaId, when it looks like one (asCode())
+	std::string type; /// error.type
+	std::string code; /// error.code, when a string
+	int numericCode = 0; /// error.code, when a number of 100..999
+	std::string status; /// error.status (Google's canonical code)
+	std::optional<Poco::Timespan> retryDelay; /// google.rpc.RetryInfo.retryDelay
+	bool dailyQuota = false; /// a google.rpc.QuotaFailure violation per day
+	std::string dailyQuotaId; /// its quotaId, when it looks like one (asCode())
 };
 
-enum class Field { None, ErrorType, ErrorCode, ErrorStatus };
+enum class Field
+{
+	None,
+	ErrorType,
+	ErrorCode,
+	ErrorStatus
+};
 
 struct SignalRow
 {
-	int status;         /// the HTTP status it applies to
-	Field field;        /// the field of `error` that must hold `value`; None: the status alone
+	int status; /// the HTTP status it applies to
+	Field field; /// the field of `error` that must hold `value`; None: the status alone
 	const char* value;
 	Kind kind;
 };

@@ -37,17 +37,17 @@ public:
 	enum class Kind
 		/// Named as Cooldown::Reason names them (and QuotaExhausted as AttemptOutcome does).
 	{
-		None,            /// not a limit or a key
-		RateLimited,     /// wait, then try again
-		QuotaExhausted,  /// out of credit, or of a daily quota
-		BadKey           /// the key was refused
+		None, /// not a limit or a key
+		RateLimited, /// wait, then try again
+		QuotaExhausted, /// out of credit, or of a daily quota
+		BadKey /// the key was refused
 	};
 
 	struct Verdict
 	{
 		Kind kind = Kind::None;
-		Poco::Timestamp until = 0;   /// when the cooldown ends; meaningful unless kind is None
-		std::string reason;          /// short, for the log and /health: the status and provider codes only, never body text
+		Poco::Timestamp until = 0; /// when the cooldown ends; meaningful unless kind is None
+		std::string reason; /// short, for the log and /health: the status and provider codes only, never body text
 	};
 
 	static Verdict classify(int status, const Poco::Net::NameValueCollection& headers, std::string_view body,
@@ -66,10 +66,10 @@ public:
 	static constexpr std::size_t maximumBodyRead = 64 * 1024;
 		/// A longer body is not read: error bodies are a few hundred bytes.
 
-	static const Poco::Timespan defaultRateLimitCooldown;   /// 30 s
-	static const Poco::Timespan maximumRateLimitCooldown;   /// 1 hour
-	static const Poco::Timespan badKeyCooldown;             /// 10 minutes
-	static const Poco::Timespan maximumQuotaCooldown;       /// 366 days
+	static const Poco::Timespan defaultRateLimitCooldown; /// 30 s
+	static const Poco::Timespan maximumRateLimitCooldown; /// 1 hour
+	static const Poco::Timespan badKeyCooldown; /// 10 minutes
+	static const Poco::Timespan maximumQuotaCooldown; /// 366 days
 };
 
 } // namespace AILoad

@@ -99,7 +99,7 @@ std::unique_ptr<UpstreamSession> UpstreamPool::connectFresh(const UpstreamConfig
 void UpstreamPool::release(const UpstreamConfig& upstream, std::unique_ptr<UpstreamSession> session)
 {
 	const Poco::Net::Session::Ptr tlsSession = session->tlsSession();
-	std::unique_ptr<UpstreamSession> oldest;  // closed after the lock is let go
+	std::unique_ptr<UpstreamSession> oldest; // closed after the lock is let go
 	std::lock_guard<std::mutex> lock(_mutex);
 	Host& host = _hosts[keyOf(upstream)];
 	if (tlsSession) host.tlsSession = tlsSession;

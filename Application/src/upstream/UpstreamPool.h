@@ -59,7 +59,7 @@ private:
 
 	struct Host
 	{
-		std::vector<Idle> idle;                  /// most recently used last
+		std::vector<Idle> idle; /// most recently used last
 		Poco::Net::Session::Ptr tlsSession;
 	};
 

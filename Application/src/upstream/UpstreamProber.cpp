@@ -73,7 +73,7 @@ bool UpstreamProber::probe(const UpstreamConfig& upstream, const GatewayConfig& 
 	catch (Poco::Exception& exc)
 	{
 		Poco::Logger::get("AILoad.Probe").debug("probe of %s failed: %s", upstream.name, exc.displayText());
-		return false;  // still down: the cooldown runs on
+		return false; // still down: the cooldown runs on
 	}
 }
 

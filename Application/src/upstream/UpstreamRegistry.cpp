@@ -20,7 +20,8 @@ void UpstreamRegistry::sync(const GatewayConfig& config)
 	for (auto it = _states.begin(); it != _states.end();)
 	{
 		if (configured.count(it->first)) ++it;
-		else it = _states.erase(it);
+		else
+			it = _states.erase(it);
 	}
 	for (const std::string& name : configured)
 	{

@@ -51,7 +51,7 @@ void UpstreamSession::connect(const Poco::Net::SocketAddress& address)
 	// SNI and the certificate's host name check use the configured host, not the address.
 	Poco::Net::SecureStreamSocket secureSocket(socket());
 	secureSocket.setPeerHostName(getHost());
-	if (_tlsSession) secureSocket.useSession(_tlsSession);  // resumption saves a round trip
+	if (_tlsSession) secureSocket.useSession(_tlsSession); // resumption saves a round trip
 	HTTPClientSession::connect(address);
 	_resumedTls = secureSocket.sessionWasReused();
 }
@@ -113,7 +113,7 @@ UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, Clien
 		if (rc < 0)
 		{
 			_mayHaveMore = true;
-			return Wait::Ready;  // let the read report the error
+			return Wait::Ready; // let the read report the error
 		}
 		if (fds[0].revents)
 		{
@@ -136,7 +136,8 @@ std::string UpstreamSession::headOf(const Poco::Net::HTTPRequest& request) const
 		const std::string& host = getHost();
 		head.append("Host: ");
 		if (host.find(':') != std::string::npos) head.append(1, '[').append(host).append(1, ']');
-		else head.append(host);
+		else
+			head.append(host);
 		if (getPort() != 80 && getPort() != 443) head.append(1, ':').append(std::to_string(getPort()));
 		head.append("\r\n");
 	}
@@ -181,7 +182,7 @@ bool UpstreamSession::receiveHead(HTTPResponse& response)
 			if (_inPos + static_cast<int>(offset) == _inEnd)
 			{
 				if (!mayRead) throw HeadIncomplete();
-				mayRead = false;  // one read per call: a blocking TLS socket would wait on a second
+				mayRead = false; // one read per call: a blocking TLS socket would wait on a second
 				const int n = fill();
 				if (n == NEED_MORE) throw HeadIncomplete();
 				if (n == 0) return std::char_traits<char>::eof();
@@ -267,7 +268,7 @@ int UpstreamSession::readBody(char* buffer, int size)
 		const bool bounded = _framing.kind == BodyFraming::Kind::Length;
 		const int have = haveBytes();
 		if (have == NEED_MORE) return NEED_MORE;
-		if (have == 0) return end(!bounded);  // the end of an until-close body is its only end
+		if (have == 0) return end(!bounded); // the end of an until-close body is its only end
 		Poco::UInt64 n = std::min<Poco::UInt64>(static_cast<Poco::UInt64>(size), static_cast<Poco::UInt64>(_inEnd - _inPos));
 		if (bounded) n = std::min(n, _remaining);
 		std::memcpy(buffer, _in.get() + _inPos, static_cast<std::size_t>(n));
@@ -287,7 +288,7 @@ int UpstreamSession::readBody(char* buffer, int size)
 	}
 	catch (Poco::Exception&)
 	{
-		return end(false);  // reset mid-body: a broken end
+		return end(false); // reset mid-body: a broken end
 	}
 }
 
@@ -317,7 +318,7 @@ int UpstreamSession::fill()
 	const int room = std::min(inputSize, _inCapacity - _inEnd);
 	int n;
 	if (buffered() > 0)
-		n = read(into, room);  // what POCO's buffer may hold
+		n = read(into, room); // what POCO's buffer may hold
 	else if (_tls)
 	{
 		// Non-blocking (see setNonBlocking()): OpenSSL's "want read/write" comes back as
@@ -378,7 +379,7 @@ int UpstreamSession::end(bool complete)
 
 bool UpstreamSession::hasBufferedBytes()
 {
-	return _inPos < _inEnd || buffered() > 0 || (_tls && socket().available() > 0);  // for TLS: bytes OpenSSL already decrypted
+	return _inPos < _inEnd || buffered() > 0 || (_tls && socket().available() > 0); // for TLS: bytes OpenSSL already decrypted
 }
 
 

@@ -26,7 +26,12 @@ class UpstreamSession final: public Poco::Net::HTTPClientSession
 	/// buffering of SSE events), and lets waits watch the client's socket too.
 {
 public:
-	enum class Wait { Ready, TimedOut, ClientGone };
+	enum class Wait
+	{
+		Ready,
+		TimedOut,
+		ClientGone
+	};
 
 	UpstreamSession(const Poco::URI& apiBase, Poco::Net::Context::Ptr tls);
 		/// `tls` null: plain HTTP. Connecting happens on the first request.
@@ -107,17 +112,17 @@ private:
 		/// Adds to _in what can be read without waiting (on a blocking TLS socket: one
 		/// record): the count, 0 at the connection's end, NEED_MORE when nothing is there.
 
-	static constexpr int inputSize = 16384;  /// a TLS record's largest payload: one read takes a whole record
-	static constexpr int maximumBuffer = 128 * 1024;  /// past a head's largest (HttpHeadParser::MAX_HEAD) and one read
-	std::unique_ptr<char[]> _in;  /// bytes read and not yet handed out: [_inPos, _inEnd)
+	static constexpr int inputSize = 16384; /// a TLS record's largest payload: one read takes a whole record
+	static constexpr int maximumBuffer = 128 * 1024; /// past a head's largest (HttpHeadParser::MAX_HEAD) and one read
+	std::unique_ptr<char[]> _in; /// bytes read and not yet handed out: [_inPos, _inEnd)
 	int _inCapacity = 0;
 	int _inPos = 0;
 	int _inEnd = 0;
-	bool _mayHaveMore = true;  /// false once a read emptied the socket, until readable()
+	bool _mayHaveMore = true; /// false once a read emptied the socket, until readable()
 
 	Poco::Net::Context::Ptr _tls;
 	BodyFraming _framing;
-	Poco::UInt64 _remaining = 0;   /// bytes left in a Length body
+	Poco::UInt64 _remaining = 0; /// bytes left in a Length body
 	ChunkedBodyDecoder _chunks;
 	bool _complete = false;
 	bool _ended = false;

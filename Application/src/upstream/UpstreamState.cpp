@@ -54,8 +54,10 @@ UpstreamErrorClassifier::Verdict UpstreamState::refused(int status, const Poco::
 	const UpstreamErrorClassifier::Verdict verdict = UpstreamErrorClassifier::classify(status, headers, body, now, quotaCooldown);
 	Reason reason = Reason::None;
 	if (verdict.kind == UpstreamErrorClassifier::Kind::RateLimited) reason = Reason::RateLimited;
-	else if (verdict.kind == UpstreamErrorClassifier::Kind::QuotaExhausted) reason = Reason::QuotaExhausted;
-	else if (verdict.kind == UpstreamErrorClassifier::Kind::BadKey) reason = Reason::BadKey;
+	else if (verdict.kind == UpstreamErrorClassifier::Kind::QuotaExhausted)
+		reason = Reason::QuotaExhausted;
+	else if (verdict.kind == UpstreamErrorClassifier::Kind::BadKey)
+		reason = Reason::BadKey;
 	if (reason == Reason::None) return verdict;
 	std::lock_guard<std::mutex> lock(_mutex);
 	_cooldown.until(reason, verdict.until, now);
@@ -67,7 +69,7 @@ void UpstreamState::limitsReported(const Poco::Net::NameValueCollection& headers
 {
 	const Poco::Timestamp now = _clock.now();
 	const ReportedLimits limits = ReportedLimits::read(headers, now);
-	if (limits.empty() && _reportedNothing) return;  // most upstreams report nothing: no lock for them
+	if (limits.empty() && _reportedNothing) return; // most upstreams report nothing: no lock for them
 	const std::optional<Poco::Timestamp> until = limits.setAsideUntil(now);
 	std::lock_guard<std::mutex> lock(_mutex);
 	_reported = limits;
@@ -217,7 +219,7 @@ void UpstreamState::attemptEnded(AttemptOutcome outcome, Poco::Timespan firstByt
 		const Poco::Int64 used = std::min<Poco::Int64>(usage.prompt + usage.completion, 1000000000);
 		_tokens.emplace_back(now, used);
 		_tokensSum += used;
-		tokensInLastMinute(now);  // drops what left the minute
+		tokensInLastMinute(now); // drops what left the minute
 		if (_tokens.size() > 100000)
 		{
 			_tokensSum -= _tokens.front().second;

@@ -44,18 +44,18 @@ public:
 		/// Attempts since the upstream was first configured under its name (the
 		/// `aiload_upstream_*` metrics, docs/observability.md).
 	{
-		std::array<Poco::UInt64, attemptOutcomeCount> attempts{};   /// by outcome
-		std::array<Poco::UInt64, attemptOutcomeCount> failovers{};  /// attempts after which the next upstream was tried, by outcome
-		Histogram firstByte;  /// until the answer's head, of the attempts that got one
-		Histogram duration;   /// of the requests it answered, from the request's first byte to the answer's last
+		std::array<Poco::UInt64, attemptOutcomeCount> attempts{}; /// by outcome
+		std::array<Poco::UInt64, attemptOutcomeCount> failovers{}; /// attempts after which the next upstream was tried, by outcome
+		Histogram firstByte; /// until the answer's head, of the attempts that got one
+		Histogram duration; /// of the requests it answered, from the request's first byte to the answer's last
 	};
 
 	struct Today
 		/// Counts of the current UTC day, for /status.
 	{
-		Poco::Int64 day = 0;  /// days since the epoch
+		Poco::Int64 day = 0; /// days since the epoch
 		Poco::UInt64 attempts = 0;
-		Poco::UInt64 failures = 0;  /// attempts that did not end in an answer (a client leaving is not one)
+		Poco::UInt64 failures = 0; /// attempts that did not end in an answer (a client leaving is not one)
 		Poco::UInt64 promptTokens = 0;
 		Poco::UInt64 completionTokens = 0;
 	};
@@ -63,18 +63,18 @@ public:
 	struct Snapshot
 		/// One consistent reading of the state, for /health, /status and /metrics.
 	{
-		Reason cooldown = Reason::None;     /// None when it does not cool down now
-		Poco::Timespan coolingFor;          /// 0 when it does not cool down
-		Poco::Timestamp cooldownEnd = 0;    /// when the last cooldown ends or ended (0: never cooled down)
-		Poco::Timespan limitedFor;          /// until its rpm/rpd/tpm, or the limits it reported, let a request through; 0 when they do now
-		std::string limitedBy;              /// "rpm", "rpd", "tpm" or "reported" while limitedFor > 0
-		ReportedLimits reported;            /// what its last answer said of its limits
-		int tokensInLastMinute = 0;         /// counted while it has a `tpm`
+		Reason cooldown = Reason::None; /// None when it does not cool down now
+		Poco::Timespan coolingFor; /// 0 when it does not cool down
+		Poco::Timestamp cooldownEnd = 0; /// when the last cooldown ends or ended (0: never cooled down)
+		Poco::Timespan limitedFor; /// until its rpm/rpd/tpm, or the limits it reported, let a request through; 0 when they do now
+		std::string limitedBy; /// "rpm", "rpd", "tpm" or "reported" while limitedFor > 0
+		ReportedLimits reported; /// what its last answer said of its limits
+		int tokensInLastMinute = 0; /// counted while it has a `tpm`
 		int consecutiveFailures = 0;
-		int sentInLastMinute = 0;           /// counted while it has an `rpm`
-		int sentInLastDay = -1;             /// counted while it has an `rpd`, else -1
-		int attemptsLastMinute = 0;         /// counted always
-		double recentFirstByteMs = -1;      /// a moving average of recent answers' time to first byte; -1 before the first
+		int sentInLastMinute = 0; /// counted while it has an `rpm`
+		int sentInLastDay = -1; /// counted while it has an `rpd`, else -1
+		int attemptsLastMinute = 0; /// counted always
+		double recentFirstByteMs = -1; /// a moving average of recent answers' time to first byte; -1 before the first
 		Counters counters;
 		Today today;
 	};
@@ -149,17 +149,17 @@ private:
 	const Clock& _clock;
 	mutable std::mutex _mutex;
 	Cooldown _cooldown;
-	mutable RequestWindows _windows;  /// reading drops the send times that left the windows
+	mutable RequestWindows _windows; /// reading drops the send times that left the windows
 	Counters _counters;
 	Today _today;
-	std::array<Poco::UInt32, 60> _lastMinute{};  /// attempts per second, the slot of second s at s % 60
-	Poco::Int64 _lastMinuteSecond = 0;           /// the second of the newest slot
+	std::array<Poco::UInt32, 60> _lastMinute{}; /// attempts per second, the slot of second s at s % 60
+	Poco::Int64 _lastMinuteSecond = 0; /// the second of the newest slot
 	double _recentFirstByteMs = -1;
 	ReportedLimits _reported;
-	Poco::Timestamp _setAsideUntil = 0;          /// from _reported
+	Poco::Timestamp _setAsideUntil = 0; /// from _reported
 	std::atomic<bool> _reportedNothing{true};
-	mutable std::deque<std::pair<Poco::Timestamp, Poco::Int64>> _tokens;  /// tokens used in the last minute, for `tpm`
-	mutable Poco::Int64 _tokensSum = 0;  /// of _tokens
+	mutable std::deque<std::pair<Poco::Timestamp, Poco::Int64>> _tokens; /// tokens used in the last minute, for `tpm`
+	mutable Poco::Int64 _tokensSum = 0; /// of _tokens
 	Poco::Timestamp _lastProbe = 0;
 };
 

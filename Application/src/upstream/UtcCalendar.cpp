@@ -7,8 +7,8 @@ Poco::Int64 UtcCalendar::daysOf(int year, int month, int day)
 	// Years start in March, so that the leap day is the last of its year.
 	const Poco::Int64 y = static_cast<Poco::Int64>(year) - (month <= 2 ? 1 : 0);
 	const Poco::Int64 era = (y >= 0 ? y : y - 399) / 400;
-	const Poco::Int64 yearOfEra = y - era * 400;                                         // 0..399
-	const Poco::Int64 dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;  // 0..365
+	const Poco::Int64 yearOfEra = y - era * 400; // 0..399
+	const Poco::Int64 dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1; // 0..365
 	const Poco::Int64 dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
 	return era * 146097 + dayOfEra - 719468;
 }
@@ -18,10 +18,10 @@ UtcCalendar::Date UtcCalendar::dateOf(Poco::Int64 days)
 {
 	const Poco::Int64 z = days + 719468;
 	const Poco::Int64 era = (z >= 0 ? z : z - 146096) / 146097;
-	const Poco::Int64 dayOfEra = z - era * 146097;                                                  // 0..146096
-	const Poco::Int64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;  // 0..399
-	const Poco::Int64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);           // 0..365
-	const Poco::Int64 monthIndex = (5 * dayOfYear + 2) / 153;                                       // 0..11, from March
+	const Poco::Int64 dayOfEra = z - era * 146097; // 0..146096
+	const Poco::Int64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365; // 0..399
+	const Poco::Int64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100); // 0..365
+	const Poco::Int64 monthIndex = (5 * dayOfYear + 2) / 153; // 0..11, from March
 	Date date;
 	date.day = static_cast<int>(dayOfYear - (153 * monthIndex + 2) / 5 + 1);
 	date.month = static_cast<int>(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);

@@ -16,8 +16,8 @@ public:
 	struct Date
 	{
 		int year = 1970;
-		int month = 1;   /// 1..12
-		int day = 1;     /// 1..31
+		int month = 1; /// 1..12
+		int day = 1; /// 1..31
 	};
 
 	static Poco::Int64 daysOf(int year, int month, int day);

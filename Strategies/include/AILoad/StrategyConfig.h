@@ -17,12 +17,12 @@ struct StrategyConfig
 	/// by name forgets, on each reload, exactly the names that have gone and keeps the
 	/// others' (docs/plugins.md, "Threads, lifetime, errors").
 {
-	std::string name;                          /// the name the strategy was loaded by (`settings.strategy`)
-	StrategyOptions options;                   /// `settings.strategy_options.<name>`, with typed getters; empty when absent
-	Poco::Timespan affinityTtl;                /// `settings.ip_affinity_ttl`
-	std::map<std::string, int> groupPriority;  /// `groups.<name>.priority`; a group not listed has priority 0
-	std::set<std::string> upstreamNames;       /// `models[].name` of every enabled entry: all the upstreams this config may offer
-	std::set<std::string> groupNames;          /// every group those entries name (`models[].group`)
+	std::string name; /// the name the strategy was loaded by (`settings.strategy`)
+	StrategyOptions options; /// `settings.strategy_options.<name>`, with typed getters; empty when absent
+	Poco::Timespan affinityTtl; /// `settings.ip_affinity_ttl`
+	std::map<std::string, int> groupPriority; /// `groups.<name>.priority`; a group not listed has priority 0
+	std::set<std::string> upstreamNames; /// `models[].name` of every enabled entry: all the upstreams this config may offer
+	std::set<std::string> groupNames; /// every group those entries name (`models[].group`)
 };
 
 } // namespace AILoad

@@ -105,7 +105,9 @@ public:
 		}
 		std::string expected = "expected ";
 		for (std::size_t i = 0; i < choices.size(); ++i)
-			expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + Poco::toJSON(choices[i]);
+			expected += (i == 0 ? "" : i + 1 == choices.size() ? " or "
+															   : ", ")
+				+ Poco::toJSON(choices[i]);
 		refuse(key, expected);
 	}
 
@@ -120,7 +122,8 @@ public:
 		{
 			const Poco::Dynamic::Var item = array->get(i);
 			if (!item.isString() || item.convert<std::string>().empty()) array = nullptr;
-			else strings.push_back(item.convert<std::string>());
+			else
+				strings.push_back(item.convert<std::string>());
 		}
 		if (!array) refuse(key, "expected an array of non-empty strings");
 		return strings;
@@ -178,8 +181,8 @@ private:
 
 	Poco::JSON::Object::Ptr _object;
 	std::string _path;
-	mutable std::set<std::string> _asked;  /// keys the strategy asked for: the others are unknown to it
-	mutable bool _raw = false;             /// the strategy read the object itself
+	mutable std::set<std::string> _asked; /// keys the strategy asked for: the others are unknown to it
+	mutable bool _raw = false; /// the strategy read the object itself
 };
 
 } // namespace AILoad

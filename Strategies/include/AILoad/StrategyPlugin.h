@@ -17,11 +17,11 @@
 // subclass of AILoad::Strategy with a default constructor). Use it once, in one source file of
 // the plugin, outside any namespace. Everything else in a plugin can stay hidden
 // (-fvisibility=hidden).
-#define AILOAD_STRATEGY_PLUGIN(StrategyClass) \
-	extern "C" __attribute__((visibility("default"))) const int aiload_strategy_api_version = AILOAD_STRATEGY_API_VERSION; \
+#define AILOAD_STRATEGY_PLUGIN(StrategyClass)                                                                                                             \
+	extern "C" __attribute__((visibility("default"))) const int aiload_strategy_api_version = AILOAD_STRATEGY_API_VERSION;                                \
 	extern "C" __attribute__((visibility("default"))) constexpr AILoad::StrategySignature aiload_strategy_signature = AILoad::StrategySignature::build(); \
-	POCO_BEGIN_MANIFEST(AILoad::Strategy) \
-		POCO_EXPORT_CLASS(StrategyClass) \
+	POCO_BEGIN_MANIFEST(AILoad::Strategy)                                                                                                                 \
+	POCO_EXPORT_CLASS(StrategyClass)                                                                                                                      \
 	POCO_END_MANIFEST
 
 #endif

@@ -23,29 +23,29 @@
 // The operating system and the architecture are not in it: the dynamic loader refuses a
 // library built for another one before AILoad could read anything.
 #if defined(_MSC_VER)
-	#define AILOAD_STRATEGY_CXX_ABI "MSVC C++ ABI"
+#define AILOAD_STRATEGY_CXX_ABI "MSVC C++ ABI"
 #elif defined(__GXX_ABI_VERSION)
-	#define AILOAD_STRATEGY_CXX_ABI "Itanium C++ ABI"
+#define AILOAD_STRATEGY_CXX_ABI "Itanium C++ ABI"
 #else
-	#define AILOAD_STRATEGY_CXX_ABI "unknown C++ ABI"
+#define AILOAD_STRATEGY_CXX_ABI "unknown C++ ABI"
 #endif
 
 #if defined(_LIBCPP_VERSION)
-	#define AILOAD_STRATEGY_CXX_LIBRARY "libc++ abi-v"
-	#define AILOAD_STRATEGY_CXX_LIBRARY_ABI _LIBCPP_ABI_VERSION
+#define AILOAD_STRATEGY_CXX_LIBRARY "libc++ abi-v"
+#define AILOAD_STRATEGY_CXX_LIBRARY_ABI _LIBCPP_ABI_VERSION
 #elif defined(__GLIBCXX__)
-	#if _GLIBCXX_USE_CXX11_ABI
-		#define AILOAD_STRATEGY_CXX_LIBRARY_BASE "libstdc++ cxx11-abi"
-	#else
-		#define AILOAD_STRATEGY_CXX_LIBRARY_BASE "libstdc++ old-abi"
-	#endif
-	#if defined(_GLIBCXX_DEBUG)
-		#define AILOAD_STRATEGY_CXX_LIBRARY AILOAD_STRATEGY_CXX_LIBRARY_BASE " debug"
-	#else
-		#define AILOAD_STRATEGY_CXX_LIBRARY AILOAD_STRATEGY_CXX_LIBRARY_BASE
-	#endif
+#if _GLIBCXX_USE_CXX11_ABI
+#define AILOAD_STRATEGY_CXX_LIBRARY_BASE "libstdc++ cxx11-abi"
 #else
-	#define AILOAD_STRATEGY_CXX_LIBRARY "unknown C++ library"
+#define AILOAD_STRATEGY_CXX_LIBRARY_BASE "libstdc++ old-abi"
+#endif
+#if defined(_GLIBCXX_DEBUG)
+#define AILOAD_STRATEGY_CXX_LIBRARY AILOAD_STRATEGY_CXX_LIBRARY_BASE " debug"
+#else
+#define AILOAD_STRATEGY_CXX_LIBRARY AILOAD_STRATEGY_CXX_LIBRARY_BASE
+#endif
+#else
+#define AILOAD_STRATEGY_CXX_LIBRARY "unknown C++ library"
 #endif
 
 namespace AILoad {
@@ -59,7 +59,7 @@ struct StrategySignature
 	/// A fixed array of characters, filled at compile time, so that AILoad reads it with dlsym
 	/// alone, before it runs any code of the plugin.
 {
-	char text[120] = {};  /// the signature, NUL-terminated
+	char text[120] = {}; /// the signature, NUL-terminated
 
 	constexpr void append(const char* part)
 		/// Appends part; what does not fit is left out (the array always ends with a NUL).
@@ -78,8 +78,7 @@ struct StrategySignature
 		{
 			digits[count++] = static_cast<char>('0' + number % 10);
 			number /= 10;
-		}
-		while (number != 0);
+		} while (number != 0);
 		char reversed[24] = {};
 		for (std::size_t i = 0; i < count; ++i) reversed[i] = digits[count - 1 - i];
 		append(reversed);
