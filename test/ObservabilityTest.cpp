@@ -353,6 +353,10 @@ void ObservabilityTest::testMetricsCountAttemptsAndFailovers()
 	CPPUNIT_ASSERT_EQUAL(std::string("3"), metricValue(metrics, R"(aiload_upstream_first_byte_seconds_count{upstream="b"})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("3"), metricValue(metrics, R"(aiload_upstream_first_byte_seconds_bucket{upstream="b",le="+Inf"})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("3"), metricValue(metrics, R"(aiload_request_duration_seconds_count{upstream="b"})"));
+	// Each request to b went out once, the first on a connection opened for it.
+	const std::string newToB = metricValue(metrics, R"(aiload_upstream_connections_total{upstream="b",connection="new"})");
+	const std::string reusedToB = metricValue(metrics, R"(aiload_upstream_connections_total{upstream="b",connection="reused"})");
+	CPPUNIT_ASSERT_MESSAGE(scrape.body, !newToB.empty() && !reusedToB.empty() && std::stoi(newToB) >= 1 && std::stoi(newToB) + std::stoi(reusedToB) == 3);
 	CPPUNIT_ASSERT_EQUAL(std::string("1"), metricValue(metrics, R"(aiload_upstream_state{upstream="b",state="up"})"));
 	CPPUNIT_ASSERT_EQUAL(std::string("0"), metricValue(metrics, R"(aiload_active_streams)"));
 	CPPUNIT_ASSERT(!metricValue(metrics, "process_resident_memory_bytes").empty());

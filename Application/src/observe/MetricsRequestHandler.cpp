@@ -169,6 +169,13 @@ void MetricsRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 		out.sample("aiload_upstream_idle_connections", upstreamLabel(*upstream.first), static_cast<double>(_gateway.upstreams().idleConnectionsTo(*upstream.first)));
 	out.family("aiload_upstream_connections_reused_total", "counter", "Requests sent on a pooled upstream connection rather than a new one.");
 	out.sample("aiload_upstream_connections_reused_total", "", static_cast<double>(_gateway.upstreams().reused()));
+	out.family("aiload_upstream_connections_total", "counter", "Requests sent to the upstream by the connection they went on: new (opened for them) or reused (an idle pooled one).");
+	for (const auto& upstream : upstreams)
+	{
+		const UpstreamState::Counters& counters = upstream.second.counters;
+		out.sample("aiload_upstream_connections_total", upstreamLabel(*upstream.first) + ",connection=\"new\"", static_cast<double>(counters.newConnections));
+		out.sample("aiload_upstream_connections_total", upstreamLabel(*upstream.first) + ",connection=\"reused\"", static_cast<double>(counters.reusedConnections));
+	}
 
 	out.family("aiload_config_reloads_total", "counter", "Config reloads by result (applied, refused).");
 	out.sample("aiload_config_reloads_total", "result=\"applied\"", static_cast<double>(ledger.configReloads().get("result=\"applied\"")));

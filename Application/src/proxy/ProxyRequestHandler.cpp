@@ -242,6 +242,7 @@ void ProxyRequestHandler::transmit()
 			std::string message = attempt.session->headOf(attempt.request);
 			attempt.body.appendTo(message, request.body);
 			attempt.session->send(message, attempt.request.getKeepAlive());
+			_gateway.upstreamStates().of(attempt.upstream->name)->sentOn(attempt.session->reused());
 			attempt.session->setNonBlocking(true); // from here on no read waits: the loop does
 			return waitFor(&ProxyRequestHandler::answerArrived);
 		}

@@ -245,6 +245,13 @@ void UpstreamState::answered(Poco::Timespan requestDuration)
 }
 
 
+void UpstreamState::sentOn(bool reusedConnection)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	++(reusedConnection ? _counters.reusedConnections : _counters.newConnections);
+}
+
+
 void UpstreamState::failedOver(AttemptOutcome outcome)
 {
 	std::lock_guard<std::mutex> lock(_mutex);

@@ -26,8 +26,9 @@ namespace AILoad {
 class UpstreamState
 	/// Everything the gateway learns about one upstream while it runs, in one place, as
 	/// nginx keeps one struct per peer: its cooldown (reason and end) and run of failures,
-	/// its rpm/rpd windows, and counters of its attempts. UpstreamRegistry keeps one per
-	/// upstream `name`, across reloads; /health reads it, the request path writes it.
+	/// its rpm/rpd windows, and counters of its attempts and of the connections they went out
+	/// on (new or pooled). UpstreamRegistry keeps one per upstream `name`, across reloads;
+	/// /health reads it, the request path writes it.
 	///
 	/// The request path tells it the effect of each attempt with exactly one of
 	/// succeeded(), brokeOff(), refused(), timedOut() or failed(), and counts it with
@@ -48,6 +49,8 @@ public:
 		std::array<Poco::UInt64, attemptOutcomeCount> failovers{}; /// attempts after which the next upstream was tried, by outcome
 		Histogram firstByte; /// until the answer's head, of the attempts that got one
 		Histogram duration; /// of the requests it answered, from the request's first byte to the answer's last
+		Poco::UInt64 newConnections = 0; /// requests sent on a connection opened for them
+		Poco::UInt64 reusedConnections = 0; /// requests sent on an idle pooled connection
 	};
 
 	struct Today
@@ -134,6 +137,9 @@ public:
 
 	void answered(Poco::Timespan requestDuration);
 		/// Its answer went to the client: the whole request took this long.
+
+	void sentOn(bool reusedConnection);
+		/// A request went out to it, on an idle pooled connection or on a new one.
 
 	void failedOver(AttemptOutcome outcome);
 		/// The attempt that ended so was followed by one at another upstream.
