@@ -128,6 +128,20 @@ int ClientSession::readSome(char* buffer, std::streamsize length)
 }
 
 
+const Poco::Net::SocketAddress& ClientSession::clientAddress()
+{
+	if (!_clientAddress) _clientAddress = HTTPServerSession::clientAddress();
+	return *_clientAddress;
+}
+
+
+const Poco::Net::SocketAddress& ClientSession::serverAddress()
+{
+	if (!_serverAddress) _serverAddress = HTTPServerSession::serverAddress();
+	return *_serverAddress;
+}
+
+
 void ClientSession::countSent(std::size_t bytes)
 {
 	_sent += bytes;

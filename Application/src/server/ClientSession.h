@@ -2,6 +2,7 @@
 #define AILoad_ClientSession_INCLUDED
 
 #include <Poco/Net/HTTPServerSession.h>
+#include <optional>
 #include <string>
 
 namespace AILoad {
@@ -62,6 +63,11 @@ public:
 	int readSome(char* buffer, std::streamsize length);
 		/// What is buffered, else one read from the socket; 0 at the end.
 
+	const Poco::Net::SocketAddress& clientAddress();
+	const Poco::Net::SocketAddress& serverAddress();
+		/// The socket's two ends, asked of the kernel once per connection (POCO's
+		/// HTTPServerSession asks on every call: two system calls per request).
+
 	void countSent(std::size_t bytes);
 		/// Bytes written to the socket directly (ResponseRelay).
 
@@ -72,6 +78,8 @@ protected:
 	int write(const char* buffer, std::streamsize length) override;
 
 private:
+	std::optional<Poco::Net::SocketAddress> _clientAddress;
+	std::optional<Poco::Net::SocketAddress> _serverAddress;
 	std::string _in; /// received, not yet read
 	std::size_t _inPos = 0;
 	std::size_t _scannedTo = 0; /// headBuffered() looked at _in up to here

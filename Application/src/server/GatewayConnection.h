@@ -117,7 +117,14 @@ private:
 	bool _resuming = false;
 	GatewayResponse::Wait _resumeWith = GatewayResponse::Wait::Ready;
 	int _upstreamFd = -1; /// watched while WaitingForUpstream
-	bool _watchingClient = false; /// its readability means it left; not once it sent more
+	enum class ClientWatch
+	{
+		Later, /// not yet: most answers come before it is worth two epoll_ctl calls
+		Armed, /// its readability means it left
+		Off /// it sent more (pipelining): quiet until this answer is out
+	};
+	ClientWatch _clientWatch = ClientWatch::Off; /// while WaitingForUpstream
+	EventLoop::Clock::time_point _upstreamDeadline; /// when the wait for the upstream times out
 	bool _keepAlive = false;
 	std::unique_ptr<ResponseRelay> _relay;
 
