@@ -119,7 +119,98 @@ std::string normalised(const std::string& path)
 	return result;
 }
 
+std::string readHeadOutcome(std::string_view bytes, bool skipLeadingEmptyLines, bool& hitEnd)
+	/// What readHead() makes of the bytes: "head <head> <bytes consumed>" or "refused <why>".
+{
+	std::size_t pos = 0;
+	hitEnd = false;
+	try
+	{
+		const std::string head = HttpHeadParser::readHead([&]() -> int {
+			if (pos < bytes.size()) return static_cast<unsigned char>(bytes[pos++]);
+			hitEnd = true;
+			return std::char_traits<char>::eof();
+		},
+			skipLeadingEmptyLines);
+		return "head " + head + " " + std::to_string(pos);
+	}
+	catch (FramingError& error)
+	{
+		return "refused " + error.message();
+	}
+}
+
+
+std::string findHeadOutcome(std::string_view bytes, bool skipLeadingEmptyLines)
+	/// The same of findHead(), or "more" when it wants more bytes.
+{
+	try
+	{
+		const HttpHeadParser::Found found = HttpHeadParser::findHead(bytes, skipLeadingEmptyLines);
+		if (!found.complete) return "more";
+		return "head " + std::string(bytes.substr(found.begin, found.end - found.begin)) + " " + std::to_string(found.end);
+	}
+	catch (FramingError& error)
+	{
+		return "refused " + error.message();
+	}
+}
+
+
+void checkFindHeadAgrees(std::string_view bytes, bool skipLeadingEmptyLines)
+{
+	bool hitEnd = false;
+	const std::string read = readHeadOutcome(bytes, skipLeadingEmptyLines, hitEnd);
+	const std::string found = findHeadOutcome(bytes, skipLeadingEmptyLines);
+	const std::string what = std::string(skipLeadingEmptyLines ? "request " : "answer ") + std::to_string(bytes.size()) + " bytes: readHead " + read.substr(0, 80) + ", findHead " + found.substr(0, 80);
+	// findHead() wants more exactly where readHead() ran into the end of the bytes.
+	if (found == "more")
+		CPPUNIT_ASSERT_MESSAGE(what, hitEnd);
+	else
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(what, read, found);
+}
+
 } // namespace
+
+
+void HttpFramingTest::testFindHeadAgreesWithReadHead()
+{
+	// findHead() reads heads in place; readHead(), byte by byte, is the rule it must follow
+	// (test/fuzz checks the same on fuzzed bytes). Every prefix of every case, both ways.
+	const std::string max(HttpHeadParser::MAX_HEAD, 'x');
+	const std::vector<std::string> cases = {
+		"POST /v1/chat/completions HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}",
+		"\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		std::string(8, '\n') + "GET / HTTP/1.1\r\n\r\n",
+		std::string(9, '\n') + "GET / HTTP/1.1\r\n\r\n",
+		std::string(9 * 2, '\r') + "x",
+		"\r\r\n",
+		"\rGET / HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.1\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r",
+		"\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+		"",
+	};
+	for (const std::string& bytes : cases)
+	{
+		for (std::size_t size = 0; size <= bytes.size(); ++size)
+		{
+			checkFindHeadAgrees(std::string_view(bytes).substr(0, size), true);
+			checkFindHeadAgrees(std::string_view(bytes).substr(0, size), false);
+		}
+	}
+	// The size limit: a head of exactly MAX_HEAD bytes and one more, its last line end on either side of it.
+	for (const std::string& bytes : {max.substr(4) + "\r\n\r\n", max.substr(3) + "\r\n\r\n", max.substr(2) + "\r\n\r\n", max + "\r\n\r\n", max + "x", "\n\n" + max.substr(5) + "\r\n\r\n"})
+	{
+		for (std::size_t cut = 0; cut <= 6 && cut <= bytes.size(); ++cut)
+		{
+			checkFindHeadAgrees(std::string_view(bytes).substr(0, bytes.size() - cut), true);
+			checkFindHeadAgrees(std::string_view(bytes).substr(0, bytes.size() - cut), false);
+		}
+	}
+}
 
 
 void HttpFramingTest::testRequestHeadParsed()
@@ -280,6 +371,7 @@ void HttpFramingTest::testEscapingPathsRefused()
 CppUnit::Test* HttpFramingTest::suite()
 {
 	auto* suite = new CppUnit::TestSuite("HttpFramingTest");
+	suite->addTest(new CppUnit::TestCaller<HttpFramingTest>("testFindHeadAgreesWithReadHead", &HttpFramingTest::testFindHeadAgreesWithReadHead));
 	suite->addTest(new CppUnit::TestCaller<HttpFramingTest>("testRequestHeadParsed", &HttpFramingTest::testRequestHeadParsed));
 	suite->addTest(new CppUnit::TestCaller<HttpFramingTest>("testMalformedRequestHeadsRefused", &HttpFramingTest::testMalformedRequestHeadsRefused));
 	suite->addTest(new CppUnit::TestCaller<HttpFramingTest>("testResponseHeadParsed", &HttpFramingTest::testResponseHeadParsed));

@@ -10,6 +10,7 @@ class HttpFramingTest: public CppUnit::TestFixture
 	/// (docs/reliability.md, "Strict HTTP"). ConformanceTest checks the same rules end to end.
 {
 public:
+	void testFindHeadAgreesWithReadHead();
 	void testRequestHeadParsed();
 	void testMalformedRequestHeadsRefused();
 	void testResponseHeadParsed();

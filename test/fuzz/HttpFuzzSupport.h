@@ -5,6 +5,7 @@
 
 #include "BodyFraming.h"
 #include "ChunkedBodyDecoder.h"
+#include "FramingError.h"
 #include "HttpHeadParser.h"
 #include <Poco/Net/HTTPMessage.h>
 #include <Poco/Types.h>
@@ -99,16 +100,71 @@ inline bool hasControlChar(std::string_view text)
 }
 
 
+struct FoundHead
+	/// HttpHeadParser::findHead()'s answer, or the message of the FramingError it threw.
+{
+	HttpHeadParser::Found found;
+	bool refused = false;
+	std::string reason;
+
+	bool operator==(const FoundHead& other) const
+	{
+		return refused == other.refused && reason == other.reason && found.complete == other.found.complete
+			&& (!found.complete || (found.begin == other.found.begin && found.end == other.found.end));
+	}
+};
+
+
+inline FoundHead findHead(std::string_view bytes, bool skipLeadingEmptyLines)
+{
+	FoundHead result;
+	try
+	{
+		result.found = HttpHeadParser::findHead(bytes, skipLeadingEmptyLines);
+	}
+	catch (FramingError& error)
+	{
+		result.refused = true;
+		result.reason = error.message();
+	}
+	return result;
+}
+
+
+inline void checkFindHeadAgrees(std::string_view bytes, bool skipLeadingEmptyLines, const FoundHead& whole)
+	/// findHead() on a part of the bytes says "not complete", or what it says of all of them:
+	/// more bytes never change what was found in fewer.
+{
+	const FoundHead part = findHead(bytes, skipLeadingEmptyLines);
+	check(part == whole || (!part.refused && !part.found.complete));
+}
+
+
 inline std::string readHead(ByteCursor& in, bool skipLeadingEmptyLines)
 	/// HttpHeadParser::readHead() over the cursor, checking that it stops at the first end of
-	/// input and that the head it returns is exactly the bytes it consumed, CRLF-delimited.
+	/// input and that the head it returns is exactly the bytes it consumed, CRLF-delimited;
+	/// and that HttpHeadParser::findHead() over the same bytes in memory agrees with it.
 {
 	const std::size_t start = in.position();
+	const std::string_view rest = in.bytes().substr(start);
+	const FoundHead found = findHead(rest, skipLeadingEmptyLines);
+	if (found.found.complete) check(found.found.begin <= found.found.end && found.found.end <= rest.size());
+	checkFindHeadAgrees(rest.substr(0, rest.size() / 2), skipLeadingEmptyLines, found);
+	if (!rest.empty()) checkFindHeadAgrees(rest.substr(0, rest.size() - 1), skipLeadingEmptyLines, found);
+	if (found.found.complete) checkFindHeadAgrees(rest.substr(0, found.found.end - 1), skipLeadingEmptyLines, found);
+
 	in.clearEofReads();
 	std::string head;
 	try
 	{
 		head = HttpHeadParser::readHead([&in] { return in.next(); }, skipLeadingEmptyLines);
+	}
+	catch (FramingError& error)
+	{
+		check(in.eofReads() <= 1);
+		// Refused by both for the same reason, or readHead() ran out of bytes where findHead() wants more.
+		check(found.refused ? error.message() == found.reason : (!found.found.complete && in.eofReads() == 1));
+		throw;
 	}
 	catch (...)
 	{
@@ -117,6 +173,10 @@ inline std::string readHead(ByteCursor& in, bool skipLeadingEmptyLines)
 	}
 	check(in.eofReads() <= 1);
 	const std::size_t consumed = in.position() - start;
+	if (head.empty())
+		check(!found.refused && !found.found.complete);
+	else
+		check(found.found.complete && consumed == found.found.end && head == rest.substr(found.found.begin, found.found.end - found.found.begin));
 	if (head.empty())
 	{
 		check(in.left() == 0);

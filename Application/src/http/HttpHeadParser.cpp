@@ -76,6 +76,51 @@ std::string HttpHeadParser::readHead(const ByteSource& next, bool skipLeadingEmp
 }
 
 
+HttpHeadParser::Found HttpHeadParser::findHead(std::string_view bytes, bool skipLeadingEmptyLines)
+{
+	// The rules of readHead(), position by position: what it would find first, this finds first.
+	Found found;
+	const std::size_t size = bytes.size();
+	std::size_t i = 0;
+	for (int skipped = 0; skipLeadingEmptyLines && skipped < 8 && i < size && (bytes[i] == '\r' || bytes[i] == '\n'); ++skipped)
+	{
+		if (bytes[i] == '\n')
+		{
+			++i;
+			continue;
+		}
+		if (i + 1 == size) return found;
+		if (bytes[i + 1] != '\n') throw FramingError("a bare CR before the request line");
+		i += 2;
+	}
+	found.begin = i;
+	const std::size_t limit = i + MAX_HEAD; // readHead() refuses the byte that would come after MAX_HEAD
+	for (;;)
+	{
+		const std::size_t stop = std::min(size, limit);
+		while (i < stop && bytes[i] != '\r' && bytes[i] != '\n') ++i;
+		if (i >= stop)
+		{
+			// At the limit with a byte there: too large; at the end of the bytes: not complete.
+			if (i < size) throw FramingError("the head is larger than " + std::to_string(MAX_HEAD / 1024) + " KiB");
+			return found;
+		}
+		if (bytes[i] == '\n') throw FramingError("a line ends in LF without CR");
+		if (i + 1 == size) return found;
+		if (bytes[i + 1] != '\n') throw FramingError("a bare CR in the head");
+		i += 2;
+		const std::size_t length = i - found.begin;
+		if (length >= 4 && bytes.compare(i - 4, 4, "\r\n\r\n") == 0)
+		{
+			found.complete = true;
+			found.end = i;
+			return found;
+		}
+		if (length == 2) throw FramingError("the head is empty");
+	}
+}
+
+
 void HttpHeadParser::parseRequest(std::string_view head, Poco::Net::HTTPRequest& request)
 {
 	std::size_t pos = 0;

@@ -29,6 +29,19 @@ public:
 		/// the source ends before its first byte (a peer that closed between messages).
 		/// Empty lines before a request line are skipped, as RFC 9112 section 2.2 allows.
 
+	struct Found
+		/// Where findHead() found a head in the bytes it was given.
+	{
+		bool complete = false; /// false: the bytes end before the head does, and nothing is wrong so far
+		std::size_t begin = 0; /// after the empty lines skipped before a request line
+		std::size_t end = 0; /// just after the empty line that ends the head
+	};
+
+	static Found findHead(std::string_view bytes, bool skipLeadingEmptyLines);
+		/// readHead() over bytes already in memory, without copying them or a call per
+		/// byte: the same head, or the same FramingError, or not complete where readHead()
+		/// would have read past the end (test/fuzz checks that they agree).
+
 	static void parseRequest(std::string_view head, Poco::Net::HTTPRequest& request);
 		/// Fills `request` from a head read by readHead(). Only origin-form targets ("/...");
 		/// HTTP/1.0 and HTTP/1.1 (else 505); HTTP/1.1 needs exactly one Host.

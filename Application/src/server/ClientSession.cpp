@@ -98,6 +98,20 @@ void ClientSession::releaseBuffer()
 }
 
 
+std::string_view ClientSession::readHead()
+{
+	const std::string_view unread = std::string_view(_in).substr(_inPos);
+	const HttpHeadParser::Found found = HttpHeadParser::findHead(unread, true);
+	if (found.complete)
+	{
+		_inPos += found.end;
+		return unread.substr(found.begin, found.end - found.begin);
+	}
+	_slowHead = HttpHeadParser::readHead([this] { return nextByte(); }, true);
+	return _slowHead;
+}
+
+
 int ClientSession::nextByte()
 {
 	if (_inPos == _in.size())

@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPServerSession.h>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace AILoad {
 
@@ -57,6 +58,11 @@ public:
 	void releaseBuffer();
 		/// Frees what has been read: an idle connection holds no memory for it.
 
+	std::string_view readHead();
+		/// The next request head (HttpHeadParser), "" when the client closed the connection
+		/// first; valid until the next read. Found in place when it is all buffered, as it is
+		/// for every request the loop dispatches; else read byte by byte, waiting.
+
 	int nextByte();
 		/// The next byte, or eof; throws on a failed or timed-out read.
 
@@ -81,6 +87,7 @@ private:
 	std::optional<Poco::Net::SocketAddress> _clientAddress;
 	std::optional<Poco::Net::SocketAddress> _serverAddress;
 	std::string _in; /// received, not yet read
+	std::string _slowHead; /// a head read byte by byte
 	std::size_t _inPos = 0;
 	std::size_t _scannedTo = 0; /// headBuffered() looked at _in up to here
 	bool _neverWait = false;

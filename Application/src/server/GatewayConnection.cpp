@@ -6,7 +6,6 @@
 #include "GatewayRequest.h"
 #include "GatewayRequestHandlerFactory.h"
 #include "GatewayResponse.h"
-#include "HttpHeadParser.h"
 #include "RequestId.h"
 #include "ResponseRelay.h"
 #include <Poco/Logger.h>
@@ -374,7 +373,7 @@ void GatewayConnection::serve(bool onLoop)
 	_response->setOnLoop(onLoop);
 	try
 	{
-		const std::string head = HttpHeadParser::readHead([this] { return _session.nextByte(); }, true);
+		const std::string_view head = _session.readHead();
 		if (head.empty()) return endRequest(); // the client closed the connection between requests
 		// The request deadline ends when the body is in (ClientDeadlines), at once without one.
 		std::function<void()> bodyRead;

@@ -160,46 +160,23 @@ void UpstreamSession::send(std::string_view message, bool keepAlive)
 }
 
 
-namespace {
-
-struct HeadIncomplete
-	/// Thrown by the byte source of receiveHead() when the rest of the head has not come.
-{
-};
-
-} // namespace
-
-
 bool UpstreamSession::receiveHead(HTTPResponse& response)
 {
 	for (;;)
 	{
-		// The head is parsed from the buffer; bytes that are not there yet end the attempt
-		// (nothing consumed) rather than wait for them.
-		std::size_t offset = 0;
-		bool mayRead = true;
-		const HttpHeadParser::ByteSource next = [&]() -> int {
-			if (_inPos + static_cast<int>(offset) == _inEnd)
-			{
-				if (!mayRead) throw HeadIncomplete();
-				mayRead = false; // one read per call: a blocking TLS socket would wait on a second
-				const int n = fill();
-				if (n == NEED_MORE) throw HeadIncomplete();
-				if (n == 0) return std::char_traits<char>::eof();
-			}
-			return static_cast<unsigned char>(_in[_inPos + static_cast<int>(offset++)]);
-		};
-		std::string head;
-		try
+		// The head is found in the buffer; when it is not all there, one read (a blocking TLS
+		// socket would wait on a second), and without the rest the call ends, nothing consumed.
+		HttpHeadParser::Found found = HttpHeadParser::findHead(std::string_view(_in.get() + _inPos, static_cast<std::size_t>(_inEnd - _inPos)), false);
+		if (!found.complete)
 		{
-			head = HttpHeadParser::readHead(next, false);
+			const int n = fill();
+			if (n == NEED_MORE) return false;
+			if (n == 0) endedBeforeHead();
+			found = HttpHeadParser::findHead(std::string_view(_in.get() + _inPos, static_cast<std::size_t>(_inEnd - _inPos)), false);
+			if (!found.complete) return false;
 		}
-		catch (HeadIncomplete&)
-		{
-			return false;
-		}
-		if (head.empty()) throw Poco::Net::NoMessageException("the upstream closed the connection without an answer");
-		_inPos += static_cast<int>(offset);
+		const std::string_view head(_in.get() + _inPos, found.end);
+		_inPos += static_cast<int>(found.end);
 		response.clear();
 		HttpHeadParser::parseResponse(head, response);
 		const int status = response.getStatus();
@@ -214,6 +191,17 @@ bool UpstreamSession::receiveHead(HTTPResponse& response)
 	_complete = _framing.kind == BodyFraming::Kind::None || (_framing.kind == BodyFraming::Kind::Length && _remaining == 0);
 	_ended = _complete;
 	return true;
+}
+
+
+void UpstreamSession::endedBeforeHead() const
+{
+	// What the upstream sent is all there will be: HttpHeadParser::readHead() over it says
+	// why it is no head (it cannot find one where findHead() did not).
+	const std::string_view rest(_in.get() + _inPos, static_cast<std::size_t>(_inEnd - _inPos));
+	std::size_t offset = 0;
+	HttpHeadParser::readHead([&]() -> int { return offset < rest.size() ? static_cast<unsigned char>(rest[offset++]) : std::char_traits<char>::eof(); }, false);
+	throw Poco::Net::NoMessageException("the upstream closed the connection without an answer");
 }
 
 

@@ -108,6 +108,8 @@ private:
 	bool hasBufferedBytes();
 		/// Bytes can be read without waiting.
 	int end(bool complete);
+	[[noreturn]] void endedBeforeHead() const;
+		/// The connection ended before a whole answer head: throws why.
 	int fill();
 		/// Adds to _in what can be read without waiting (on a blocking TLS socket: one
 		/// record): the count, 0 at the connection's end, NEED_MORE when nothing is there.
