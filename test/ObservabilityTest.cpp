@@ -1,4 +1,7 @@
 #include "ObservabilityTest.h"
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTime.h>
+#include "AccessLogLine.h"
 
 #include "AccessLog.h"
 #include "GatewayFixture.h"
@@ -255,6 +258,42 @@ void ObservabilityTest::testAccessLogLine()
 	CPPUNIT_ASSERT_EQUAL(401, refused->getValue<int>("status"));
 	CPPUNIT_ASSERT_EQUAL(std::string("invalid_api_key"), refused->getValue<std::string>("error"));
 	CPPUNIT_ASSERT(refused->isNull("client"));
+}
+
+
+void ObservabilityTest::testAccessLogLineFormat()
+{
+	// Every field, byte for byte; times to the millisecond in UTC, durations to a tenth of one, half up.
+	AILoad::RequestRecord record;
+	record.started = Poco::DateTime(2024, 2, 29, 23, 59, 58, 999, 999).timestamp();
+	record.requestId = "req-1";
+	record.client = "default";
+	record.address = "127.0.0.1";
+	record.method = "POST";
+	record.path = "/v1/chat/completions";
+	record.model = "say \"hi\"";
+	record.stream = true;
+	record.upstream = "b";
+	record.attempts = {{"a", "http_5xx", 503, 12.34}, {"b", "ok", 200, 0.05}};
+	record.status = 200;
+	record.ttfbMicros = 1249;
+	record.durationMicros = 1250;
+	record.bytesIn = 250;
+	record.bytesOut = 1000;
+	record.usage.prompt = 7;
+	CPPUNIT_ASSERT_EQUAL(std::string(R"({"time":"2024-02-29T23:59:58.999Z","request_id":"req-1","client":"default","addr":"127.0.0.1",)"
+									 R"("method":"POST","path":"/v1/chat/completions","model":"say \"hi\"","stream":true,"upstream":"b",)"
+									 R"("attempts":[{"upstream":"a","outcome":"http_5xx","status":503,"ms":12.3},{"upstream":"b","outcome":"ok","status":200,"ms":0.1}],)"
+									 R"("status":200,"ttfb_ms":1.2,"duration_ms":1.3,"bytes_in":250,"bytes_out":1000,"prompt_tokens":7,"completion_tokens":null,"error":null})"),
+		AILoad::AccessLogLine::format(record));
+
+	// The time agrees with POCO's formatter, also before 1970 and across years.
+	for (const Poco::Int64 micros : {Poco::Int64(0), Poco::Int64(-1), Poco::Int64(951782400000000), Poco::Int64(4102444799999999), Poco::Int64(-86400000001)})
+	{
+		record.started = Poco::Timestamp(micros);
+		const std::string line = AILoad::AccessLogLine::format(record);
+		CPPUNIT_ASSERT_EQUAL(Poco::DateTimeFormatter::format(record.started, "%Y-%m-%dT%H:%M:%S.%iZ"), parse(line)->getValue<std::string>("time"));
+	}
 }
 
 

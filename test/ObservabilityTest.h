@@ -12,6 +12,7 @@ class ObservabilityTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHostileRequestIdReplaced);
 	CPPUNIT_TEST(testErrorsNameTheRequestId);
 	CPPUNIT_TEST(testAccessLogLine);
+	CPPUNIT_TEST(testAccessLogLineFormat);
 	CPPUNIT_TEST(testAccessLogDropsWhenFullAndNeverBlocks);
 	CPPUNIT_TEST(testAccessLogRotates);
 	CPPUNIT_TEST(testMetricsCountAttemptsAndFailovers);
@@ -25,6 +26,7 @@ public:
 	void testHostileRequestIdReplaced();
 	void testErrorsNameTheRequestId();
 	void testAccessLogLine();
+	void testAccessLogLineFormat();
 	void testAccessLogDropsWhenFullAndNeverBlocks();
 	void testAccessLogRotates();
 	void testMetricsCountAttemptsAndFailovers();

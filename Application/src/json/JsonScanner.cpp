@@ -19,6 +19,7 @@ public:
 	JsonScanner::Result run()
 	{
 		JsonScanner::Result result;
+		result.members.reserve(16); // one allocation for the objects an API sends
 		skipSpace();
 		if (_pos < _text.size()) result.isObject = _text[_pos] == '{';
 		bool ok = value(result);
@@ -266,8 +267,8 @@ private:
 
 	std::string_view _text;
 	std::size_t _pos = 0;
-	std::vector<char> _stack;
-	std::string _message;
+	std::string _stack; /// the open brackets: in the string itself up to 15 deep, no allocation
+	const char* _message = "";
 };
 
 } // namespace
@@ -299,14 +300,14 @@ std::string JsonScanner::decodeString(std::string_view quoted)
 }
 
 
-bool JsonScanner::Member::hasKey(const std::string& key) const
+bool JsonScanner::Member::hasKey(std::string_view key) const
 {
 	if (rawKey.find('\\') == std::string_view::npos) return rawKey == key;
 	return decodeString("\"" + std::string(rawKey) + "\"") == key;
 }
 
 
-const JsonScanner::Member* JsonScanner::Result::find(const std::string& key) const
+const JsonScanner::Member* JsonScanner::Result::find(std::string_view key) const
 {
 	const Member* found = nullptr;
 	for (const auto& member : members)

@@ -26,7 +26,7 @@ public:
 		std::size_t valueBegin = 0;
 		std::size_t valueEnd = 0;
 
-		bool hasKey(const std::string& key) const;
+		bool hasKey(std::string_view key) const;
 			/// Compares the key; one written with escapes is decoded first.
 	};
 
@@ -40,7 +40,7 @@ public:
 		int errorColumn = 0; /// 1-based, in bytes
 		std::string errorMessage; /// what was expected
 
-		const Member* find(const std::string& key) const;
+		const Member* find(std::string_view key) const;
 			/// The last member with that key (as JSON parsers take the last duplicate), or null.
 
 		std::string describeError() const;

@@ -1,8 +1,8 @@
 #include "AccessLogLine.h"
 
 #include <Poco/JSONString.h>
-#include <cstdio>
-#include <ctime>
+#include "UtcCalendar.h"
+#include <algorithm>
 
 namespace AILoad {
 
@@ -43,31 +43,64 @@ void text(std::string& line, const char* name, const std::string& value, bool nu
 }
 
 
-std::string utcTime(const Poco::Timestamp& at)
+void digits(std::string& line, Poco::Int64 value, int width)
+	/// `value` (0 or more) in decimal, zero-padded to `width`.
 {
-	const std::time_t seconds = static_cast<std::time_t>(at.epochMicroseconds() / 1000000);
-	std::tm utc{};
-	::gmtime_r(&seconds, &utc);
-	char buffer[64];
-	std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-		utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(at.epochMicroseconds() / 1000 % 1000));
-	return buffer;
+	char buffer[24];
+	char* end = buffer + sizeof(buffer);
+	char* p = end;
+	do
+	{
+		*--p = static_cast<char>('0' + value % 10);
+		value /= 10;
+	} while (value > 0 || end - p < width);
+	line.append(p, static_cast<std::size_t>(end - p));
+}
+
+
+void utcTime(std::string& line, const Poco::Timestamp& at)
+{
+	// By hand rather than gmtime_r and snprintf: the log thread writes one per request.
+	const Poco::Int64 micros = at.epochMicroseconds();
+	const Poco::Int64 days = micros >= 0 ? micros / UtcCalendar::microsecondsPerDay : (micros + 1) / UtcCalendar::microsecondsPerDay - 1;
+	const Poco::Int64 ofDay = micros - days * UtcCalendar::microsecondsPerDay;
+	const UtcCalendar::Date date = UtcCalendar::dateOf(days);
+	line += '"';
+	digits(line, date.year, 4);
+	line += '-';
+	digits(line, date.month, 2);
+	line += '-';
+	digits(line, date.day, 2);
+	line += 'T';
+	digits(line, ofDay / 3600000000, 2);
+	line += ':';
+	digits(line, ofDay / 60000000 % 60, 2);
+	line += ':';
+	digits(line, ofDay / 1000000 % 60, 2);
+	line += '.';
+	digits(line, ofDay / 1000 % 1000, 3);
+	line += "Z\"";
+}
+
+
+void milliseconds(std::string& line, Poco::Int64 micros)
+	/// To a tenth of a millisecond, rounded half up.
+{
+	const Poco::Int64 tenths = (std::max<Poco::Int64>(micros, 0) + 50) / 100;
+	digits(line, tenths / 10, 1);
+	line += '.';
+	digits(line, tenths % 10, 1);
 }
 
 
 void number(std::string& line, const char* name, Poco::Int64 value, bool nullWhenNegative = true)
 {
 	field(line, name);
-	line += nullWhenNegative && value < 0 ? std::string("null") : std::to_string(value);
+	if (value < 0 && nullWhenNegative) line += "null";
+	else
+		line += std::to_string(value);
 }
 
-
-std::string milliseconds(double ms)
-{
-	char buffer[32];
-	std::snprintf(buffer, sizeof(buffer), "%.1f", ms);
-	return buffer;
-}
 
 } // namespace
 
@@ -76,7 +109,8 @@ std::string AccessLogLine::format(const RequestRecord& record)
 {
 	std::string line = "{";
 	line.reserve(512);
-	text(line, "time", utcTime(record.started));
+	field(line, "time");
+	utcTime(line, record.started);
 	text(line, "request_id", record.requestId);
 	text(line, "client", record.client);
 	text(line, "addr", record.address);
@@ -96,15 +130,22 @@ std::string AccessLogLine::format(const RequestRecord& record)
 		quoted(line, attempt.upstream);
 		line += ",\"outcome\":";
 		quoted(line, attempt.outcome);
-		line += ",\"status\":" + (attempt.status ? std::to_string(attempt.status) : std::string("null"))
-			+ ",\"ms\":" + milliseconds(attempt.ms) + "}";
+		line += ",\"status\":";
+		if (attempt.status) digits(line, attempt.status, 1);
+		else
+			line += "null";
+		line += ",\"ms\":";
+		milliseconds(line, static_cast<Poco::Int64>(attempt.ms * 1000.0 + 0.5));
+		line += '}';
 	}
 	line += ']';
 	number(line, "status", record.status);
 	field(line, "ttfb_ms");
-	line += record.ttfbMicros < 0 ? std::string("null") : milliseconds(static_cast<double>(record.ttfbMicros) / 1000.0);
+	if (record.ttfbMicros < 0) line += "null";
+	else
+		milliseconds(line, record.ttfbMicros);
 	field(line, "duration_ms");
-	line += milliseconds(static_cast<double>(record.durationMicros) / 1000.0);
+	milliseconds(line, record.durationMicros);
 	number(line, "bytes_in", static_cast<Poco::Int64>(record.bytesIn));
 	number(line, "bytes_out", static_cast<Poco::Int64>(record.bytesOut));
 	number(line, "prompt_tokens", record.usage.prompt);

@@ -20,21 +20,42 @@ void RequestLedger::finished(RequestRecord&& record)
 {
 	// Label values are the config's names, never what a client wrote: a model it named that
 	// is not routable is "unknown", so clients cannot grow the label sets.
-	const std::string client = record.client.empty() ? "none" : record.client;
-	const std::string upstream = record.upstream.empty() ? "none" : record.upstream;
-	const std::string model = record.modelKnown ? record.model : (record.model.empty() ? "" : "unknown");
-	_requests.add("client=" + label(client) + ",model=" + label(model) + ",upstream=" + label(upstream) + ",code=\"" + std::to_string(record.status) + "\"");
+	const std::string_view client = record.client.empty() ? "none" : std::string_view(record.client);
+	const std::string_view upstream = record.upstream.empty() ? "none" : std::string_view(record.upstream);
+	const std::string_view model = record.modelKnown ? std::string_view(record.model) : (record.model.empty() ? "" : "unknown");
+	// Each counter's labels are written into one buffer per thread: no allocation per request.
+	thread_local std::string key;
+	key.assign("client=");
+	appendLabel(key, client);
+	key += ",model=";
+	appendLabel(key, model);
+	key += ",upstream=";
+	appendLabel(key, upstream);
+	key += ",code=\"";
+	key += std::to_string(record.status);
+	key += '"';
+	_requests.add(key);
 	_requestsTotal.fetch_add(1, std::memory_order_relaxed);
 
 	const std::string day = std::to_string(today());
-	_clientDays.add(client + "\n" + day + "\nrequests");
+	const auto addToday = [&](std::string_view what, Poco::UInt64 amount) {
+		key.assign(client).append(1, '\n').append(day).append(1, '\n').append(what);
+		_clientDays.add(key, amount);
+	};
+	addToday("requests", 1);
 	if (record.usage.known())
 	{
-		const std::string labels = "client=" + label(client) + ",upstream=" + label(upstream) + ",kind=";
-		_tokens.add(labels + "\"prompt\"", static_cast<Poco::UInt64>(record.usage.prompt));
-		_tokens.add(labels + "\"completion\"", static_cast<Poco::UInt64>(record.usage.completion));
-		_clientDays.add(client + "\n" + day + "\nprompt", static_cast<Poco::UInt64>(record.usage.prompt));
-		_clientDays.add(client + "\n" + day + "\ncompletion", static_cast<Poco::UInt64>(record.usage.completion));
+		key.assign("client=");
+		appendLabel(key, client);
+		key += ",upstream=";
+		appendLabel(key, upstream);
+		key += ",kind=";
+		const std::size_t kind = key.size();
+		_tokens.add(key.append("\"prompt\""), static_cast<Poco::UInt64>(record.usage.prompt));
+		key.resize(kind);
+		_tokens.add(key.append("\"completion\""), static_cast<Poco::UInt64>(record.usage.completion));
+		addToday("prompt", static_cast<Poco::UInt64>(record.usage.prompt));
+		addToday("completion", static_cast<Poco::UInt64>(record.usage.completion));
 	}
 	if (_accessLog) _accessLog->write(std::move(record));
 }
@@ -138,20 +159,28 @@ AccessLog* RequestLedger::accessLog()
 }
 
 
-std::string RequestLedger::label(const std::string& value)
+std::string RequestLedger::label(std::string_view value)
 {
-	std::string quoted = "\"";
+	std::string quoted;
+	appendLabel(quoted, value);
+	return quoted;
+}
+
+
+void RequestLedger::appendLabel(std::string& out, std::string_view value)
+{
+	out += '"';
 	for (const char c : value)
 	{
-		if (c == '\\') quoted += "\\\\";
+		if (c == '\\') out += "\\\\";
 		else if (c == '"')
-			quoted += "\\\"";
+			out += "\\\"";
 		else if (c == '\n')
-			quoted += "\\n";
+			out += "\\n";
 		else
-			quoted += c;
+			out += c;
 	}
-	return quoted + '"';
+	out += '"';
 }
 
 

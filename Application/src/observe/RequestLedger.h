@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace AILoad {
 
@@ -55,8 +56,10 @@ public:
 	AccessLog* accessLog();
 		/// Null when it is off.
 
-	static std::string label(const std::string& value);
+	static std::string label(std::string_view value);
 		/// A label value as Prometheus writes it, in quotes, with \, " and newlines escaped.
+	static void appendLabel(std::string& out, std::string_view value);
+		/// The same, appended to `out`.
 
 private:
 	Poco::Int64 today() const;
