@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: AILoad's performance benchmark (docs/performance.md explains the method).
 #
-#   bench/run.sh [all|throughput|streams|streams9000|idle|profile] [--quick] [options]
+#   bench/run.sh [all|throughput|streams|streams9000|idle|profile|observe] [--quick] [options]
 #
 #   throughput  wrk against (a) the mock upstream directly, (b) nginx as a round-robin proxy
 #               over two upstreams (also with a pool of upstream connections), (c) AILoad
@@ -28,6 +28,16 @@
 #   profile     not part of `all`: per plain request, nginx next to AILoad: syscalls
 #               (strace -c), context switches and CPU time (/proc/PID/task/*), instructions
 #               (valgrind callgrind); about 1.5 minutes.
+#   observe     not part of `all`: what observability (request ids, limit headers, usage reading,
+#               StreamUsageFilter, counters, ledger, access log) costs. Under callgrind:
+#               instructions per plain request (2000 minus 200) and per relayed SSE event (20
+#               streams of 220 minus 20 of 20 events, 10 ms apart), those of each observability
+#               entry point (inclusive; none calls another) and their share, the access log's
+#               writer thread apart. Then timed, AILoad as shipped (A) against
+#               -Daiload.accessLog.enabled=false (B), in turn A B A B A B: wrk over 64
+#               connections (req/s, p99, CPU per request), and --streams (default 300) for
+#               --stream-seconds (10) through each, the delay added per event against the
+#               upstreams directly; medians and A/B. About 3.5 minutes, --quick about 2.
 #
 # Options: --quick  --duration=S (each wrk run, default 5)  --streams=N (2000)
 #          --stream-seconds=S (30)  --interval-ms=MS (100)  --idle=N (idle connections, 15000)
@@ -54,7 +64,7 @@ IDLE_RATE=2000
 KEEP=0
 for arg in "$@"; do
 	case "$arg" in
-	all|throughput|streams|streams9000|idle|profile) MODE=$arg ;;
+	all|throughput|streams|streams9000|idle|profile|observe) MODE=$arg ;;
 	--quick) QUICK=1 ;;
 	--duration=*) DURATION=${arg#*=} ;;
 	--streams=*) STREAMS=${arg#*=} ;;
@@ -80,6 +90,9 @@ if [ "$MODE" = streams9000 ]; then  # the 9000-stream target, nothing else
 	MODE=streams; STREAMS=9000; INTERVAL_MS=1000; : "${STREAM_SECONDS:=30}"
 fi
 : "${INTERVAL_MS:=100}"
+if [ "$MODE" = observe ]; then  # fewer streams: six passes through AILoad, three straight
+	if [ "$QUICK" = 1 ]; then : "${STREAMS:=100}" "${STREAM_SECONDS:=3}"; else : "${STREAMS:=300}" "${STREAM_SECONDS:=10}"; fi
+fi
 if [ "$QUICK" = 1 ]; then
 	: "${DURATION:=2}" "${STREAMS:=300}" "${STREAM_SECONDS:=5}"
 else
@@ -99,10 +112,8 @@ command -v nginx >/dev/null || missing+=(nginx-light)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v g++ >/dev/null || missing+=(g++)
 command -v taskset >/dev/null || missing+=(util-linux)
-if [ "$MODE" = profile ]; then
-	command -v strace >/dev/null || missing+=(strace)
-	command -v valgrind >/dev/null || missing+=(valgrind)
-fi
+[ "$MODE" != profile ] || command -v strace >/dev/null || missing+=(strace)
+case $MODE in profile|observe) command -v valgrind >/dev/null || missing+=(valgrind) ;; esac
 if [ ${#missing[@]} -gt 0 ]; then
 	log "Installing from Debian: ${missing[*]}"
 	SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -124,7 +135,7 @@ if [ "$CPUS" -ge 2 ]; then SERVER_CPU=0; LOAD_CPU=1; else SERVER_CPU=0; LOAD_CPU
 # and one in idle-clients. Everything the script starts is its child and inherits the limit.
 NOFILE_NEED=1024
 case $MODE in
-all|streams) NOFILE_NEED=$(( 2 * STREAMS + 1024 )) ;;
+all|streams|observe) NOFILE_NEED=$(( 2 * STREAMS + 1024 )) ;;
 idle) NOFILE_NEED=$(( IDLE + 1024 )) ;;
 esac
 nofile_want=$(( NOFILE_NEED > 65536 ? NOFILE_NEED : 65536 ))
@@ -542,6 +553,25 @@ idle() {
 	echo
 }
 
+# --- callgrind helpers (profile, observe) ------------------------------------------------
+# COUNT plain requests to PORT, one after the other over one keep-alive connection (curl).
+plain_requests() {  # port count
+	local i
+	for i in $(seq 1 "$2"); do printf 'url = "http://127.0.0.1:%s/v1/chat/completions"\noutput = "/dev/null"\n' "$1"; done > "$WORK/curl.cfg"
+	taskset -c "$LOAD_CPU" curl -s -K "$WORK/curl.cfg" -H "Authorization: Bearer $TOKEN" \
+		-H 'Content-Type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Say hello."}]}'
+}
+# All instructions of a callgrind file.
+cg_total() { (callgrind_annotate "$1" 2>/dev/null || true) | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'; }
+# Its functions as "instructions<TAB>name" lines (options first, e.g. --inclusive=yes).
+cg_listing() { (callgrind_annotate --threshold=100 "$@" 2>/dev/null || true) | grep -E '^ *[0-9,]+ \(' | sed -E 's/^ *([0-9,]+) \([ 0-9.]+%\) +/\1\t/' | awk -F'\t' -v OFS='\t' '{ gsub(",", "", $1); print }'; }
+# Calls of the functions whose name holds FRAGMENT, summed over their callers.
+cg_calls() {  # file fragment
+	(callgrind_annotate --tree=caller --threshold=100 "$1" 2>/dev/null || true) | awk -v f="$2" '
+		/ < / { if (match($0, /\(([0-9,]+)x\)/)) { s = substr($0, RSTART + 1, RLENGTH - 3); gsub(",", "", s); c += s } next }
+		/  \*  / { if (index($0, f)) t += c; c = 0; next } { c = 0 } END { print t + 0 }'
+}
+
 # --- profile --------------------------------------------------------------------------
 profile() {
 	local requests=2000
@@ -551,12 +581,7 @@ profile() {
 	wait_port "$UP1"; wait_port "$NGINX"; wait_port "$AILOAD"
 
 	# $requests plain requests, one connection, one after the other.
-	drive() {
-		local i
-		for i in $(seq 1 "$requests"); do printf 'url = "http://127.0.0.1:%s/v1/chat/completions"\noutput = "/dev/null"\n' "$1"; done > "$WORK/curl.cfg"
-		taskset -c "$LOAD_CPU" curl -s -K "$WORK/curl.cfg" -H "Authorization: Bearer $TOKEN" \
-			-H 'Content-Type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Say hello."}]}'
-	}
+	drive() { plain_requests "$1" "$requests"; }
 	# Context switches and CPU time of each of the server's threads: "tid switches cpu-ns" lines
 	# (voluntary + nonvoluntary_ctxt_switches of /proc/PID/task/TID/status, the first field of
 	# its schedstat).
@@ -650,8 +675,8 @@ profile() {
 			stop_pid "$pid"
 		done
 		local small large
-		small=$( (callgrind_annotate "$WORK/cg-$target-200.out" 2>/dev/null || true) | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-		large=$( (callgrind_annotate "$WORK/cg-$target-$requests.out" 2>/dev/null || true) | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+		small=$(cg_total "$WORK/cg-$target-200.out")
+		large=$(cg_total "$WORK/cg-$target-$requests.out")
 		INSTRUCTIONS[$target]=$(awk -v s="$small" -v l="$large" -v n=$((requests - 200)) 'BEGIN { printf "%.0f", (l - s) / n }')
 		printf '  %-13s %8s instructions per request (user space)\n' "$target" "${INSTRUCTIONS[$target]}"
 	done
@@ -677,21 +702,14 @@ profile() {
 	done
 	# Per request = (2000-request run - 200-request run) / 1800, function by function.
 	local n=$((requests - 200))
-	listing() { (callgrind_annotate --threshold=100 "$@" 2>/dev/null || true) | grep -E '^ *[0-9,]+ \(' | sed -E 's/^ *([0-9,]+) \([ 0-9.]+%\) +/\1\t/' | awk -F'\t' -v OFS='\t' '{ gsub(",", "", $1); print }'; }
 	per_request() {  # options...
 		awk -F'\t' -v n=$n 'FNR == NR { a[$2] = $1; next } { d = ($1 - a[$2]) / n; if (d >= 500 && $2 != "PROGRAM TOTALS") printf "  %9.0f  %s\n", d, $2 }' \
-			<(listing "$@" "$WORK/cg-aiload-200.out") <(listing "$@" "$WORK/cg-aiload-$requests.out") | sort -rn \
+			<(cg_listing "$@" "$WORK/cg-aiload-200.out") <(cg_listing "$@" "$WORK/cg-aiload-$requests.out") | sort -rn \
 			| sed -e 's/std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >/std::string/g' \
 				-e 's/ \[[^]]*\]$//' -e 's/^\(.\{150\}\).*/\1/'
 	}
 	calls_per_request() {  # function-name-fragment
-		local file counts=()
-		for file in "$WORK/cg-aiload-200.out" "$WORK/cg-aiload-$requests.out"; do
-			counts+=("$( (callgrind_annotate --tree=caller --threshold=100 "$file" 2>/dev/null || true) | awk -v f="$1" '
-				/ < / { if (match($0, /\(([0-9,]+)x\)/)) { s = substr($0, RSTART + 1, RLENGTH - 3); gsub(",", "", s); c += s } next }
-				/  \*  / { if (index($0, f)) t += c; c = 0; next } { c = 0 } END { print t + 0 }')")
-		done
-		echo $(( (counts[1] - counts[0]) / n ))
+		echo $(( ($(cg_calls "$WORK/cg-aiload-$requests.out" "$1") - $(cg_calls "$WORK/cg-aiload-200.out" "$1")) / n ))
 	}
 	echo
 	echo "AILoad, instructions per plain request by function, inclusive (callgrind_annotate --inclusive=yes on $WORK/cg-aiload-*.out):"
@@ -707,10 +725,264 @@ profile() {
 	KEEP=1
 }
 
+# --- observe --------------------------------------------------------------------------
+# Where observability enters the request path, as callgrind names the functions: "name|label".
+# Chosen so that none calls another (observe_overlaps checks it in the call graph), so that
+# their inclusive costs add up without counting anything twice.
+OBSERVE_POINTS=(
+	"AILoad::RequestId::accept|request id (RequestId::accept)"
+	"AILoad::ModelRewriter::mustAskForUsage|include_usage: ask? (ModelRewriter::mustAskForUsage)"
+	"AILoad::UpstreamState::limitsReported|limit headers (UpstreamState::limitsReported)"
+	"AILoad::StreamUsageFilter::StreamUsageFilter|StreamUsageFilter::StreamUsageFilter"
+	"AILoad::StreamUsageFilter::removeInjectedUsage|StreamUsageFilter::removeInjectedUsage"
+	"AILoad::StreamUsageFilter::pass|StreamUsageFilter::pass"
+	"AILoad::StreamUsageFilter::finish|StreamUsageFilter::finish"
+	"AILoad::JsonUsageTap::take|JSON usage: copy (JsonUsageTap::take)"
+	"AILoad::JsonUsageTap::end|JSON usage: read (JsonUsageTap::end)"
+	"AILoad::ClientSession::countSent|bytes out (ClientSession::countSent)"
+	"AILoad::ProxyRequestHandler::recordAttempt|attempt: record, counters (recordAttempt)"
+	"AILoad::UpstreamState::answered|duration histogram (UpstreamState::answered)"
+	"AILoad::RequestLedger::streamStarted|RequestLedger::streamStarted"
+	"AILoad::RequestLedger::streamEnded|RequestLedger::streamEnded"
+	"AILoad::RequestLedger::connectionOpened|RequestLedger::connectionOpened"
+	"AILoad::RequestLedger::connectionClosed|RequestLedger::connectionClosed"
+	"AILoad::RequestLedger::finished|ledger: counters, log queue (RequestLedger::finished)"
+	# The access log's writer thread (CPU, not the request's latency): the table sums it apart,
+	# from the row whose label says "writer thread" on. A label that starts with spaces is a part.
+	"AILoad::AccessLog::run|access log writer thread (AccessLog::run)"
+	"AILoad::AccessLogLine::format|  of which line formatting (AccessLogLine::format)"
+)
+
+# Inclusive instructions per unit of each point, by difference of two callgrind files:
+# "figure<TAB>label" lines in OBSERVE_POINTS order ("-" when neither file has the function).
+observe_points() {  # small large units
+	awk -F'\t' -v n="$3" -v points="$(printf '%s\n' "${OBSERVE_POINTS[@]}")" '
+		BEGIN { k = split(points, p, "\n"); for (i = 1; i <= k; i++) { split(p[i], f, "|"); pat[i] = f[1]; label[i] = f[2] } }
+		function which(name,  i, c) {
+			sub(/^[^:]*:/, "", name)
+			for (i = 1; i <= k; i++) if (index(name, pat[i]) == 1) { c = substr(name, length(pat[i]) + 1, 1); if (c == "(" || c == "[") return i }
+			return 0
+		}
+		FNR == NR { if ((i = which($2))) { small[i] += $1; seen[i] = 1 } next }
+		{ if ((i = which($2))) { large[i] += $1; seen[i] = 1 } }
+		END { for (i = 1; i <= k; i++) if (pat[i] != "") printf "%s\t%s\n", (seen[i] ? sprintf("%.0f", (large[i] - small[i]) / n) : "-"), label[i] }' \
+		<(cg_listing --inclusive=yes "$1") <(cg_listing --inclusive=yes "$2")
+}
+
+# Points that another point calls, directly or through other functions (the caller tree of a
+# callgrind file): one line each, nothing when they are apart.
+observe_overlaps() {  # file
+	(callgrind_annotate --tree=caller --threshold=100 "$1" 2>/dev/null || true) | awk -v points="$(printf '%s\n' "${OBSERVE_POINTS[@]}")" '
+		BEGIN { k = split(points, p, "\n"); for (i = 1; i <= k; i++) { split(p[i], part, "|"); if (part[2] !~ /^ /) pat[i] = part[1] } }  # not the parts
+		function which(name,  i, c) {
+			for (i = 1; i <= k; i++) if (pat[i] != "" && index(name, pat[i]) == 1) { c = substr(name, length(pat[i]) + 1, 1); if (c == "(" || c == "[") return i }
+			return 0
+		}
+		function clean(s) { sub(/^ *[0-9,]+ \([ 0-9.]+%\) +[<*] +/, "", s); sub(/ \[[^]]*\]$/, "", s); sub(/ \([0-9,]+x\)$/, "", s); sub(/^[^:]*:/, "", s); return s }
+		/^ *[0-9,]+ \([ 0-9.]+%\) +< / { callers[++nc] = clean($0); next }
+		/^ *[0-9,]+ \([ 0-9.]+%\) +\* / { f = clean($0); for (j = 1; j <= nc; j++) up[f] = up[f] "\n" callers[j]; nc = 0; next }
+		{ nc = 0 }
+		END {
+			for (f in up) {
+				if (!(i = which(f))) continue
+				delete seen; qn = 1; q[1] = f; seen[f] = 1
+				for (h = 1; h <= qn; h++) {
+					m = split(up[q[h]], a, "\n")
+					for (j = 2; j <= m; j++) {
+						if (a[j] in seen) continue
+						seen[a[j]] = 1; q[++qn] = a[j]
+						if ((o = which(a[j])) && o != i) printf "%s is called by %s\n", pat[i], pat[o]
+					}
+				}
+			}
+		}' | sort -u
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+observe() {
+	local small=200 large=2000 cg_streams=20 ev_small=20 ev_large=220 cg_iv=10
+	[ "$QUICK" = 0 ] || { small=50; large=400; ev_small=10; ev_large=60; }
+	local aiload_b=$((BASE + 21)) aiload_s_b=$((BASE + 22)) port
+	for port in $aiload_b $aiload_s_b; do
+		if port_open "$port"; then log "Port $port is in use: set BENCH_PORT_BASE to another base."; exit 1; fi
+	done
+	KEEP=1  # the callgrind files, for callgrind_annotate
+	# The access log goes to the work folder, not to log/ of the checkout: same file system.
+	local log_on=(-Daiload.accessLog.path="$WORK/access.log") log_off=(-Daiload.accessLog.enabled=false)
+
+	render bench/upstream.nginx.conf "$WORK/upstream.conf"
+	taskset -c "$LOAD_CPU" nginx -c "$WORK/upstream.conf" -e "$WORK/upstream-error.log" &
+	local upstream_pid=$!; PIDS+=("$upstream_pid")
+	wait_port "$UP1"; wait_port "$UP2"
+	aiload_config "$WORK/aiload.json" "$AILOAD" "$UP1" "$UP2"
+	aiload_config "$WORK/aiload-b.json" "$aiload_b" "$UP1" "$UP2"
+	aiload_config "$WORK/aiload-streams.json" "$AILOAD_S" "$SSE1" "$SSE2"
+	aiload_config "$WORK/aiload-streams-b.json" "$aiload_s_b" "$SSE1" "$SSE2"
+
+	# AILoad under callgrind until the driver is done; start-up and shutdown cancel out in the
+	# difference of two runs.
+	cg_aiload() {  # out config port driver [-D options...]
+		local out=$1 config=$2 cg_port=$3 driver=$4 pid i
+		shift 4
+		taskset -c "$SERVER_CPU" valgrind --tool=callgrind --callgrind-out-file="$out" \
+			"$WORK/bin/aiload" --properties="$ROOT/etc/aiload.properties" -Daiload.config="$config" "$@" > "$out.log" 2>&1 &
+		pid=$!; PIDS+=("$pid")
+		for i in $(seq 1 300); do port_open "$cg_port" && break; sleep 0.1; done
+		port_open "$cg_port" || { log "AILoad under valgrind does not listen on $cg_port; see $out.log"; exit 1; }
+		$driver
+		stop_pid "$pid"
+		[ -s "$out" ] || { log "callgrind wrote nothing to $out; see $out.log"; exit 1; }
+	}
+	local count events
+	plain_driver() { plain_requests "$AILOAD" "$count"; }
+	stream_driver() {  # the streams at once, each with $events events
+		local out line
+		out=$(taskset -c "$LOAD_CPU" "$WORK/sse-client" "$AILOAD_S" /v1/chat/completions "$TOKEN" "$cg_streams" 100 "$events" 300)
+		line=$(grep '^SSE ' <<<"$out") || { log "sse-client printed no summary: $out"; exit 1; }
+		grep -q ' errors=0 ' <<<"$line" || log "callgrind streams, $events events each: $(head -1 <<<"$out")"
+	}
+	log "callgrind: plain requests ..."
+	for count in $small $large; do
+		cg_aiload "$WORK/cg-plain-$count.out" "$WORK/aiload.json" "$AILOAD" plain_driver "${log_on[@]}"
+		cg_aiload "$WORK/cg-plain-off-$count.out" "$WORK/aiload.json" "$AILOAD" plain_driver "${log_off[@]}"
+	done
+	log "callgrind: streams ..."
+	local sse1 sse2
+	for events in $ev_small $ev_large; do
+		# sse-upstream sends a fixed number of events: a pair for each run.
+		taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE1" "$cg_iv" "$events" 600 > "$WORK/sse1-cg.log" &
+		sse1=$!; PIDS+=("$sse1")
+		taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE2" "$cg_iv" "$events" 600 > "$WORK/sse2-cg.log" &
+		sse2=$!; PIDS+=("$sse2")
+		wait_port "$SSE1"; wait_port "$SSE2"
+		cg_aiload "$WORK/cg-streams-$events.out" "$WORK/aiload-streams.json" "$AILOAD_S" stream_driver "${log_on[@]}"
+		stop_pid "$sse1"; stop_pid "$sse2"
+	done
+
+	local n=$((large - small)) ne=$(( cg_streams * (ev_large - ev_small) ))
+	local p_small p_large s_small s_large off_small off_large
+	p_small=$(cg_total "$WORK/cg-plain-$small.out"); p_large=$(cg_total "$WORK/cg-plain-$large.out")
+	off_small=$(cg_total "$WORK/cg-plain-off-$small.out"); off_large=$(cg_total "$WORK/cg-plain-off-$large.out")
+	s_small=$(cg_total "$WORK/cg-streams-$ev_small.out"); s_large=$(cg_total "$WORK/cg-streams-$ev_large.out")
+	echo "What observability costs, in instructions (valgrind callgrind; user space, all threads; inclusive: a function"
+	echo "with everything it calls). Plain: $large minus $small requests over one keep-alive connection (curl), / $n."
+	echo "Streams: $cg_streams streams of $ev_large minus $cg_streams of $ev_small events (sse-upstream, an event every $cg_iv ms), / $ne events."
+	echo "AILoad with etc/aiload.properties, the access log in the work folder. Files: $WORK/cg-*.out"
+	echo
+	local overlaps
+	overlaps=$( { observe_overlaps "$WORK/cg-plain-$large.out"; observe_overlaps "$WORK/cg-streams-$ev_large.out"; } | sort -u)
+	printf '  %-56s %12s %8s %12s %8s\n' '' 'per request' '%' 'per event' '%'
+	paste <(observe_points "$WORK/cg-plain-$small.out" "$WORK/cg-plain-$large.out" "$n") \
+		<(observe_points "$WORK/cg-streams-$ev_small.out" "$WORK/cg-streams-$ev_large.out" "$ne" | cut -f1) \
+		| awk -F'\t' -v pt="$(( (p_large - p_small) / n ))" -v st="$(( (s_large - s_small) / ne ))" -v ol="$overlaps" '
+		function fig(v, total) { return v == "-" ? sprintf("%12s %8s", "-", "") : sprintf("%12d %7.2f%%", v, (total > 0 ? 100 * v / total : 0)) }
+		BEGIN { printf "  %-56s %12d %8s %12d %8s\n", "all instructions", pt, "100%", st, "100%" }
+		$2 ~ /writer thread/ { thread = 1; printf "  %-56s %s %s\n", "sum on the request path (the points above)", fig(ps, pt), fig(ss, st) }
+		{ printf "  %-56s %s %s\n", (thread ? "" : "  ") $2, fig($1, pt), fig($3, st) }
+		!thread { ps += $1; ss += $3 }
+		thread && $2 !~ /^ / { pw = $1; sw = $3 }
+		END {
+			printf "  %-56s %s %s\n", "request path and writer thread", fig(ps + pw, pt), fig(ss + sw, st)
+			if (ol != "") printf "  OVERLAP, so the sums count some instructions twice:\n%s\n", ol
+		}'
+	local writes reads
+	reads=$(( ($(cg_calls "$WORK/cg-streams-$ev_large.out" 'UpstreamSession::readBody(') - $(cg_calls "$WORK/cg-streams-$ev_small.out" 'UpstreamSession::readBody(')) * 100 / ne ))
+	writes=$(( ($(cg_calls "$WORK/cg-streams-$ev_large.out" 'ResponseRelay::write(') - $(cg_calls "$WORK/cg-streams-$ev_small.out" 'ResponseRelay::write(')) * 100 / ne ))
+	awk -v on="$(( (p_large - p_small) / n ))" -v off="$(( (off_large - off_small) / n ))" -v r="$reads" -v w="$writes" 'BEGIN {
+		printf "  (per event: %.2f client writes and %.2f upstream reads, counting the one that finds nothing more: writes below\n", w / 100, r / 100
+		printf "   1 mean events came together, and lower figures than one by one. The upstream sends no usage, so\n"
+		printf "   StreamUsageFilter holds and looks at every event but edits none. What runs once a stream is 0 per event.)\n"
+		printf "  Cross-check, the same runs with -Daiload.accessLog.enabled=false: %d instructions per request, %+d (%+.2f%%)\n", off, off - on, 100 * (off - on) / on
+	}'
+	echo "  Not counted (inline in other functions): the request record's fields, X-Request-Id set on the response and"
+	echo "  upstream request, the include_usage edit in ModelRewriter::splice, the JSON content-type test in ResponseRelay."
+	echo
+
+	# --- timing: as shipped (A) against no access log (B), alternating A B A B A B.
+	local round rps_a=() rps_b=() p50_a=() p50_b=() p99_a=() p99_b=() cpu_a=() cpu_b=()
+	start_aiload "$WORK/aiload.json" "$WORK/aiload-a.log" "${log_on[@]}"; local pid_a=$AILOAD_PID
+	start_aiload "$WORK/aiload-b.json" "$WORK/aiload-b.log" "${log_off[@]}"; local pid_b=$AILOAD_PID
+	wait_port "$AILOAD"; wait_port "$aiload_b"
+	echo "Timing: A = AILoad as shipped (access log on), B = -Daiload.accessLog.enabled=false, both on CPU $SERVER_CPU, run in"
+	echo "turn A B A B A B. wrk, plain completions over 64 connections for $DURATION s after $WARMUP s of warm-up (wrk and the mock on CPU $LOAD_CPU):"
+	printf '  %-6s %10s %9s %9s %11s %7s %7s\n' run 'req/s' 'p50 us' 'p99 us' 'CPU us/req' others errors
+	local which cpu_us
+	for round in 1 2 3; do
+		for which in A B; do
+			if [ $which = A ]; then wrk_run "$AILOAD" "$pid_a" 64; else wrk_run "$aiload_b" "$pid_b" 64; fi
+			cpu_us=$(awk -v c="$W_CPU" -v r="$W_RPS" 'BEGIN { printf "%.1f", (r > 0 ? c * 10000 / r : 0) }')
+			printf '  %-6s %10.0f %9s %9s %11s %6s%% %7s\n' "$which $round" "$W_RPS" "$W_P50" "$W_P99" "$cpu_us" "$W_OTHER" "$W_ERR"
+			if [ $which = A ]; then rps_a+=("$W_RPS"); p50_a+=("$W_P50"); p99_a+=("$W_P99"); cpu_a+=("$cpu_us")
+			else rps_b+=("$W_RPS"); p50_b+=("$W_P50"); p99_b+=("$W_P99"); cpu_b+=("$cpu_us"); fi
+		done
+	done
+	stop_pid "$pid_a"; stop_pid "$pid_b"
+	awk -v ra="$(median "${rps_a[@]}")" -v rb="$(median "${rps_b[@]}")" -v pa="$(median "${p99_a[@]}")" -v pb="$(median "${p99_b[@]}")" \
+		-v ma="$(median "${p50_a[@]}")" -v mb="$(median "${p50_b[@]}")" \
+		-v ca="$(median "${cpu_a[@]}")" -v cb="$(median "${cpu_b[@]}")" 'BEGIN {
+		printf "  %-6s %10s %9s %9s %11s\n", "median", "req/s", "p50 us", "p99 us", "CPU us/req"
+		printf "  %-6s %10.0f %9d %9d %11.1f\n", "A", ra, ma, pa, ca
+		printf "  %-6s %10.0f %9d %9d %11.1f\n", "B", rb, mb, pb, cb
+		printf "  %-6s %9.3fx %8.3fx %8.3fx %10.3fx\n", "A / B", (rb > 0 ? ra / rb : 0), (mb > 0 ? ma / mb : 0), (pb > 0 ? pa / pb : 0), (cb > 0 ? ca / cb : 0)
+	}'
+	echo "  (CPU us/req: AILoad's CPU time over the run per request; others: the rest of CPU $SERVER_CPU's busy time, high means disturbed)"
+	echo
+
+	local ramp_s=$(( (STREAMS + 999) / 1000 ))
+	STREAM_DEADLINE=$(( STREAM_SECONDS + ramp_s + 60 ))
+	taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE1" "$INTERVAL_MS" "$EVENTS" $(( STREAM_DEADLINE * 12 )) > "$WORK/sse1.log" &
+	sse1=$!; PIDS+=("$sse1")
+	taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE2" "$INTERVAL_MS" "$EVENTS" $(( STREAM_DEADLINE * 12 )) > "$WORK/sse2.log" &
+	sse2=$!; PIDS+=("$sse2")
+	start_aiload "$WORK/aiload-streams.json" "$WORK/aiload-streams-a.log" "${log_on[@]}"; pid_a=$AILOAD_PID
+	start_aiload "$WORK/aiload-streams-b.json" "$WORK/aiload-streams-b.log" "${log_off[@]}"; pid_b=$AILOAD_PID
+	wait_port "$SSE1"; wait_port "$SSE2"; wait_port "$AILOAD_S"; wait_port "$aiload_s_b"
+	echo "$STREAMS concurrent SSE streams, $EVENTS events each, one every $INTERVAL_MS ms; straight to the upstreams (D), then A, then B,"
+	echo "three rounds (sse-client and sse-upstream on CPU $LOAD_CPU):"
+	local lines=() d a b
+	for round in 1 2 3; do
+		sse_pass "D $round" "$SSE1,$SSE2" ""; d=$PASS_LINE
+		sse_pass "A $round" "$AILOAD_S" "$pid_a"; a=$PASS_LINE
+		sse_pass "B $round" "$aiload_s_b" "$pid_b"; b=$PASS_LINE
+		lines+=("$d|$a|$b")
+	done
+	stop_pid "$pid_a"; stop_pid "$pid_b"; stop_pid "$sse1"; stop_pid "$sse2"
+	echo
+	printf '%s\n' "${lines[@]}" | awk -F'|' -v hz="$TICKS" '
+		function get(s, k) { return match(s, "(^| )" k "=[-0-9]+") ? substr(s, RSTART + length(k) + 1 + (RSTART > 1), RLENGTH - length(k) - 1 - (RSTART > 1)) + 0 : -1 }
+		function med(arr, m,  i, j, t, c) { for (i = 1; i <= m; i++) c[i] = arr[i]; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t } return m % 2 ? c[(m + 1) / 2] : (c[m / 2] + c[m / 2 + 1]) / 2 }
+		function cpu(s) { return get(s, "events") > 0 ? get(s, "ticks") / hz * 1e6 / get(s, "events") : -1 }
+		BEGIN { printf "  %-6s %7s %9s %12s %12s %12s %12s %12s %7s\n", "run", "errors", "events", "p50 us", "p99 us", "added p50", "added p99", "CPU us/ev", "others" }
+		{
+			for (w = 2; w <= 3; w++) {
+				s = $w; r = NR
+				a50 = (get(s, "p50_ns") - get($1, "p50_ns")) / 1000; a99 = (get(s, "p99_ns") - get($1, "p99_ns")) / 1000
+				if (w == 2) { A50[r] = a50; A99[r] = a99; AC[r] = cpu(s) } else { B50[r] = a50; B99[r] = a99; BC[r] = cpu(s) }
+				if (w == 2) printf "  %-6s %7d %9d %12.1f %12.1f\n", "D " r, get($1, "errors"), get($1, "events"), get($1, "p50_ns") / 1000, get($1, "p99_ns") / 1000
+				printf "  %-6s %7d %9d %12.1f %12.1f %+12.1f %+12.1f %12.2f %6d%%\n", (w == 2 ? "A " : "B ") r, get(s, "errors"), get(s, "events"),
+					get(s, "p50_ns") / 1000, get(s, "p99_ns") / 1000, a50, a99, cpu(s), get(s, "other")
+			}
+		}
+		END {
+			printf "  median added per event, A: p50 %+.1f us, p99 %+.1f us, CPU %.2f us per event\n", med(A50, NR), med(A99, NR), med(AC, NR)
+			printf "  median added per event, B: p50 %+.1f us, p99 %+.1f us, CPU %.2f us per event\n", med(B50, NR), med(B99, NR), med(BC, NR)
+			printf "  A - B: p50 %+.1f us, p99 %+.1f us; A / B: CPU per event %.3fx", med(A50, NR) - med(B50, NR), med(A99, NR) - med(B99, NR), (med(BC, NR) > 0 ? med(AC, NR) / med(BC, NR) : 0)
+			if (med(A99, NR) > 0 && med(B99, NR) > 0) printf ", added p99 %.3fx", med(A99, NR) / med(B99, NR)
+			printf "\n"
+		}'
+	echo "  (added: the percentile through AILoad minus the same percentile of that round's direct pass; CPU us/ev: AILoad's"
+	echo "   CPU time over the pass per event received; others: the rest of CPU $SERVER_CPU's busy time, high means disturbed)"
+	kill "$upstream_pid" 2>/dev/null || true; wait "$upstream_pid" 2>/dev/null || true
+	rm -f "$WORK"/access.log*  # tens of MB, and the work folder is kept
+	echo
+}
+
 case $MODE in
 all) throughput; streams ;;
 throughput) throughput ;;
 streams) streams ;;
 idle) idle ;;
 profile) profile ;;
+observe) observe ;;
 esac
