@@ -51,23 +51,29 @@ ClientSession::Request ClientSession::bufferedRequest() const
 	const std::string_view unread = std::string_view(_in).substr(_inPos);
 	const std::size_t headEnd = unread.find("\r\n\r\n");
 	if (headEnd == std::string_view::npos) return Request::ForWorker; // the parser refuses it (bare LF), or it is too large
-	// Lower-cased once: field names are case-insensitive.
-	std::string head(unread.substr(0, headEnd + 2));
-	for (char& c : head) c = Poco::Ascii::toLower(c);
-	if (head.find("\ntransfer-encoding:") != std::string::npos || head.find("\nexpect:") != std::string::npos) return Request::ForWorker;
+	const auto named = [](std::string_view line, std::string_view name) {
+		// Field names are case-insensitive; `name` is lower case.
+		return line.size() >= name.size() && std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) { return a == Poco::Ascii::toLower(b); });
+	};
 	std::size_t length = 0;
-	const std::size_t field = head.find("\ncontent-length:");
-	if (field != std::string::npos)
+	bool lengthSeen = false;
+	for (std::size_t pos = unread.find("\r\n") + 2; pos < headEnd + 2;)
 	{
+		const std::size_t end = unread.find("\r\n", pos);
+		const std::string_view line = unread.substr(pos, end - pos);
+		pos = end + 2;
+		if (named(line, "transfer-encoding:") || named(line, "expect:")) return Request::ForWorker;
+		if (!named(line, "content-length:")) continue;
 		// More than one: the parser will refuse or accept them; reading waits for neither.
-		if (head.find("\ncontent-length:", field + 1) != std::string::npos) return Request::ForWorker;
-		std::size_t i = field + 16;
-		while (i < head.size() && head[i] == ' ') ++i;
-		if (i == head.size() || !std::isdigit(static_cast<unsigned char>(head[i]))) return Request::ForWorker;
-		for (; i < head.size() && std::isdigit(static_cast<unsigned char>(head[i])); ++i)
+		if (lengthSeen) return Request::ForWorker;
+		lengthSeen = true;
+		std::size_t i = 15;
+		while (i < line.size() && line[i] == ' ') ++i;
+		if (i == line.size() || !std::isdigit(static_cast<unsigned char>(line[i]))) return Request::ForWorker;
+		for (; i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])); ++i)
 		{
 			if (length > maximumBodyInLoop) return Request::ForWorker;
-			length = length * 10 + static_cast<std::size_t>(head[i] - '0');
+			length = length * 10 + static_cast<std::size_t>(line[i] - '0');
 		}
 		if (length > maximumBodyInLoop) return Request::ForWorker;
 	}

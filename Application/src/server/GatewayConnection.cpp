@@ -8,6 +8,8 @@
 #include "GatewayResponse.h"
 #include "RequestId.h"
 #include "ResponseRelay.h"
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <cerrno>
@@ -23,6 +25,21 @@ namespace {
 EventLoop::Clock::duration toDuration(Poco::Timespan span)
 {
 	return std::chrono::microseconds(span.totalMicroseconds());
+}
+
+
+const std::string& httpDateNow()
+{
+	// The Date header changes once a second: formatted then, by each thread, not per response.
+	thread_local std::time_t second = -1;
+	thread_local std::string text;
+	const Poco::Timestamp now;
+	if (now.epochTime() != second)
+	{
+		second = now.epochTime();
+		text = Poco::DateTimeFormatter::format(now, Poco::DateTimeFormat::HTTP_FORMAT);
+	}
+	return text;
 }
 
 } // namespace
@@ -403,10 +420,11 @@ void GatewayConnection::serve(bool onLoop)
 	GatewayResponse& response = *_response;
 	_record.method = request.getMethod();
 	_record.path = request.getURI().substr(0, request.getURI().find('?')); // a query may hold a key: never logged
-	_record.address = request.clientAddress().host().toString();
+	if (_peer.empty()) _peer = request.clientAddress().host().toString();
+	_record.address = _peer;
 	_record.requestId = RequestId::accept(request.get("X-Request-Id", ""));
 	response.set("X-Request-Id", _record.requestId);
-	response.setDate(Poco::Timestamp());
+	response.set("Date", httpDateNow());
 	response.setVersion(request.getVersion());
 	response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive());
 	if (!params->getSoftwareVersion().empty()) response.set("Server", params->getSoftwareVersion());
