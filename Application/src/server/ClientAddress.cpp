@@ -30,11 +30,12 @@ bool trusted(const Poco::Net::IPAddress& address, const std::vector<std::string>
 } // namespace
 
 
-std::string ClientAddress::of(const Poco::Net::HTTPServerRequest& request, const std::vector<std::string>& trustedProxies)
+std::string ClientAddress::of(const GatewayRequest& request, const std::vector<std::string>& trustedProxies)
 {
+	if (trustedProxies.empty()) return request.clientHost();
 	Poco::Net::IPAddress client = request.clientAddress().host();
 	parse(client.toString(), client);
-	if (trustedProxies.empty() || !trusted(client, trustedProxies)) return client.toString();
+	if (!trusted(client, trustedProxies)) return client.toString();
 
 	std::vector<std::string> hops;
 	for (const auto& header : {"X-Forwarded-For", "X-Real-IP"})
@@ -56,6 +57,13 @@ std::string ClientAddress::of(const Poco::Net::HTTPServerRequest& request, const
 		if (!trusted(client, trustedProxies)) break;
 	}
 	return client.toString();
+}
+
+std::string ClientAddress::textOf(const Poco::Net::IPAddress& peer)
+{
+	Poco::Net::IPAddress address = peer;
+	parse(address.toString(), address);
+	return address.toString();
 }
 
 } // namespace AILoad

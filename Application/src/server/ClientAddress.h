@@ -1,7 +1,8 @@
 #ifndef AILoad_ClientAddress_INCLUDED
 #define AILoad_ClientAddress_INCLUDED
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include "GatewayRequest.h"
+#include <Poco/Net/IPAddress.h>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,10 @@ class ClientAddress
 	/// module does with real_ip_recursive on).
 {
 public:
-	static std::string of(const Poco::Net::HTTPServerRequest& request, const std::vector<std::string>& trustedProxies);
+	static std::string of(const GatewayRequest& request, const std::vector<std::string>& trustedProxies);
+
+	static std::string textOf(const Poco::Net::IPAddress& peer);
+		/// A peer's address as text; an IPv4 client seen through an IPv6 socket as IPv4.
 };
 
 } // namespace AILoad

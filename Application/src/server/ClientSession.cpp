@@ -1,5 +1,6 @@
 #include "ClientSession.h"
 
+#include "ClientAddress.h"
 #include "HttpHeadParser.h"
 #include <algorithm>
 #include <Poco/Ascii.h>
@@ -159,6 +160,13 @@ const Poco::Net::SocketAddress& ClientSession::serverAddress()
 {
 	if (!_serverAddress) _serverAddress = HTTPServerSession::serverAddress();
 	return *_serverAddress;
+}
+
+
+const std::string& ClientSession::clientHost()
+{
+	if (_clientHost.empty()) _clientHost = ClientAddress::textOf(clientAddress().host());
+	return _clientHost;
 }
 
 

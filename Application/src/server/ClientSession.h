@@ -74,6 +74,9 @@ public:
 		/// The socket's two ends, asked of the kernel once per connection (POCO's
 		/// HTTPServerSession asks on every call: two system calls per request).
 
+	const std::string& clientHost();
+		/// The client's address as text (ClientAddress::textOf), made once per connection.
+
 	void countSent(std::size_t bytes);
 		/// Bytes written to the socket directly (ResponseRelay).
 
@@ -86,6 +89,7 @@ protected:
 private:
 	std::optional<Poco::Net::SocketAddress> _clientAddress;
 	std::optional<Poco::Net::SocketAddress> _serverAddress;
+	std::string _clientHost;
 	std::string _in; /// received, not yet read
 	std::string _slowHead; /// a head read byte by byte
 	std::size_t _inPos = 0;

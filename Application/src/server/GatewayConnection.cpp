@@ -420,8 +420,7 @@ void GatewayConnection::serve(bool onLoop)
 	GatewayResponse& response = *_response;
 	_record.method = request.getMethod();
 	_record.path = request.getURI().substr(0, request.getURI().find('?')); // a query may hold a key: never logged
-	if (_peer.empty()) _peer = request.clientAddress().host().toString();
-	_record.address = _peer;
+	_record.address = request.clientHost();
 	_record.requestId = RequestId::accept(request.get("X-Request-Id", ""));
 	response.set("X-Request-Id", _record.requestId);
 	response.set("Date", httpDateNow());

@@ -105,7 +105,6 @@ private:
 	const int _fd;
 	State _state = State::Waiting;
 	bool _registered = false;
-	std::string _peer; /// the client's address as text, for every request's record
 	EventLoop::Clock::time_point _idleUntil;
 	EventLoop::Clock::time_point _requestDeadline;
 

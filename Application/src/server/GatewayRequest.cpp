@@ -43,6 +43,12 @@ const Poco::Net::SocketAddress& GatewayRequest::clientAddress() const
 }
 
 
+const std::string& GatewayRequest::clientHost() const
+{
+	return _session.clientHost();
+}
+
+
 const Poco::Net::SocketAddress& GatewayRequest::serverAddress() const
 {
 	return _serverAddress;

@@ -31,6 +31,8 @@ public:
 	std::istream& stream() override;
 	const Poco::Net::SocketAddress& clientAddress() const override;
 	const Poco::Net::SocketAddress& serverAddress() const override;
+	const std::string& clientHost() const;
+		/// The client's address as text, made once per connection (ClientAddress::textOf).
 	const Poco::Net::HTTPServerParams& serverParams() const override;
 	Poco::Net::HTTPServerResponse& response() const override;
 	bool secure() const override;
