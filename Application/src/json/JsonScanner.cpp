@@ -172,6 +172,9 @@ private:
 		++_pos; // opening quote
 		while (_pos < _text.size())
 		{
+			// Most of a string is printable ASCII that needs no look: skipped in a tight loop.
+			while (_pos < _text.size() && isPlain(_text[_pos])) ++_pos;
+			if (_pos == _text.size()) break;
 			unsigned char c = static_cast<unsigned char>(_text[_pos]);
 			if (c == '"')
 			{
@@ -261,6 +264,11 @@ private:
 		return false;
 	}
 
+	static bool isPlain(char c)
+	{
+		const auto u = static_cast<unsigned char>(c);
+		return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+	}
 	static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 	static bool isDigit(char c) { return c >= '0' && c <= '9'; }
 	static bool isHex(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }

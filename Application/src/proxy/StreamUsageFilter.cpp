@@ -3,7 +3,6 @@
 #include "UsageReader.h"
 #include <algorithm>
 #include <cstring>
-#include <functional>
 
 namespace AILoad {
 
@@ -11,10 +10,9 @@ namespace {
 
 bool mentionsUsage(std::string_view event)
 {
-	// Not string_view::find: it stops at every quote, and JSON is full of them.
-	static const std::string_view key = "\"usage\"";
-	static const std::boyer_moore_horspool_searcher<std::string_view::const_iterator> searcher(key.begin(), key.end());
-	return std::search(event.begin(), event.end(), searcher) != event.end();
+	// glibc's memmem, not string_view::find: that stops at every quote, and JSON is full of them.
+	static constexpr std::string_view key = "\"usage\"";
+	return ::memmem(event.data(), event.size(), key.data(), key.size()) != nullptr;
 }
 
 
