@@ -33,11 +33,12 @@
 #               instructions per plain request (2000 minus 200) and per relayed SSE event (20
 #               streams of 220 minus 20 of 20 events, 10 ms apart), those of each observability
 #               entry point (inclusive; none calls another) and their share, the access log's
-#               writer thread apart. Then timed, AILoad as shipped (A) against
-#               -Daiload.accessLog.enabled=false (B), in turn A B A B A B: wrk over 64
-#               connections (req/s, p99, CPU per request), and --streams (default 300) for
-#               --stream-seconds (10) through each, the delay added per event against the
-#               upstreams directly; medians and A/B. About 3.5 minutes, --quick about 2.
+#               writer thread apart; and the same for the checkout built without observability
+#               (cmake -DAILOAD_OBSERVABILITY=OFF, into the work folder: the "before"). Then
+#               timed, AILoad as shipped (A) against that build (B), in turn A B A B A B: wrk
+#               over 64 connections (req/s, p99, CPU per request), and --streams (default 300)
+#               for --stream-seconds (10) through each, the delay added per event against the
+#               upstreams directly; medians and A/B. About 8 minutes with the build, --quick 6.
 #
 # Options: --quick  --duration=S (each wrk run, default 5)  --streams=N (2000)
 #          --stream-seconds=S (30)  --interval-ms=MS (100)  --idle=N (idle connections, 15000)
@@ -235,7 +236,7 @@ JSON
 start_aiload() {  # config, log, extra -D options...; sets AILOAD_PID
 	local config=$1 logfile=$2
 	shift 2
-	taskset -c "$SERVER_CPU" "$WORK/bin/aiload" --properties="$ROOT/etc/aiload.properties" \
+	taskset -c "$SERVER_CPU" "${AILOAD_EXE:-$WORK/bin/aiload}" --properties="$ROOT/etc/aiload.properties" \
 		-Daiload.config="$config" "$@" > "$logfile" 2>&1 &
 	AILOAD_PID=$!
 	PIDS+=("$AILOAD_PID")
@@ -808,6 +809,14 @@ observe() {
 		if port_open "$port"; then log "Port $port is in use: set BENCH_PORT_BASE to another base."; exit 1; fi
 	done
 	KEEP=1  # the callgrind files, for callgrind_annotate
+	# B, the "before": the same source built without observability (Application/src/observe/Observing.h).
+	log "Building AILoad without observability (cmake -DAILOAD_OBSERVABILITY=OFF) in $WORK/build-without: a few minutes"
+	{ cmake -S "$ROOT" -B "$WORK/build-without" -DCMAKE_BUILD_TYPE=Release -DAILOAD_OBSERVABILITY=OFF -DAILOAD_BUILD_TESTS=OFF \
+		&& cmake --build "$WORK/build-without" -j"$CPUS" --target aiload; } > "$WORK/build-without.log" 2>&1 \
+		|| { log "The build without observability failed: see $WORK/build-without.log"; exit 1; }
+	mkdir -p "$WORK/without/bin"
+	cp "$WORK/build-without/Application/aiload" "$WORK/without/bin/aiload"
+	ln -sfn "$WORK/lib" "$WORK/without/lib"  # the same strategy plugins
 	# The access log goes to the work folder, not to log/ of the checkout: same file system.
 	local log_on=(-Daiload.accessLog.path="$WORK/access.log") log_off=(-Daiload.accessLog.enabled=false)
 
@@ -826,7 +835,7 @@ observe() {
 		local out=$1 config=$2 cg_port=$3 driver=$4 pid i
 		shift 4
 		taskset -c "$SERVER_CPU" valgrind --tool=callgrind --callgrind-out-file="$out" \
-			"$WORK/bin/aiload" --properties="$ROOT/etc/aiload.properties" -Daiload.config="$config" "$@" > "$out.log" 2>&1 &
+			"${AILOAD_EXE:-$WORK/bin/aiload}" --properties="$ROOT/etc/aiload.properties" -Daiload.config="$config" "$@" > "$out.log" 2>&1 &
 		pid=$!; PIDS+=("$pid")
 		for i in $(seq 1 300); do port_open "$cg_port" && break; sleep 0.1; done
 		port_open "$cg_port" || { log "AILoad under valgrind does not listen on $cg_port; see $out.log"; exit 1; }
@@ -846,6 +855,7 @@ observe() {
 	for count in $small $large; do
 		cg_aiload "$WORK/cg-plain-$count.out" "$WORK/aiload.json" "$AILOAD" plain_driver "${log_on[@]}"
 		cg_aiload "$WORK/cg-plain-off-$count.out" "$WORK/aiload.json" "$AILOAD" plain_driver "${log_off[@]}"
+		AILOAD_EXE="$WORK/without/bin/aiload" cg_aiload "$WORK/cg-plain-without-$count.out" "$WORK/aiload.json" "$AILOAD" plain_driver "${log_on[@]}"
 	done
 	log "callgrind: streams ..."
 	local sse1 sse2
@@ -857,6 +867,13 @@ observe() {
 		sse2=$!; PIDS+=("$sse2")
 		wait_port "$SSE1"; wait_port "$SSE2"
 		cg_aiload "$WORK/cg-streams-$events.out" "$WORK/aiload-streams.json" "$AILOAD_S" stream_driver "${log_on[@]}"
+		stop_pid "$sse1"; stop_pid "$sse2"
+		taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE1" "$cg_iv" "$events" 600 > "$WORK/sse1-cg.log" &
+		sse1=$!; PIDS+=("$sse1")
+		taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE2" "$cg_iv" "$events" 600 > "$WORK/sse2-cg.log" &
+		sse2=$!; PIDS+=("$sse2")
+		wait_port "$SSE1"; wait_port "$SSE2"
+		AILOAD_EXE="$WORK/without/bin/aiload" cg_aiload "$WORK/cg-streams-without-$events.out" "$WORK/aiload-streams.json" "$AILOAD_S" stream_driver "${log_on[@]}"
 		stop_pid "$sse1"; stop_pid "$sse2"
 	done
 
@@ -895,17 +912,27 @@ observe() {
 		printf "   StreamUsageFilter holds and looks at every event but edits none. What runs once a stream is 0 per event.)\n"
 		printf "  Cross-check, the same runs with -Daiload.accessLog.enabled=false: %d instructions per request, %+d (%+.2f%%)\n", off, off - on, 100 * (off - on) / on
 	}'
+	local w_small w_large ws_small ws_large
+	w_small=$(cg_total "$WORK/cg-plain-without-$small.out"); w_large=$(cg_total "$WORK/cg-plain-without-$large.out")
+	ws_small=$(cg_total "$WORK/cg-streams-without-$ev_small.out"); ws_large=$(cg_total "$WORK/cg-streams-without-$ev_large.out")
+	awk -v on="$(( (p_large - p_small) / n ))" -v off="$(( (w_large - w_small) / n ))" -v son="$(( (s_large - s_small) / ne ))" -v soff="$(( (ws_large - ws_small) / ne ))" 'BEGIN {
+		printf "  Built without observability (B below): %d instructions per request and %d per event; observability adds\n", off, soff
+		printf "  %d per request (%.2f%% of the shipped build'"'"'s) and %d per event (%.2f%%), all of it, inline code included.\n", on - off, 100 * (on - off) / on, son - soff, (son > 0 ? 100 * (son - soff) / son : 0)
+	}'
 	echo "  Not counted (inline in other functions): the request record's fields, X-Request-Id set on the response and"
 	echo "  upstream request, the include_usage edit in ModelRewriter::splice, the JSON content-type test in ResponseRelay."
 	echo
 
-	# --- timing: as shipped (A) against no access log (B), alternating A B A B A B.
+	# --- timing: as shipped (A) against the same source built without observability (B), in
+	# turn A B A B A B. B is what AILoad would be without this feature: the "before".
 	local round rps_a=() rps_b=() p50_a=() p50_b=() p99_a=() p99_b=() cpu_a=() cpu_b=()
 	start_aiload "$WORK/aiload.json" "$WORK/aiload-a.log" "${log_on[@]}"; local pid_a=$AILOAD_PID
-	start_aiload "$WORK/aiload-b.json" "$WORK/aiload-b.log" "${log_off[@]}"; local pid_b=$AILOAD_PID
+	AILOAD_EXE="$WORK/without/bin/aiload" start_aiload "$WORK/aiload-b.json" "$WORK/aiload-b.log" "${log_on[@]}"; local pid_b=$AILOAD_PID
 	wait_port "$AILOAD"; wait_port "$aiload_b"
-	echo "Timing: A = AILoad as shipped (access log on), B = -Daiload.accessLog.enabled=false, both on CPU $SERVER_CPU, run in"
-	echo "turn A B A B A B. wrk, plain completions over 64 connections for $DURATION s after $WARMUP s of warm-up (wrk and the mock on CPU $LOAD_CPU):"
+	echo "Timing: A = AILoad as shipped, B = the same source built without observability (-DAILOAD_OBSERVABILITY=OFF: no request"
+	echo "counters, access log, usage reading or limit headers), both on CPU $SERVER_CPU, in turn A B A B A B ($AILOAD_BIN must be a build"
+	echo "of this checkout for B to be its 'before'). wrk, plain completions over 64 connections for $DURATION s after $WARMUP s"
+	echo "of warm-up (wrk and the mock on CPU $LOAD_CPU):"
 	printf '  %-6s %10s %9s %9s %11s %7s %7s\n' run 'req/s' 'p50 us' 'p99 us' 'CPU us/req' others errors
 	local which cpu_us
 	for round in 1 2 3; do
@@ -936,7 +963,7 @@ observe() {
 	taskset -c "$LOAD_CPU" "$WORK/sse-upstream" "$SSE2" "$INTERVAL_MS" "$EVENTS" $(( STREAM_DEADLINE * 12 )) > "$WORK/sse2.log" &
 	sse2=$!; PIDS+=("$sse2")
 	start_aiload "$WORK/aiload-streams.json" "$WORK/aiload-streams-a.log" "${log_on[@]}"; pid_a=$AILOAD_PID
-	start_aiload "$WORK/aiload-streams-b.json" "$WORK/aiload-streams-b.log" "${log_off[@]}"; pid_b=$AILOAD_PID
+	AILOAD_EXE="$WORK/without/bin/aiload" start_aiload "$WORK/aiload-streams-b.json" "$WORK/aiload-streams-b.log" "${log_on[@]}"; pid_b=$AILOAD_PID
 	wait_port "$SSE1"; wait_port "$SSE2"; wait_port "$AILOAD_S"; wait_port "$aiload_s_b"
 	echo "$STREAMS concurrent SSE streams, $EVENTS events each, one every $INTERVAL_MS ms; straight to the upstreams (D), then A, then B,"
 	echo "three rounds (sse-client and sse-upstream on CPU $LOAD_CPU):"

@@ -1,5 +1,7 @@
 #include "RequestLedger.h"
 
+#include "Observing.h"
+
 namespace AILoad {
 
 namespace {
@@ -18,6 +20,7 @@ RequestLedger::RequestLedger(std::shared_ptr<AccessLog> accessLog, const Clock& 
 
 void RequestLedger::finished(RequestRecord&& record)
 {
+	if (!observing) return;
 	// Label values are the config's names, never what a client wrote: a model it named that
 	// is not routable is "unknown", so clients cannot grow the label sets.
 	const std::string_view client = record.client.empty() ? "none" : std::string_view(record.client);

@@ -1,5 +1,6 @@
 #include "ModelRewriter.h"
 
+#include "Observing.h"
 #include <Poco/JSONString.h>
 #include <sstream>
 
@@ -92,7 +93,7 @@ bool ModelRewriter::mustAskForUsage(std::string_view pathAfterV1, bool stream, s
 {
 	// Both are OpenAI's streamed completions, which carry usage only when asked
 	// (docs/observability.md, "Usage"); other paths either always report it or never.
-	if (!stream || (pathAfterV1 != "/chat/completions" && pathAfterV1 != "/completions")) return false;
+	if (!observing || !stream || (pathAfterV1 != "/chat/completions" && pathAfterV1 != "/completions")) return false;
 	if (!scanned.valid || !scanned.isObject) return false;
 	return scanned.find("stream_options") == nullptr;
 }

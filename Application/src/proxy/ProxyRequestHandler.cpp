@@ -12,6 +12,7 @@
 #include "HeaderForwarding.h"
 #include "JsonScanner.h"
 #include "ModelRewriter.h"
+#include "Observing.h"
 #include "ResponseRelay.h"
 #include "UpstreamPool.h"
 #include <Poco/Logger.h>
@@ -292,7 +293,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 	{
 		if (!attempt.session->receiveHead(attempt.response)) return waitFor(&ProxyRequestHandler::answerArrived); // the rest of it
 		attempt.result.status = attempt.response.getStatus();
-		_gateway.upstreamStates().of(attempt.upstream->name)->limitsReported(attempt.response);
+		if (observing) _gateway.upstreamStates().of(attempt.upstream->name)->limitsReported(attempt.response);
 	}
 	catch (Poco::TimeoutException&)
 	{

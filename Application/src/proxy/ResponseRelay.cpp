@@ -2,6 +2,7 @@
 
 #include "ErrorResponse.h"
 #include "HeaderForwarding.h"
+#include "Observing.h"
 #include <Poco/String.h>
 #include <cerrno>
 #include <cstdio>
@@ -79,7 +80,7 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	response.set("X-AILoad-Upstream", upstreamConfig.name);
 	const std::string& contentType = upstreamResponse.getContentType();
 	_eventStream = Poco::icompare(contentType, 0, 17, "text/event-stream") == 0;
-	_jsonBody = !_eventStream && Poco::toLower(contentType).find("json") != std::string::npos;
+	_jsonBody = observing && !_eventStream && Poco::toLower(contentType).find("json") != std::string::npos;
 	// Events that lose what the gateway's include_usage added are shorter than the upstream
 	// said: its Content-Length cannot be passed on.
 	const bool fixedLength = upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding()
@@ -99,7 +100,7 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	{
 		// What was read before the head went out (FirstEvent) goes first.
 		const std::string start = std::move(_start);
-		emit(_eventStream ? _events.pass(start.data(), start.size()) : std::string_view(start));
+		emit(observing && _eventStream ? _events.pass(start.data(), start.size()) : std::string_view(start));
 		if (_done) return Step::Done;
 	}
 	return pump();
@@ -178,7 +179,7 @@ ResponseRelay::Step ResponseRelay::step()
 		}
 		// What goes to the client: the piece itself, unless the filter removes usage from it.
 		std::string_view piece(buffer, static_cast<std::size_t>(n));
-		if (_eventStream) piece = _events.pass(piece.data(), piece.size());
+		if (observing && _eventStream) piece = _events.pass(piece.data(), piece.size());
 		else if (_jsonBody)
 			_json.take(piece.data(), piece.size());
 		if (!_upstream->bodyComplete())
