@@ -1,7 +1,7 @@
 #include "AccessLogLine.h"
 
-#include <Poco/JSONString.h>
 #include "UtcCalendar.h"
+#include <Poco/JSONString.h>
 #include <algorithm>
 
 namespace AILoad {

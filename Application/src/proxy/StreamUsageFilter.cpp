@@ -3,6 +3,7 @@
 #include "UsageReader.h"
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace AILoad {
 
@@ -10,9 +11,11 @@ namespace {
 
 bool mentionsUsage(std::string_view event)
 {
-	// glibc's memmem, not string_view::find: that stops at every quote, and JSON is full of them.
-	static constexpr std::string_view key = "\"usage\"";
-	return ::memmem(event.data(), event.size(), key.data(), key.size()) != nullptr;
+	// Boyer-Moore-Horspool, its table made once: memmem sets one up per call, and
+	// string_view::find stops at every quote, of which JSON is full.
+	static const std::string_view key = "\"usage\"";
+	static const std::boyer_moore_horspool_searcher<std::string_view::const_iterator> searcher(key.begin(), key.end());
+	return std::search(event.begin(), event.end(), searcher) != event.end();
 }
 
 
