@@ -288,6 +288,13 @@ void StreamUsageFilterTest::testJsonBodyUsage()
 	assertUsage(-1, -1, usageOf("{\"usage\":null}"));
 	assertUsage(3, -1, usageOf("{\"usage\":{\"prompt_tokens\":3,\"total_tokens\":3}}")); // embeddings report no completion
 	assertUsage(0, 0, usageOf(" {\"usage\" : { \"completion_tokens\" : 0 , \"prompt_tokens\" : 0 } } "));
+	// The body's structure is followed, not validated: strings and nesting hide a "usage",
+	// the last top-level one counts, and the object must end.
+	assertUsage(2, 3, usageOf(R"({"usage":{"prompt_tokens":1,"completion_tokens":1},"usage":{"prompt_tokens":2,"completion_tokens":3}})"));
+	assertUsage(5, 4, usageOf(R"({"a":"\"usage\":{\"prompt_tokens\":9}","b":[{"usage":{"prompt_tokens":8}}],"usage":{"prompt_tokens":5,"completion_tokens":4}})"));
+	assertUsage(-1, -1, usageOf(R"({"a":[{"usage":{"prompt_tokens":5,"completion_tokens":4}}]})"));
+	assertUsage(-1, -1, usageOf(R"({"usage":{"prompt_tokens":5,"completion_tokens":4}} x)"));
+	assertUsage(-1, -1, usageOf(R"({"usage":{"prompt_tokens":5,"completion_tokens":4},"x":"unterminated})"));
 	// Larger than a copy may be: unknown, however it ends.
 	const std::string padding = "{\"padding\":\"" + std::string(JsonUsageTap::MAX_BODY, 'p') + "\",";
 	JsonUsageTap large;

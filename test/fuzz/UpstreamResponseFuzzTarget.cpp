@@ -10,10 +10,12 @@
 #include "FramingError.h"
 #include "HeaderForwarding.h"
 #include "HttpFuzzSupport.h"
+#include "JsonScanner.h"
 #include "JsonUsageTap.h"
 #include "ReportedLimits.h"
 #include "StreamUsageFilter.h"
 #include "UpstreamErrorClassifier.h"
+#include "UsageReader.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <cstdint>
@@ -51,6 +53,21 @@ void checkForwarding(const Poco::Net::HTTPResponse& response)
 	check(!client.has("Content-Length") && !client.has("Transfer-Encoding") && !client.has("Connection"));
 }
 
+void checkUsageAgreesWithStrictScan(std::string_view body)
+	/// UsageReader::ofBody follows a body's structure only; on a body that is valid JSON
+	/// (and writes its top-level keys without escapes) it reads what a strict scan reads.
+{
+	const AILoad::JsonScanner::Result scanned = AILoad::JsonScanner::scan(body);
+	if (!scanned.valid || !scanned.isObject) return;
+	for (const auto& member : scanned.members)
+		if (member.rawKey.find('\\') != std::string_view::npos) return;
+	const AILoad::JsonScanner::Member* usage = scanned.find("usage");
+	const AILoad::TokenUsage strict = usage ? AILoad::UsageReader::ofUsage(body.substr(usage->valueBegin, usage->valueEnd - usage->valueBegin)) : AILoad::TokenUsage();
+	const AILoad::TokenUsage read = AILoad::UsageReader::ofBody(body);
+	check(read.prompt == strict.prompt && read.completion == strict.completion);
+}
+
+
 void checkReading(const Poco::Net::HTTPResponse& response, const std::string& body)
 	/// What the gateway reads of an answer never throws, and stays within what it says.
 {
@@ -77,6 +94,7 @@ void checkReading(const Poco::Net::HTTPResponse& response, const std::string& bo
 	json.take(body.data(), body.size());
 	json.end();
 	check(json.usage().prompt >= -1 && tap.usage().prompt >= -1 && removing.usage().completion >= -1);
+	checkUsageAgreesWithStrictScan(body);
 }
 
 } // namespace

@@ -1,6 +1,5 @@
 #include "JsonUsageTap.h"
 
-#include "JsonScanner.h"
 #include "UsageReader.h"
 
 namespace AILoad {
@@ -22,8 +21,7 @@ void JsonUsageTap::take(const char* data, std::size_t size)
 void JsonUsageTap::end()
 {
 	if (_tooLarge) return;
-	const JsonScanner::Result scanned = JsonScanner::scan(_body);
-	if (scanned.valid && scanned.isObject) _usage = UsageReader::ofObject(_body, scanned);
+	_usage = UsageReader::ofBody(_body);
 	std::string().swap(_body);
 }
 

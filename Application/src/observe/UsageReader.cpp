@@ -22,11 +22,70 @@ Poco::Int64 count(std::string_view usage, const JsonScanner::Member* member)
 } // namespace
 
 
-TokenUsage UsageReader::ofObject(std::string_view json, const JsonScanner::Result& scanned)
+TokenUsage UsageReader::ofBody(std::string_view json)
 {
-	const JsonScanner::Member* usage = scanned.find("usage");
-	if (!usage) return TokenUsage();
-	return ofUsage(json.substr(usage->valueBegin, usage->valueEnd - usage->valueBegin));
+	static constexpr std::string_view space = " \t\r\n";
+	const auto trimmed = [](std::string_view value) {
+		const std::size_t begin = value.find_first_not_of(space);
+		return begin == std::string_view::npos ? std::string_view() : value.substr(begin, value.find_last_not_of(space) - begin + 1);
+	};
+	std::size_t i = json.find_first_not_of(space);
+	if (i == std::string_view::npos || json[i] != '{') return TokenUsage();
+	int depth = 0;
+	bool keyNext = false; // in the top-level object, the next string is a key
+	bool usageKey = false; // the key just read is "usage"
+	std::size_t valueBegin = std::string_view::npos; // of the "usage" member being read
+	std::string_view usage; // the last one read to its end
+	const auto memberEnds = [&](std::size_t at) {
+		if (valueBegin != std::string_view::npos) usage = json.substr(valueBegin, at - valueBegin);
+		valueBegin = std::string_view::npos;
+	};
+	for (; i < json.size(); ++i)
+	{
+		switch (json[i])
+		{
+		case '"':
+		{
+			const std::size_t begin = i + 1;
+			for (++i; i < json.size() && json[i] != '"'; ++i)
+				if (json[i] == '\\') ++i;
+			if (i >= json.size()) return TokenUsage();
+			if (depth == 1 && keyNext)
+			{
+				keyNext = false;
+				usageKey = json.substr(begin, i - begin) == "usage";
+			}
+			break;
+		}
+		case ':':
+			if (depth == 1 && usageKey) valueBegin = i + 1;
+			usageKey = false;
+			break;
+		case '{':
+		case '[':
+			if (++depth == 1) keyNext = true;
+			break;
+		case ',':
+			if (depth == 1)
+			{
+				memberEnds(i);
+				keyNext = true;
+			}
+			break;
+		case '}':
+		case ']':
+			if (depth == 1) memberEnds(i);
+			if (--depth == 0)
+			{
+				if (json.find_first_not_of(space, i + 1) != std::string_view::npos) return TokenUsage();
+				return ofUsage(trimmed(usage));
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return TokenUsage(); // the object does not end
 }
 
 
