@@ -197,6 +197,7 @@ void ProxyRequestHandler::send(const UpstreamConfig& upstream)
 	_attempt = std::make_unique<UpstreamAttempt>();
 	UpstreamAttempt& attempt = *_attempt;
 	attempt.upstream = &upstream;
+	attempt.state = _gateway.upstreamStates().of(upstream.name);
 	std::string uri = upstream.endpointPathAndQuery(_pathAfterV1);
 	const std::string::size_type query = client.getURI().find('?');
 	if (query != std::string::npos) uri += (uri.find('?') == std::string::npos ? "?" : "&") + client.getURI().substr(query + 1);
@@ -243,7 +244,7 @@ void ProxyRequestHandler::transmit()
 			std::string message = attempt.session->headOf(attempt.request);
 			attempt.body.appendTo(message, request.body);
 			attempt.session->send(message, attempt.request.getKeepAlive());
-			_gateway.upstreamStates().of(attempt.upstream->name)->sentOn(attempt.session->reused());
+			attempt.state->sentOn(attempt.session->reused());
 			attempt.session->setNonBlocking(true); // from here on no read waits: the loop does
 			return waitFor(&ProxyRequestHandler::answerArrived);
 		}
@@ -293,7 +294,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 	{
 		if (!attempt.session->receiveHead(attempt.response)) return waitFor(&ProxyRequestHandler::answerArrived); // the rest of it
 		attempt.result.status = attempt.response.getStatus();
-		if (observing) _gateway.upstreamStates().of(attempt.upstream->name)->limitsReported(attempt.response);
+		if (observing) attempt.state->limitsReported(attempt.response);
 	}
 	catch (Poco::TimeoutException&)
 	{
@@ -380,7 +381,7 @@ void ProxyRequestHandler::decide()
 	_gateway.router().attemptFinished(upstream, request.route, attempt.result);
 	if (!failed) return relay();
 
-	const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
+	const UpstreamState::Ptr state = attempt.state;
 	std::string failure = attempt.failure.empty() ? "HTTP " + std::to_string(status) : attempt.failure;
 	AttemptOutcome outcome = attempt.outcome;
 	request.tried.push_back(upstream.name + " (" + failure + ")");
@@ -446,7 +447,7 @@ void ProxyRequestHandler::relay()
 	relay->whenUpstreamDone([&gateway, keptConfig, &upstream](std::unique_ptr<UpstreamSession> done, bool keepAlive) {
 		if (done->reusable(keepAlive)) gateway.upstreams().release(upstream, std::move(done));
 	});
-	const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream.name);
+	const UpstreamState::Ptr state = attempt.state;
 	const std::string clientAddress = request.route.clientAddress;
 	const int status = attempt.result.status;
 	const Poco::Timespan firstByte = attempt.result.timeToFirstByte;

@@ -6,6 +6,7 @@
 #include "ModelRewriter.h"
 #include "UpstreamConfig.h"
 #include "UpstreamSession.h"
+#include "UpstreamState.h"
 #include "AILoad/AttemptResult.h"
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -20,6 +21,7 @@ struct UpstreamAttempt
 	/// waits for the upstream's answer.
 {
 	const UpstreamConfig* upstream = nullptr;
+	UpstreamState::Ptr state; /// the upstream's, looked up once for the attempt
 	std::unique_ptr<UpstreamSession> session;
 	Poco::Net::HTTPRequest request; /// the head sent, kept for a resend on a fresh connection
 	ModelRewriter::Splice body;
