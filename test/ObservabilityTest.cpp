@@ -132,6 +132,11 @@ void ObservabilityTest::testRequestIdKeptSentAndReturned()
 	const HttpAnswer second = gateway.client().post(chat, R"({"model":"a","messages":[]})");
 	CPPUNIT_ASSERT(AILoad::RequestId::acceptable(first.header("X-Request-Id")));
 	CPPUNIT_ASSERT(first.header("X-Request-Id") != second.header("X-Request-Id"));
+	// 24 hex digits: the process's prefix, then a counter that went up by one in between.
+	const std::string firstId = first.header("X-Request-Id"), secondId = second.header("X-Request-Id");
+	CPPUNIT_ASSERT_EQUAL(std::size_t(24), firstId.size());
+	CPPUNIT_ASSERT_EQUAL(firstId.substr(0, 8), secondId.substr(0, 8));
+	CPPUNIT_ASSERT_EQUAL(std::stoull(firstId.substr(8), nullptr, 16) + 1, std::stoull(secondId.substr(8), nullptr, 16));
 	CPPUNIT_ASSERT_EQUAL(second.header("X-Request-Id"), a.received().back().header("X-Request-Id"));
 }
 

@@ -294,6 +294,10 @@ void StreamUsageFilterTest::testJsonBodyUsage()
 	assertUsage(5, 4, usageOf(R"({"a":"\"usage\":{\"prompt_tokens\":9}","b":[{"usage":{"prompt_tokens":8}}],"usage":{"prompt_tokens":5,"completion_tokens":4}})"));
 	assertUsage(-1, -1, usageOf(R"({"a":[{"usage":{"prompt_tokens":5,"completion_tokens":4}}]})"));
 	assertUsage(-1, -1, usageOf(R"({"usage":{"prompt_tokens":5,"completion_tokens":4}} x)"));
+	// It is read from the end: strings after the usage that end in backslashes, or hold
+	// quotes, brackets and a "usage" of their own, are stepped over as strings.
+	assertUsage(5, 4, usageOf(R"({"usage":{"prompt_tokens":5,"completion_tokens":4},"x":"a\\","y":"}{\"usage\":{\"prompt_tokens\":1}}\\\"","z":[1,{"usage":2}]})"));
+	assertUsage(-1, -1, usageOf(R"({"x":"\",\"usage\":{\"prompt_tokens\":1}}"})"));
 	assertUsage(-1, -1, usageOf(R"({"usage":{"prompt_tokens":5,"completion_tokens":4},"x":"unterminated})"));
 	// Larger than a copy may be: unknown, however it ends.
 	const std::string padding = "{\"padding\":\"" + std::string(JsonUsageTap::MAX_BODY, 'p') + "\",";

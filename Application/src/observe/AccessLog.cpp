@@ -5,7 +5,6 @@
 #include <Poco/FileChannel.h>
 #include <Poco/Message.h>
 #include <Poco/Path.h>
-#include <vector>
 
 namespace AILoad {
 
@@ -92,7 +91,8 @@ Poco::UInt64 AccessLog::dropped() const
 
 void AccessLog::run()
 {
-	std::vector<RequestRecord> batch;
+	std::deque<RequestRecord> batch;
+	std::string lines;
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)
 	{
@@ -102,16 +102,15 @@ void AccessLog::run()
 			if (_stopping) return; // everything is written
 			continue;
 		}
-		batch.assign(std::make_move_iterator(_queue.begin()), std::make_move_iterator(_queue.end()));
-		_queue.clear();
+		batch.swap(_queue);
 		_writing = true;
 		lock.unlock();
 		// One message, so one write, for the whole batch: the channel adds the last line's end.
-		std::string lines;
+		lines.clear();
 		for (const RequestRecord& record : batch)
 		{
 			if (!lines.empty()) lines += '\n';
-			lines += AccessLogLine::format(record);
+			AccessLogLine::appendTo(lines, record);
 		}
 		try
 		{

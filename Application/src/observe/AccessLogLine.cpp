@@ -8,25 +8,32 @@ namespace AILoad {
 
 namespace {
 
-void field(std::string& line, const char* name)
+template <std::size_t N>
+void literal(std::string& line, const char (&text)[N])
+	/// A literal in one append, its length known when compiled.
 {
-	if (line.size() > 1) line += ',';
-	line += '"';
-	line += name;
-	line += "\":";
+	line.append(text, N - 1);
+}
+
+
+bool needsEscaping(const std::string& value)
+{
+	for (const char c : value)
+	{
+		const auto u = static_cast<unsigned char>(c);
+		if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') return true;
+	}
+	return false;
 }
 
 
 void quoted(std::string& line, const std::string& value)
 {
 	// Names, ids and paths rarely need escaping: append them as they are when they do not.
-	for (const char c : value)
+	if (needsEscaping(value))
 	{
-		if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x7f)
-		{
-			line += Poco::toJSON(value, Poco::JSON_WRAP_STRINGS);
-			return;
-		}
+		line += Poco::toJSON(value, Poco::JSON_WRAP_STRINGS);
+		return;
 	}
 	line += '"';
 	line += value;
@@ -34,16 +41,15 @@ void quoted(std::string& line, const std::string& value)
 }
 
 
-void text(std::string& line, const char* name, const std::string& value, bool nullWhenEmpty = true)
+void textOrNull(std::string& line, const std::string& value)
 {
-	field(line, name);
-	if (nullWhenEmpty && value.empty()) line += "null";
+	if (value.empty()) literal(line, "null");
 	else
 		quoted(line, value);
 }
 
 
-void digits(std::string& line, Poco::Int64 value, int width)
+void digits(std::string& line, Poco::UInt64 value, int width)
 	/// `value` (0 or more) in decimal, zero-padded to `width`.
 {
 	char buffer[24];
@@ -93,12 +99,11 @@ void milliseconds(std::string& line, Poco::Int64 micros)
 }
 
 
-void number(std::string& line, const char* name, Poco::Int64 value, bool nullWhenNegative = true)
+void numberOrNull(std::string& line, Poco::Int64 value)
 {
-	field(line, name);
-	if (value < 0 && nullWhenNegative) line += "null";
+	if (value < 0) literal(line, "null");
 	else
-		line += std::to_string(value);
+		digits(line, value, 1);
 }
 
 
@@ -107,52 +112,70 @@ void number(std::string& line, const char* name, Poco::Int64 value, bool nullWhe
 
 std::string AccessLogLine::format(const RequestRecord& record)
 {
-	std::string line = "{";
-	line.reserve(512);
-	field(line, "time");
+	std::string line;
+	appendTo(line, record);
+	return line;
+}
+
+
+void AccessLogLine::appendTo(std::string& line, const RequestRecord& record)
+{
+	// Each field's name comes with the separators around it, in one append.
+	line.reserve(line.size() + 512);
+	literal(line, "{\"time\":");
 	utcTime(line, record.started);
-	text(line, "request_id", record.requestId);
-	text(line, "client", record.client);
-	text(line, "addr", record.address);
-	text(line, "method", record.method);
-	text(line, "path", record.path);
-	text(line, "model", record.model);
-	field(line, "stream");
-	line += record.stream ? "true" : "false";
-	text(line, "upstream", record.upstream);
-	field(line, "attempts");
-	line += '[';
+	literal(line, ",\"request_id\":");
+	textOrNull(line, record.requestId);
+	literal(line, ",\"client\":");
+	textOrNull(line, record.client);
+	literal(line, ",\"addr\":");
+	textOrNull(line, record.address);
+	literal(line, ",\"method\":");
+	textOrNull(line, record.method);
+	literal(line, ",\"path\":");
+	textOrNull(line, record.path);
+	literal(line, ",\"model\":");
+	textOrNull(line, record.model);
+	if (record.stream) literal(line, ",\"stream\":true,\"upstream\":");
+	else
+		literal(line, ",\"stream\":false,\"upstream\":");
+	textOrNull(line, record.upstream);
+	literal(line, ",\"attempts\":[");
 	for (std::size_t i = 0; i < record.attempts.size(); ++i)
 	{
 		const RequestRecord::Attempt& attempt = record.attempts[i];
 		if (i) line += ',';
-		line += "{\"upstream\":";
+		literal(line, "{\"upstream\":");
 		quoted(line, attempt.upstream);
-		line += ",\"outcome\":";
+		literal(line, ",\"outcome\":");
 		quoted(line, attempt.outcome);
-		line += ",\"status\":";
+		literal(line, ",\"status\":");
 		if (attempt.status) digits(line, attempt.status, 1);
 		else
-			line += "null";
-		line += ",\"ms\":";
+			literal(line, "null");
+		literal(line, ",\"ms\":");
 		milliseconds(line, static_cast<Poco::Int64>(attempt.ms * 1000.0 + 0.5));
 		line += '}';
 	}
-	line += ']';
-	number(line, "status", record.status);
-	field(line, "ttfb_ms");
-	if (record.ttfbMicros < 0) line += "null";
+	literal(line, "],\"status\":");
+	numberOrNull(line, record.status);
+	literal(line, ",\"ttfb_ms\":");
+	if (record.ttfbMicros < 0) literal(line, "null");
 	else
 		milliseconds(line, record.ttfbMicros);
-	field(line, "duration_ms");
+	literal(line, ",\"duration_ms\":");
 	milliseconds(line, record.durationMicros);
-	number(line, "bytes_in", static_cast<Poco::Int64>(record.bytesIn));
-	number(line, "bytes_out", static_cast<Poco::Int64>(record.bytesOut));
-	number(line, "prompt_tokens", record.usage.prompt);
-	number(line, "completion_tokens", record.usage.completion);
-	text(line, "error", record.error);
+	literal(line, ",\"bytes_in\":");
+	digits(line, record.bytesIn, 1);
+	literal(line, ",\"bytes_out\":");
+	digits(line, record.bytesOut, 1);
+	literal(line, ",\"prompt_tokens\":");
+	numberOrNull(line, record.usage.prompt);
+	literal(line, ",\"completion_tokens\":");
+	numberOrNull(line, record.usage.completion);
+	literal(line, ",\"error\":");
+	textOrNull(line, record.error);
 	line += '}';
-	return line;
 }
 
 } // namespace AILoad

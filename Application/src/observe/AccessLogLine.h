@@ -12,6 +12,9 @@ class AccessLogLine
 {
 public:
 	static std::string format(const RequestRecord& record);
+
+	static void appendTo(std::string& line, const RequestRecord& record);
+		/// The same, appended to `line`: the log's writer formats a batch into one buffer.
 };
 
 } // namespace AILoad

@@ -7,19 +7,21 @@ namespace AILoad {
 
 void LabeledCounters::add(const std::string& labels, Poco::UInt64 amount)
 {
+	counter(labels).fetch_add(amount, std::memory_order_relaxed);
+}
+
+
+std::atomic<Poco::UInt64>& LabeledCounters::counter(const std::string& labels)
+{
 	{
 		std::shared_lock<std::shared_mutex> lock(_mutex);
 		const auto found = _counters.find(labels);
-		if (found != _counters.end())
-		{
-			found->second->fetch_add(amount, std::memory_order_relaxed);
-			return;
-		}
+		if (found != _counters.end()) return *found->second;
 	}
 	std::unique_lock<std::shared_mutex> lock(_mutex);
 	auto& counter = _counters[labels];
 	if (!counter) counter = std::make_unique<std::atomic<Poco::UInt64>>(0);
-	counter->fetch_add(amount, std::memory_order_relaxed);
+	return *counter;
 }
 
 

@@ -21,6 +21,10 @@ public:
 	void add(const std::string& labels, Poco::UInt64 amount = 1);
 		/// `labels` as Prometheus writes them between the braces, values escaped.
 
+	std::atomic<Poco::UInt64>& counter(const std::string& labels);
+		/// The counter of `labels`, made at 0 when new. It stays where it is for the
+		/// family's life, so a caller may keep it and add to it without a lookup.
+
 	Poco::UInt64 get(const std::string& labels) const;
 
 	std::vector<std::pair<std::string, Poco::UInt64>> snapshot() const;

@@ -1,6 +1,7 @@
 #include "RequestId.h"
 
 #include <Poco/RandomStream.h>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
@@ -31,9 +32,13 @@ std::string RequestId::generate()
 {
 	static const std::string prefix = processPrefix();
 	static std::atomic<unsigned long long> next{0};
-	char counter[17];
-	std::snprintf(counter, sizeof(counter), "%016llx", next.fetch_add(1, std::memory_order_relaxed));
-	return prefix + counter;
+	// The counter's hex digits by hand: snprintf cost 800 instructions a request.
+	static constexpr char hex[] = "0123456789abcdef";
+	unsigned long long counter = next.fetch_add(1, std::memory_order_relaxed);
+	std::string id(prefix.size() + 16, '0');
+	std::copy(prefix.begin(), prefix.end(), id.begin());
+	for (std::size_t i = id.size(); counter != 0; counter >>= 4) id[--i] = hex[counter & 0xf];
+	return id;
 }
 
 

@@ -1,6 +1,7 @@
 #include "RequestLedger.h"
 
 #include "Observing.h"
+#include <cstdint>
 
 namespace AILoad {
 
@@ -26,41 +27,83 @@ void RequestLedger::finished(RequestRecord&& record)
 	const std::string_view client = record.client.empty() ? "none" : std::string_view(record.client);
 	const std::string_view upstream = record.upstream.empty() ? "none" : std::string_view(record.upstream);
 	const std::string_view model = record.modelKnown ? std::string_view(record.model) : (record.model.empty() ? "" : "unknown");
-	// Each counter's labels are written into one buffer per thread: no allocation per request.
+	const Poco::Int64 day = today();
+	// The tally's key is written into one buffer per thread: no allocation per request. Each
+	// part comes after its length, so that no name can run into the next.
 	thread_local std::string key;
-	key.assign("client=");
-	appendLabel(key, client);
-	key += ",model=";
-	appendLabel(key, model);
-	key += ",upstream=";
-	appendLabel(key, upstream);
-	key += ",code=\"";
-	key += std::to_string(record.status);
-	key += '"';
-	_requests.add(key);
-	_requestsTotal.fetch_add(1, std::memory_order_relaxed);
-
-	const std::string day = std::to_string(today());
-	const auto addToday = [&](std::string_view what, Poco::UInt64 amount) {
-		key.assign(client).append(1, '\n').append(day).append(1, '\n').append(what);
-		_clientDays.add(key, amount);
-	};
-	addToday("requests", 1);
-	if (record.usage.known())
+	key.clear();
+	for (const std::string_view part : {client, model, upstream})
 	{
-		key.assign("client=");
-		appendLabel(key, client);
-		key += ",upstream=";
-		appendLabel(key, upstream);
-		key += ",kind=";
-		const std::size_t kind = key.size();
-		_tokens.add(key.append("\"prompt\""), static_cast<Poco::UInt64>(record.usage.prompt));
-		key.resize(kind);
-		_tokens.add(key.append("\"completion\""), static_cast<Poco::UInt64>(record.usage.completion));
-		addToday("prompt", static_cast<Poco::UInt64>(record.usage.prompt));
-		addToday("completion", static_cast<Poco::UInt64>(record.usage.completion));
+		const auto size = static_cast<std::uint32_t>(part.size());
+		key.append(reinterpret_cast<const char*>(&size), sizeof(size)).append(part);
 	}
+	key.append(reinterpret_cast<const char*>(&record.status), sizeof(record.status));
+
+	const auto count = [&](const Tally& tally) {
+		tally.requests->fetch_add(1, std::memory_order_relaxed);
+		tally.requestsOfDay->fetch_add(1, std::memory_order_relaxed);
+		if (!record.usage.known()) return;
+		const auto prompt = static_cast<Poco::UInt64>(record.usage.prompt);
+		const auto completion = static_cast<Poco::UInt64>(record.usage.completion);
+		tally.promptTokens->fetch_add(prompt, std::memory_order_relaxed);
+		tally.completionTokens->fetch_add(completion, std::memory_order_relaxed);
+		tally.promptTokensOfDay->fetch_add(prompt, std::memory_order_relaxed);
+		tally.completionTokensOfDay->fetch_add(completion, std::memory_order_relaxed);
+	};
+	bool counted = false;
+	{
+		std::shared_lock<std::shared_mutex> lock(_talliesMutex);
+		const auto found = _tallies.find(key);
+		if (found != _tallies.end() && found->second.day == day && (found->second.promptTokens || !record.usage.known()))
+		{
+			count(found->second);
+			counted = true;
+		}
+	}
+	if (!counted)
+	{
+		std::unique_lock<std::shared_mutex> lock(_talliesMutex);
+		Tally& tally = _tallies[key];
+		find(tally, client, model, upstream, record.status, day, record.usage.known());
+		count(tally);
+	}
+	_requestsTotal.fetch_add(1, std::memory_order_relaxed);
 	if (_accessLog) _accessLog->write(std::move(record));
+}
+
+
+void RequestLedger::find(Tally& tally, std::string_view client, std::string_view model, std::string_view upstream, int status, Poco::Int64 day, bool tokens)
+{
+	std::string labels;
+	if (!tally.requests)
+	{
+		labels.assign("client=");
+		appendLabel(labels, client);
+		labels += ",model=";
+		appendLabel(labels, model);
+		labels += ",upstream=";
+		appendLabel(labels, upstream);
+		labels += ",code=\"" + std::to_string(status) + '"';
+		tally.requests = &_requests.counter(labels);
+	}
+	if (tokens && !tally.promptTokens)
+	{
+		// Only once a request of this kind reported usage: a token series exists when it counts.
+		labels.assign("client=");
+		appendLabel(labels, client);
+		labels += ",upstream=";
+		appendLabel(labels, upstream);
+		tally.promptTokens = &_tokens.counter(labels + ",kind=\"prompt\"");
+		tally.completionTokens = &_tokens.counter(labels + ",kind=\"completion\"");
+	}
+	if (tally.day != day)
+	{
+		labels.assign(client).append(1, '\n').append(std::to_string(day)).append(1, '\n');
+		tally.requestsOfDay = &_clientDays.counter(labels + "requests");
+		tally.promptTokensOfDay = &_clientDays.counter(labels + "prompt");
+		tally.completionTokensOfDay = &_clientDays.counter(labels + "completion");
+		tally.day = day;
+	}
 }
 
 

@@ -9,8 +9,10 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace AILoad {
 
@@ -62,6 +64,21 @@ public:
 		/// The same, appended to `out`.
 
 private:
+	struct Tally
+		/// The counters one kind of request adds to (same client, model, upstream and
+		/// status), found once and kept, so that counting a request is one lookup.
+	{
+		std::atomic<Poco::UInt64>* requests = nullptr;
+		std::atomic<Poco::UInt64>* promptTokens = nullptr;
+		std::atomic<Poco::UInt64>* completionTokens = nullptr;
+		Poco::Int64 day = -1; /// of the three below
+		std::atomic<Poco::UInt64>* requestsOfDay = nullptr;
+		std::atomic<Poco::UInt64>* promptTokensOfDay = nullptr;
+		std::atomic<Poco::UInt64>* completionTokensOfDay = nullptr;
+	};
+
+	void find(Tally& tally, std::string_view client, std::string_view model, std::string_view upstream, int status, Poco::Int64 day, bool tokens);
+		/// Fills in what `tally` lacks for `day`, its token counters too when `tokens`.
 	Poco::Int64 today() const;
 
 	std::shared_ptr<AccessLog> _accessLog;
@@ -70,6 +87,8 @@ private:
 	LabeledCounters _tokens;
 	LabeledCounters _configReloads;
 	LabeledCounters _clientDays; /// internal keys: client, day and what, one per line
+	std::shared_mutex _talliesMutex;
+	std::unordered_map<std::string, Tally> _tallies; /// by client, model, upstream and status
 	std::atomic<Poco::UInt64> _requestsTotal{0};
 	std::atomic<long> _clientConnections{0};
 	std::atomic<long> _activeStreams{0};

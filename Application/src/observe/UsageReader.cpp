@@ -24,68 +24,65 @@ Poco::Int64 count(std::string_view usage, const JsonScanner::Member* member)
 
 TokenUsage UsageReader::ofBody(std::string_view json)
 {
+	// Read from the end: OpenAI-compatible answers write their usage last, so only the
+	// bytes after it are looked at. In valid JSON a backslash only occurs in strings, so a
+	// quote ends or starts a string unless an odd number of backslashes comes before it.
 	static constexpr std::string_view space = " \t\r\n";
-	const auto trimmed = [](std::string_view value) {
-		const std::size_t begin = value.find_first_not_of(space);
-		return begin == std::string_view::npos ? std::string_view() : value.substr(begin, value.find_last_not_of(space) - begin + 1);
+	const std::size_t first = json.find_first_not_of(space);
+	const std::size_t last = json.find_last_not_of(space);
+	if (first == std::string_view::npos || json[first] != '{' || json[last] != '}') return TokenUsage();
+	const auto escaped = [&](std::size_t quote) {
+		std::size_t backslashes = 0;
+		while (quote > backslashes && json[quote - backslashes - 1] == '\\') ++backslashes;
+		return backslashes % 2 == 1;
 	};
-	std::size_t i = json.find_first_not_of(space);
-	if (i == std::string_view::npos || json[i] != '{') return TokenUsage();
 	int depth = 0;
-	bool keyNext = false; // in the top-level object, the next string is a key
-	bool usageKey = false; // the key just read is "usage"
-	std::size_t valueBegin = std::string_view::npos; // of the "usage" member being read
-	std::string_view usage; // the last one read to its end
-	const auto memberEnds = [&](std::size_t at) {
-		if (valueBegin != std::string_view::npos) usage = json.substr(valueBegin, at - valueBegin);
-		valueBegin = std::string_view::npos;
-	};
-	for (; i < json.size(); ++i)
+	std::size_t memberEnd = last; // of the top-level member being read: its ',' or the final '}'
+	std::size_t colon = std::string_view::npos; // of that member, once passed
+	for (std::size_t i = last + 1; i-- > first;)
 	{
 		switch (json[i])
 		{
 		case '"':
 		{
-			const std::size_t begin = i + 1;
-			for (++i; i < json.size() && json[i] != '"'; ++i)
-				if (json[i] == '\\') ++i;
-			if (i >= json.size()) return TokenUsage();
-			if (depth == 1 && keyNext)
+			const std::size_t end = i;
+			do
 			{
-				keyNext = false;
-				usageKey = json.substr(begin, i - begin) == "usage";
+				if (i == 0 || (i = json.rfind('"', i - 1)) == std::string_view::npos) return TokenUsage();
+			} while (escaped(i));
+			if (depth == 1 && colon != std::string_view::npos)
+			{
+				// The member's key: the value lies between its colon and its end.
+				if (json.substr(i + 1, end - i - 1) == "usage")
+				{
+					const std::string_view value = json.substr(colon + 1, memberEnd - colon - 1);
+					const std::size_t begin = value.find_first_not_of(space);
+					if (begin == std::string_view::npos) return TokenUsage();
+					return ofUsage(value.substr(begin, value.find_last_not_of(space) - begin + 1));
+				}
+				colon = std::string_view::npos;
 			}
 			break;
 		}
 		case ':':
-			if (depth == 1 && usageKey) valueBegin = i + 1;
-			usageKey = false;
-			break;
-		case '{':
-		case '[':
-			if (++depth == 1) keyNext = true;
+			if (depth == 1) colon = i;
 			break;
 		case ',':
-			if (depth == 1)
-			{
-				memberEnds(i);
-				keyNext = true;
-			}
+			if (depth == 1) memberEnd = i;
 			break;
 		case '}':
 		case ']':
-			if (depth == 1) memberEnds(i);
-			if (--depth == 0)
-			{
-				if (json.find_first_not_of(space, i + 1) != std::string_view::npos) return TokenUsage();
-				return ofUsage(trimmed(usage));
-			}
+			++depth;
+			break;
+		case '{':
+		case '[':
+			if (--depth == 0) return TokenUsage(); // the top-level object, without a usage
 			break;
 		default:
 			break;
 		}
 	}
-	return TokenUsage(); // the object does not end
+	return TokenUsage(); // the object does not start where it ends
 }
 
 

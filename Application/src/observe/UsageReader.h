@@ -15,11 +15,11 @@ class UsageReader
 public:
 	static TokenUsage ofBody(std::string_view json);
 		/// The last top-level `usage` of a JSON object; unknown when it has none, or when the
-		/// object does not end. Only the body's structure is followed (strings and brackets),
-		/// not validated: an upstream could state any usage in a valid body just as well, and
-		/// a strict scan of every answer costs more than the rest of the counting together.
-		/// The `usage` value itself is read strictly (ofUsage); a key written with escapes is
-		/// not recognised.
+		/// body is not an object. Only the body's structure is followed (strings and brackets),
+		/// backwards from its end, and only as far as that `usage`: the body is not validated.
+		/// An upstream could state any usage in a valid body just as well, and a strict scan of
+		/// every answer costs more than the rest of the counting together. The `usage` value
+		/// itself is read strictly (ofUsage); a key written with escapes is not recognised.
 
 	static TokenUsage ofUsage(std::string_view usage);
 		/// The counts in the bytes of a `usage` value (an object, as written).

@@ -472,7 +472,7 @@ void ProxyRequestHandler::relay()
 				outcome = AttemptOutcome::Http4xx;
 			state->succeeded();
 		}
-		recordAttempt(gateway, record, upstream, outcome, status, firstByte, start.elapsed());
+		recordAttempt(*state, record, upstream, outcome, status, firstByte, start.elapsed());
 		state->answered(record.started.elapsed());
 		if (logger.debug())
 			logger.debug("%s %s -> %s: %d in %.1f ms", record.method, record.path, upstream.name, status, start.elapsed() / 1000.0);
@@ -519,17 +519,17 @@ std::string ProxyRequestHandler::readErrorBody(ProxiedRequest& request, Upstream
 void ProxyRequestHandler::ended(AttemptOutcome outcome, int status, Poco::Timespan firstByte)
 {
 	_request->lastOutcome = outcome;
-	recordAttempt(_gateway, _request->record, *_attempt->upstream, outcome, status, firstByte, _attempt->start.elapsed());
+	recordAttempt(*_attempt->state, _request->record, *_attempt->upstream, outcome, status, firstByte, _attempt->start.elapsed());
 }
 
 
-void ProxyRequestHandler::recordAttempt(Gateway& gateway, RequestRecord& record, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
+void ProxyRequestHandler::recordAttempt(UpstreamState& state, RequestRecord& record, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
 	Poco::Timespan firstByte, Poco::Timespan duration)
 {
 	const TokenUsage usage = outcome == AttemptOutcome::Ok || outcome == AttemptOutcome::ClientGone || outcome == AttemptOutcome::StreamBroken
 		? record.usage
 		: TokenUsage();
-	gateway.upstreamStates().of(upstream.name)->attemptEnded(outcome, firstByte, usage);
+	state.attemptEnded(outcome, firstByte, usage);
 	record.attempts.push_back({upstream.name, nameOf(outcome), status, static_cast<double>(duration.totalMicroseconds()) / 1000.0});
 }
 

@@ -59,7 +59,7 @@ private:
 		/// Up to UpstreamErrorClassifier::maximumBodyRead of an error answer's body.
 	void ended(AttemptOutcome outcome, int status, Poco::Timespan firstByte);
 		/// Enters the attempt in the request's record and its upstream's counters.
-	static void recordAttempt(Gateway& gateway, RequestRecord& record, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
+	static void recordAttempt(UpstreamState& state, RequestRecord& record, const UpstreamConfig& upstream, AttemptOutcome outcome, int status,
 		Poco::Timespan firstByte, Poco::Timespan duration);
 	void sendExhausted();
 	void sendAllBusy(const std::string& tried = "");
