@@ -35,10 +35,10 @@
 #               entry point (inclusive; none calls another) and their share, the access log's
 #               writer thread apart; and the same for the checkout built without observability
 #               (cmake -DAILOAD_OBSERVABILITY=OFF, into the work folder: the "before"). Then
-#               timed, AILoad as shipped (A) against that build (B), in turn A B A B A B: wrk
+#               timed, AILoad as shipped (A) against that build (B), in turn, five rounds: wrk
 #               over 64 connections (req/s, p99, CPU per request), and --streams (default 300)
 #               for --stream-seconds (10) through each, the delay added per event against the
-#               upstreams directly; medians and A/B. About 8 minutes with the build, --quick 6.
+#               upstreams directly; medians and A/B. About 10 minutes with the build, --quick 8.
 #
 # Options: --quick  --duration=S (each wrk run, default 5)  --streams=N (2000)
 #          --stream-seconds=S (30)  --interval-ms=MS (100)  --idle=N (idle connections, 15000)
@@ -751,7 +751,7 @@ OBSERVE_POINTS=(
 	# The access log's writer thread (CPU, not the request's latency): the table sums it apart,
 	# from the row whose label says "writer thread" on. A label that starts with spaces is a part.
 	"AILoad::AccessLog::run|access log writer thread (AccessLog::run)"
-	"AILoad::AccessLogLine::format|  of which line formatting (AccessLogLine::format)"
+	"AILoad::AccessLogLine::appendTo|  of which line formatting (AccessLogLine::appendTo)"
 )
 
 # Inclusive instructions per unit of each point, by difference of two callgrind files:
@@ -924,18 +924,19 @@ observe() {
 	echo
 
 	# --- timing: as shipped (A) against the same source built without observability (B), in
-	# turn A B A B A B. B is what AILoad would be without this feature: the "before".
+	# turn, five rounds (this machine's rounds differ by up to 30 %: the medians of five hold
+	# better than of three). B is what AILoad would be without this feature: the "before".
 	local round rps_a=() rps_b=() p50_a=() p50_b=() p99_a=() p99_b=() cpu_a=() cpu_b=()
 	start_aiload "$WORK/aiload.json" "$WORK/aiload-a.log" "${log_on[@]}"; local pid_a=$AILOAD_PID
 	AILOAD_EXE="$WORK/without/bin/aiload" start_aiload "$WORK/aiload-b.json" "$WORK/aiload-b.log" "${log_on[@]}"; local pid_b=$AILOAD_PID
 	wait_port "$AILOAD"; wait_port "$aiload_b"
 	echo "Timing: A = AILoad as shipped, B = the same source built without observability (-DAILOAD_OBSERVABILITY=OFF: no request"
-	echo "counters, access log, usage reading or limit headers), both on CPU $SERVER_CPU, in turn A B A B A B ($AILOAD_BIN must be a build"
+	echo "counters, access log, usage reading or limit headers), both on CPU $SERVER_CPU, in turn A B, five rounds ($AILOAD_BIN must be a build"
 	echo "of this checkout for B to be its 'before'). wrk, plain completions over 64 connections for $DURATION s after $WARMUP s"
 	echo "of warm-up (wrk and the mock on CPU $LOAD_CPU):"
 	printf '  %-6s %10s %9s %9s %11s %7s %7s\n' run 'req/s' 'p50 us' 'p99 us' 'CPU us/req' others errors
 	local which cpu_us
-	for round in 1 2 3; do
+	for round in 1 2 3 4 5; do
 		for which in A B; do
 			if [ $which = A ]; then wrk_run "$AILOAD" "$pid_a" 64; else wrk_run "$aiload_b" "$pid_b" 64; fi
 			cpu_us=$(awk -v c="$W_CPU" -v r="$W_RPS" 'BEGIN { printf "%.1f", (r > 0 ? c * 10000 / r : 0) }')
@@ -966,9 +967,9 @@ observe() {
 	AILOAD_EXE="$WORK/without/bin/aiload" start_aiload "$WORK/aiload-streams-b.json" "$WORK/aiload-streams-b.log" "${log_on[@]}"; pid_b=$AILOAD_PID
 	wait_port "$SSE1"; wait_port "$SSE2"; wait_port "$AILOAD_S"; wait_port "$aiload_s_b"
 	echo "$STREAMS concurrent SSE streams, $EVENTS events each, one every $INTERVAL_MS ms; straight to the upstreams (D), then A, then B,"
-	echo "three rounds (sse-client and sse-upstream on CPU $LOAD_CPU):"
+	echo "five rounds (sse-client and sse-upstream on CPU $LOAD_CPU):"
 	local lines=() d a b
-	for round in 1 2 3; do
+	for round in 1 2 3 4 5; do
 		sse_pass "D $round" "$SSE1,$SSE2" ""; d=$PASS_LINE
 		sse_pass "A $round" "$AILOAD_S" "$pid_a"; a=$PASS_LINE
 		sse_pass "B $round" "$aiload_s_b" "$pid_b"; b=$PASS_LINE

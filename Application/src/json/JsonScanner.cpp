@@ -310,8 +310,11 @@ std::string JsonScanner::decodeString(std::string_view quoted)
 
 bool JsonScanner::Member::hasKey(std::string_view key) const
 {
-	if (rawKey.find('\\') == std::string_view::npos) return rawKey == key;
-	return decodeString("\"" + std::string(rawKey) + "\"") == key;
+	// An escape only ever makes a key longer as written than as read: most keys are told
+	// apart by their length alone, and one of the same length matches only unescaped.
+	if (rawKey.size() < key.size()) return false;
+	if (rawKey.size() == key.size()) return rawKey == key && rawKey.find('\\') == std::string_view::npos;
+	return rawKey.find('\\') != std::string_view::npos && decodeString("\"" + std::string(rawKey) + "\"") == key;
 }
 
 

@@ -42,7 +42,7 @@ void StreamUsageFilter::removeInjectedUsage()
 std::string_view StreamUsageFilter::pass(const char* data, std::size_t size)
 {
 	if (_gaveUp) return std::string_view(data, size);
-	_out.clear();
+	startOutput(data, size);
 	std::size_t begin = 0; // where the bytes of the current event start in this piece
 	std::size_t nextCR = 0; // where the next CR is (size: none); searched again once passed
 	bool crSearched = false;
@@ -93,10 +93,10 @@ std::string_view StreamUsageFilter::pass(const char* data, std::size_t size)
 
 std::string_view StreamUsageFilter::finish()
 {
-	_out.clear();
+	startOutput(nullptr, 0);
 	if (!_gaveUp) emit(_event);
 	clearEvent();
-	return _out;
+	return output(nullptr, 0);
 }
 
 
@@ -184,7 +184,28 @@ void StreamUsageFilter::emit(std::string_view bytes)
 	if (!_removing || bytes.empty()) return;
 	if (_dropLF && bytes.front() == '\n') bytes.remove_prefix(1);
 	_dropLF = false;
+	// Bytes of the piece that follow those emitted before them need no copy: most pieces go
+	// out as they came. Only what comes after a cut, or was held, is copied.
+	const bool follows = bytes.data() == _piece.data() + _pieceEmitted && _pieceEmitted + bytes.size() <= _piece.size();
+	if (!_copied && follows)
+	{
+		_pieceEmitted += bytes.size();
+		return;
+	}
+	if (!_copied)
+	{
+		_out.assign(_piece.data(), _pieceEmitted);
+		_copied = true;
+	}
 	_out.append(bytes);
+}
+
+
+void StreamUsageFilter::startOutput(const char* data, std::size_t size)
+{
+	_piece = std::string_view(data, size);
+	_pieceEmitted = 0;
+	_copied = false;
 }
 
 
@@ -200,7 +221,8 @@ void StreamUsageFilter::giveUp(std::string_view rest)
 
 std::string_view StreamUsageFilter::output(const char* data, std::size_t size) const
 {
-	return _removing ? std::string_view(_out) : std::string_view(data, size);
+	if (!_removing) return std::string_view(data, size);
+	return _copied ? std::string_view(_out) : _piece.substr(0, _pieceEmitted);
 }
 
 

@@ -54,6 +54,8 @@ private:
 		/// Appends to what goes to the client (when removing), less the LF that ended a removed event.
 	void giveUp(std::string_view rest);
 		/// Past MAX_EVENT: the held bytes and `rest` go out as they came, and so does the rest of the stream.
+	void startOutput(const char* data, std::size_t size);
+		/// What goes to the client starts empty; `data` is the piece being passed.
 	std::string_view output(const char* data, std::size_t size) const;
 	void clearEvent();
 
@@ -69,6 +71,9 @@ private:
 	bool _eventAfterCR = false; /// the event before the current one ended with a CR: an LF first is the end of its CRLF
 	bool _dropLF = false; /// the event removed last ended with a CR: an LF next is the end of its CRLF
 	std::string _event; /// the current event's bytes so far: held back when removing, a copy when tapping
+	std::string_view _piece; /// the piece being passed
+	std::size_t _pieceEmitted = 0; /// its bytes emitted from its start, uncut, while nothing is copied
+	bool _copied = false; /// what goes out is in _out
 	std::string _out;
 	TokenUsage _usage;
 };
