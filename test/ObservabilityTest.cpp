@@ -9,6 +9,7 @@
 #include "RequestId.h"
 #include "TempDirectory.h"
 #include <Poco/File.h>
+#include <Poco/JSONString.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -298,6 +299,17 @@ void ObservabilityTest::testAccessLogLineFormat()
 		record.started = Poco::Timestamp(micros);
 		const std::string line = AILoad::AccessLogLine::format(record);
 		CPPUNIT_ASSERT_EQUAL(Poco::DateTimeFormatter::format(record.started, "%Y-%m-%dT%H:%M:%S.%iZ"), parse(line)->getValue<std::string>("time"));
+	}
+	// Strings are escaped as POCO's JSON writer escapes them, the longest case included.
+	for (const std::string& text : {std::string("a\"b\\c/d"), std::string("\x01\x1f\x7f\t\n\r\b\f"), std::string("caf\xc3\xa9 \xe2\x80\xa8"),
+			 std::string(300, '\x01')})
+	{
+		record.model = text;
+		record.attempts[0].upstream = text;
+		const std::string line = AILoad::AccessLogLine::format(record);
+		CPPUNIT_ASSERT(line.find("\"model\":" + Poco::toJSON(text, Poco::JSON_WRAP_STRINGS) + ",\"stream\"") != std::string::npos);
+		CPPUNIT_ASSERT(line.find("{\"upstream\":" + Poco::toJSON(text, Poco::JSON_WRAP_STRINGS) + ",\"outcome\"") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(text, parse(line)->getValue<std::string>("model"));
 	}
 }
 

@@ -309,4 +309,12 @@ void StreamUsageFilterTest::testJsonBodyUsage()
 	CPPUNIT_ASSERT(!large.usage().known());
 
 	assertUsage(1, 2, UsageReader::ofUsage("{\"prompt_tokens\":1,\"completion_tokens\":2,\"prompt_tokens_details\":{\"cached_tokens\":0}}"));
+	// Read in one pass when it is numbers and objects of numbers, else by the strict scanner:
+	// the two agree (the upstream fuzz target checks it on every input).
+	assertUsage(-1, 2, UsageReader::ofUsage(R"({"prompt_tokens":{"n":1},"completion_tokens":2})"));
+	assertUsage(3, 4, UsageReader::ofUsage(R"({"prompt_tokens":1,"prompt_tokens":3,"completion_tokens":4})"));
+	assertUsage(3, 4, UsageReader::ofUsage(R"({"prompt\u005ftokens":3,"completion_tokens":4,"note":"x"})"));
+	assertUsage(-1, -1, UsageReader::ofUsage(R"({"prompt_tokens":3,"completion_tokens":4,})"));
+	assertUsage(-1, -1, UsageReader::ofUsage(R"({"prompt_tokens":03,"completion_tokens":4})"));
+	assertUsage(-1, 4, UsageReader::ofUsage(R"({"prompt_tokens":3e0,"completion_tokens":4,"a":{"b":{"c":{"d":1}}}})"));
 }

@@ -53,16 +53,40 @@ void checkForwarding(const Poco::Net::HTTPResponse& response)
 	check(!client.has("Content-Length") && !client.has("Transfer-Encoding") && !client.has("Connection"));
 }
 
-void checkUsageAgreesWithStrictScan(std::string_view body)
-	/// UsageReader::ofBody follows a body's structure only; on a body that is valid JSON
-	/// (and writes its top-level keys without escapes) it reads what a strict scan reads.
+AILoad::TokenUsage scannedUsage(std::string_view usage)
+	/// A usage object's counts as the strict scanner alone reads them.
 {
+	AILoad::TokenUsage tokens;
+	const AILoad::JsonScanner::Result scanned = AILoad::JsonScanner::scan(usage);
+	if (usage.empty() || usage.front() != '{' || !scanned.valid || !scanned.isObject) return tokens;
+	const auto countOf = [&](const AILoad::JsonScanner::Member* member) -> Poco::Int64 {
+		if (!member) return -1;
+		const std::string_view value = usage.substr(member->valueBegin, member->valueEnd - member->valueBegin);
+		if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+		return std::stoll(std::string(value));
+	};
+	tokens.prompt = countOf(scanned.find("prompt_tokens"));
+	tokens.completion = countOf(scanned.find("completion_tokens"));
+	return tokens;
+}
+
+
+void checkUsageAgreesWithStrictScan(std::string_view body)
+	/// UsageReader::ofUsage reads most usage objects in one pass of its own: on any bytes it
+	/// reads what the strict scanner reads. UsageReader::ofBody follows a body's structure
+	/// only; on a body that is valid JSON (and writes its top-level keys without escapes) it
+	/// reads what a strict scan reads.
+{
+	const AILoad::TokenUsage direct = AILoad::UsageReader::ofUsage(body);
+	const AILoad::TokenUsage reference = scannedUsage(body);
+	check(direct.prompt == reference.prompt && direct.completion == reference.completion);
+
 	const AILoad::JsonScanner::Result scanned = AILoad::JsonScanner::scan(body);
 	if (!scanned.valid || !scanned.isObject) return;
 	for (const auto& member : scanned.members)
 		if (member.rawKey.find('\\') != std::string_view::npos) return;
 	const AILoad::JsonScanner::Member* usage = scanned.find("usage");
-	const AILoad::TokenUsage strict = usage ? AILoad::UsageReader::ofUsage(body.substr(usage->valueBegin, usage->valueEnd - usage->valueBegin)) : AILoad::TokenUsage();
+	const AILoad::TokenUsage strict = usage ? scannedUsage(body.substr(usage->valueBegin, usage->valueEnd - usage->valueBegin)) : AILoad::TokenUsage();
 	const AILoad::TokenUsage read = AILoad::UsageReader::ofBody(body);
 	check(read.prompt == strict.prompt && read.completion == strict.completion);
 }
@@ -102,6 +126,8 @@ void checkReading(const Poco::Net::HTTPResponse& response, const std::string& bo
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
+	// The usage readers, on the bytes as they are too: most inputs never make a valid answer.
+	checkUsageAgreesWithStrictScan(std::string_view(reinterpret_cast<const char*>(data), size));
 	AILoad::Fuzz::ByteCursor in(std::string_view(reinterpret_cast<const char*>(data), size));
 	// Answer after answer, as on a pooled connection, until one breaks the rules, ends with
 	// the connection or is cut off.

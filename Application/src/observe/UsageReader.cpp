@@ -4,20 +4,124 @@ namespace AILoad {
 
 namespace {
 
-Poco::Int64 count(std::string_view usage, const JsonScanner::Member* member)
+Poco::Int64 countOf(std::string_view number)
 {
 	// Digits only: a sign, a fraction or an exponent is no token count. 18 digits fit an Int64.
-	if (!member) return -1;
-	const std::string_view value = usage.substr(member->valueBegin, member->valueEnd - member->valueBegin);
-	if (value.empty() || value.size() > 18) return -1;
+	if (number.empty() || number.size() > 18) return -1;
 	Poco::Int64 n = 0;
-	for (char c : value)
+	for (const char c : number)
 	{
 		if (c < '0' || c > '9') return -1;
 		n = n * 10 + (c - '0');
 	}
 	return n;
 }
+
+
+Poco::Int64 count(std::string_view usage, const JsonScanner::Member* member)
+{
+	return member ? countOf(usage.substr(member->valueBegin, member->valueEnd - member->valueBegin)) : -1;
+}
+
+
+class SimpleUsage
+	/// The usage objects upstreams send: members whose values are numbers, or objects of
+	/// such (OpenAI's `prompt_tokens_details`), keys without escapes. Read in one pass, as
+	/// strictly as JSON has them; read() says false for anything else, valid or not.
+{
+public:
+	explicit SimpleUsage(std::string_view text):
+		_text(text)
+	{}
+
+	bool read(TokenUsage& tokens)
+	{
+		if (!object(1, &tokens)) return false;
+		space();
+		return _pos == _text.size();
+	}
+
+private:
+	bool object(int depth, TokenUsage* tokens)
+	{
+		if (depth > 3 || !take('{')) return false;
+		space();
+		if (take('}')) return true;
+		for (;;)
+		{
+			std::string_view key;
+			if (!string(key)) return false;
+			space();
+			if (!take(':')) return false;
+			space();
+			const std::size_t begin = _pos;
+			if (peek() == '{' ? !object(depth + 1, nullptr) : !number()) return false;
+			// An object there is no count: countOf() says so.
+			if (tokens && key == "prompt_tokens") tokens->prompt = countOf(_text.substr(begin, _pos - begin));
+			else if (tokens && key == "completion_tokens")
+				tokens->completion = countOf(_text.substr(begin, _pos - begin));
+			space();
+			if (take('}')) return true;
+			if (!take(',')) return false;
+			space();
+		}
+	}
+
+	bool string(std::string_view& value)
+	{
+		if (!take('"')) return false;
+		const std::size_t begin = _pos;
+		for (; _pos < _text.size(); ++_pos)
+		{
+			const auto c = static_cast<unsigned char>(_text[_pos]);
+			if (c == '"') break;
+			if (c == '\\' || c < 0x20 || c >= 0x80) return false; // escapes and UTF-8: the scanner's
+		}
+		if (_pos == _text.size()) return false;
+		value = _text.substr(begin, _pos++ - begin);
+		return true;
+	}
+
+	bool number()
+	{
+		// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+		take('-');
+		if (take('0')) {}
+		else if (!digits())
+			return false;
+		if (take('.') && !digits()) return false;
+		if (take('e') || take('E'))
+		{
+			if (!take('+')) take('-');
+			if (!digits()) return false;
+		}
+		return true;
+	}
+
+	bool digits()
+	{
+		const std::size_t begin = _pos;
+		while (_pos < _text.size() && _text[_pos] >= '0' && _text[_pos] <= '9') ++_pos;
+		return _pos > begin;
+	}
+
+	char peek() const { return _pos < _text.size() ? _text[_pos] : '\0'; }
+
+	bool take(char c)
+	{
+		if (peek() != c) return false;
+		++_pos;
+		return true;
+	}
+
+	void space()
+	{
+		while (_pos < _text.size() && (_text[_pos] == ' ' || _text[_pos] == '\t' || _text[_pos] == '\n' || _text[_pos] == '\r')) ++_pos;
+	}
+
+	std::string_view _text;
+	std::size_t _pos = 0;
+};
 
 } // namespace
 
@@ -88,8 +192,11 @@ TokenUsage UsageReader::ofBody(std::string_view json)
 
 TokenUsage UsageReader::ofUsage(std::string_view usage)
 {
+	TokenUsage read;
+	if (usage.empty() || usage.front() != '{') return read;
+	if (SimpleUsage(usage).read(read)) return read;
 	TokenUsage tokens;
-	if (usage.empty() || usage.front() != '{') return tokens;
+	// Anything else is read by the strict scanner: strings, arrays, escapes, errors.
 	const JsonScanner::Result scanned = JsonScanner::scan(usage);
 	if (!scanned.valid || !scanned.isObject) return tokens;
 	tokens.prompt = count(usage, scanned.find("prompt_tokens"));
