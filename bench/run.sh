@@ -35,10 +35,10 @@
 #               entry point (inclusive; none calls another) and their share, the access log's
 #               writer thread apart; and the same for the checkout built without observability
 #               (cmake -DAILOAD_OBSERVABILITY=OFF, into the work folder: the "before"). Then
-#               timed, AILoad as shipped (A) against that build (B), in turn, five rounds: wrk
+#               timed, AILoad as shipped (A) against that build (B), in turn (nine rounds of wrk, five of streams): wrk
 #               over 64 connections (req/s, p99, CPU per request), and --streams (default 300)
 #               for --stream-seconds (10) through each, the delay added per event against the
-#               upstreams directly; medians and A/B. About 10 minutes with the build, --quick 8.
+#               upstreams directly; medians, A/B and the median of each round's A/B. About 12 minutes with the build, --quick 10.
 #
 # Options: --quick  --duration=S (each wrk run, default 5)  --streams=N (2000)
 #          --stream-seconds=S (30)  --interval-ms=MS (100)  --idle=N (idle connections, 15000)
@@ -924,19 +924,19 @@ observe() {
 	echo
 
 	# --- timing: as shipped (A) against the same source built without observability (B), in
-	# turn, five rounds (this machine's rounds differ by up to 30 %: the medians of five hold
-	# better than of three). B is what AILoad would be without this feature: the "before".
-	local round rps_a=() rps_b=() p50_a=() p50_b=() p99_a=() p99_b=() cpu_a=() cpu_b=()
+	# turn, nine rounds of wrk and five of streams (this machine's rounds differ by up to 30 %:
+	# more rounds, and each A against the B beside it, hold better than the medians of three). B is what AILoad would be without this feature: the "before".
+	local round rps_a=() rps_b=() p50_a=() p50_b=() p99_a=() p99_b=() cpu_a=() cpu_b=() paired=()
 	start_aiload "$WORK/aiload.json" "$WORK/aiload-a.log" "${log_on[@]}"; local pid_a=$AILOAD_PID
 	AILOAD_EXE="$WORK/without/bin/aiload" start_aiload "$WORK/aiload-b.json" "$WORK/aiload-b.log" "${log_on[@]}"; local pid_b=$AILOAD_PID
 	wait_port "$AILOAD"; wait_port "$aiload_b"
 	echo "Timing: A = AILoad as shipped, B = the same source built without observability (-DAILOAD_OBSERVABILITY=OFF: no request"
-	echo "counters, access log, usage reading or limit headers), both on CPU $SERVER_CPU, in turn A B, five rounds ($AILOAD_BIN must be a build"
+	echo "counters, access log, usage reading or limit headers), both on CPU $SERVER_CPU, in turn A B, nine rounds ($AILOAD_BIN must be a build"
 	echo "of this checkout for B to be its 'before'). wrk, plain completions over 64 connections for $DURATION s after $WARMUP s"
 	echo "of warm-up (wrk and the mock on CPU $LOAD_CPU):"
 	printf '  %-6s %10s %9s %9s %11s %7s %7s\n' run 'req/s' 'p50 us' 'p99 us' 'CPU us/req' others errors
 	local which cpu_us
-	for round in 1 2 3 4 5; do
+	for round in $(seq 1 9); do
 		for which in A B; do
 			if [ $which = A ]; then wrk_run "$AILOAD" "$pid_a" 64; else wrk_run "$aiload_b" "$pid_b" 64; fi
 			cpu_us=$(awk -v c="$W_CPU" -v r="$W_RPS" 'BEGIN { printf "%.1f", (r > 0 ? c * 10000 / r : 0) }')
@@ -944,6 +944,7 @@ observe() {
 			if [ $which = A ]; then rps_a+=("$W_RPS"); p50_a+=("$W_P50"); p99_a+=("$W_P99"); cpu_a+=("$cpu_us")
 			else rps_b+=("$W_RPS"); p50_b+=("$W_P50"); p99_b+=("$W_P99"); cpu_b+=("$cpu_us"); fi
 		done
+		paired+=("$(awk -v a="${rps_a[-1]}" -v b="${rps_b[-1]}" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')")
 	done
 	stop_pid "$pid_a"; stop_pid "$pid_b"
 	awk -v ra="$(median "${rps_a[@]}")" -v rb="$(median "${rps_b[@]}")" -v pa="$(median "${p99_a[@]}")" -v pb="$(median "${p99_b[@]}")" \
@@ -954,6 +955,8 @@ observe() {
 		printf "  %-6s %10.0f %9d %9d %11.1f\n", "B", rb, mb, pb, cb
 		printf "  %-6s %9.3fx %8.3fx %8.3fx %10.3fx\n", "A / B", (rb > 0 ? ra / rb : 0), (mb > 0 ? ma / mb : 0), (pb > 0 ? pa / pb : 0), (cb > 0 ? ca / cb : 0)
 	}'
+	# Each round's A against the B right after it cancels what drifts over the whole run.
+	echo "  req/s A / B of each round: ${paired[*]}; median $(median "${paired[@]}")x"
 	echo "  (CPU us/req: AILoad's CPU time over the run per request; others: the rest of CPU $SERVER_CPU's busy time, high means disturbed)"
 	echo
 
