@@ -54,20 +54,28 @@ AccessLog::~AccessLog()
 }
 
 
-void AccessLog::write(RequestRecord&& record)
+void AccessLog::write(const RequestRecord& record)
 {
+	// Formatted here, into a buffer of the thread's own: the writer only writes. A record
+	// handed over instead made the writer free what the request threads allocated, and hold
+	// the one CPU it shares with them for milliseconds per batch (docs/performance.md).
+	thread_local std::string line;
+	line.clear();
+	AccessLogLine::appendTo(line, record);
 	bool wake = false;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
-		if (_queue.size() >= _capacity)
+		if (_queued >= _capacity)
 		{
 			_dropped.fetch_add(1, std::memory_order_relaxed);
 			return;
 		}
-		_queue.push_back(std::move(record));
+		if (_queued) _queue += '\n';
+		_queue += line;
+		++_queued;
 		// The writer looks every writeInterval by itself; waking it for each line would cost
 		// every request a context switch. Only a queue filling up calls it early.
-		wake = _queue.size() == _capacity / 2;
+		wake = _queued == _capacity / 2;
 	}
 	if (wake) _wake.notify_one();
 }
@@ -78,7 +86,7 @@ void AccessLog::flush()
 	std::unique_lock<std::mutex> lock(_mutex);
 	_flushing = true;
 	_wake.notify_one();
-	_drained.wait(lock, [this] { return _queue.empty() && !_writing; });
+	_drained.wait(lock, [this] { return !_queued && !_writing; });
 	_flushing = false;
 }
 
@@ -91,36 +99,32 @@ Poco::UInt64 AccessLog::dropped() const
 
 void AccessLog::run()
 {
-	std::deque<RequestRecord> batch;
 	std::string lines;
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)
 	{
-		_wake.wait_for(lock, writeInterval, [this] { return _stopping || (!_queue.empty() && (_flushing || _queue.size() >= _capacity / 2)); });
-		if (_queue.empty())
+		_wake.wait_for(lock, writeInterval, [this] { return _stopping || (_queued && (_flushing || _queued >= _capacity / 2)); });
+		if (!_queued)
 		{
 			if (_stopping) return; // everything is written
 			continue;
 		}
-		batch.swap(_queue);
+		// The two buffers change places: each keeps its capacity, so neither allocates again.
+		lines.swap(_queue);
+		_queue.clear();
+		const std::size_t count = _queued;
+		_queued = 0;
 		_writing = true;
 		lock.unlock();
-		// One message, so one write, for the whole batch: the channel adds the last line's end.
-		lines.clear();
-		for (const RequestRecord& record : batch)
-		{
-			if (!lines.empty()) lines += '\n';
-			AccessLogLine::appendTo(lines, record);
-		}
 		try
 		{
+			// One message, so one write, for the whole batch: the channel adds the last line's end.
 			_channel->log(Poco::Message("AILoad.Access", lines, Poco::Message::PRIO_INFORMATION));
 		}
 		catch (Poco::Exception&)
 		{
-			_dropped.fetch_add(batch.size(), std::memory_order_relaxed); // a full disk: counted, not fatal
+			_dropped.fetch_add(count, std::memory_order_relaxed); // a full disk: counted, not fatal
 		}
-		batch.clear();
 		lock.lock();
 		_writing = false;
 		_drained.notify_all();

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,9 +17,9 @@ namespace AILoad {
 class AccessLog
 	/// The access log (docs/observability.md): a line for each finished request, written to
 	/// a POCO channel (a FileChannel with size rotation) by a thread of its own from a
-	/// bounded queue, which it empties every writeInterval. A request hands its record over
-	/// and goes on; when the queue is full the line is dropped and counted, so a slow disk
-	/// never slows a request.
+	/// bounded queue, which it empties every writeInterval. A request queues its formatted
+	/// line and goes on; when the queue is full the line is dropped and counted, so a slow
+	/// disk never slows a request.
 {
 public:
 	struct Settings
@@ -41,8 +40,8 @@ public:
 	~AccessLog();
 		/// Writes what is queued, then ends the thread.
 
-	void write(RequestRecord&& record);
-		/// Never blocks for the disk.
+	void write(const RequestRecord& record);
+		/// Formats the record's line and queues it; never blocks for the disk.
 
 	void flush();
 		/// Waits until every line queued so far is written (tests, shutdown).
@@ -61,7 +60,8 @@ private:
 	std::mutex _mutex;
 	std::condition_variable _wake;
 	std::condition_variable _drained;
-	std::deque<RequestRecord> _queue;
+	std::string _queue; /// the lines queued, each but the last followed by a line end
+	std::size_t _queued = 0; /// how many
 	bool _writing = false; /// the thread holds records taken from the queue
 	bool _stopping = false;
 	bool _flushing = false;

@@ -68,7 +68,7 @@ void RequestLedger::finished(RequestRecord&& record)
 		count(tally);
 	}
 	_requestsTotal.fetch_add(1, std::memory_order_relaxed);
-	if (_accessLog) _accessLog->write(std::move(record));
+	if (_accessLog) _accessLog->write(record);
 }
 
 
