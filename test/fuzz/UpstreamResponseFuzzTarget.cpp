@@ -48,9 +48,20 @@ bool receiveHead(AILoad::Fuzz::ByteCursor& in, Poco::Net::HTTPResponse& response
 void checkForwarding(const Poco::Net::HTTPResponse& response)
 {
 	// The gateway frames the body it relays itself: the upstream's framing never crosses.
+	// What goes to the client reads back as fields, after the gateway's own.
+	Poco::Net::HTTPResponse gateway;
+	gateway.set("Date", "gateway");
+	gateway.set("X-Request-Id", "id");
+	std::string fields;
+	AILoad::HeaderForwarding::writeResponseFields(response, gateway, fields);
+	if (response.size() + 2 > AILoad::HttpHeadParser::MAX_FIELDS) return; // read back, it would be too many
+	std::string head = "HTTP/1.1 200 OK\r\n";
+	for (const auto& field : gateway) head += field.first + ": " + field.second + "\r\n";
 	Poco::Net::HTTPResponse client;
-	AILoad::HeaderForwarding::copyResponseHeaders(response, client);
+	AILoad::HttpHeadParser::parseResponse(head + fields + "\r\n", client);
 	check(!client.has("Content-Length") && !client.has("Transfer-Encoding") && !client.has("Connection"));
+	check(client.get("X-Request-Id") == "id" && client.has("Date") == true);
+	check(gateway.has("Date") != response.has("Date"));
 }
 
 AILoad::TokenUsage scannedUsage(std::string_view usage)

@@ -99,26 +99,48 @@ std::vector<std::string> viaEntries(const Poco::Net::NameValueCollection& header
 } // namespace
 
 
-void HeaderForwarding::copyRequestHeaders(const Poco::Net::HTTPRequest& from, Poco::Net::HTTPRequest& to)
+void HeaderForwarding::setField(Fields& fields, std::string name, std::string value)
+{
+	for (auto& field : fields)
+	{
+		if (!sameName(field.first, name)) continue;
+		field.second = std::move(value);
+		return;
+	}
+	fields.emplace_back(std::move(name), std::move(value));
+}
+
+
+bool HeaderForwarding::hasField(const Fields& fields, std::string_view name)
+{
+	for (const auto& field : fields)
+	{
+		if (sameName(field.first, name)) return true;
+	}
+	return false;
+}
+
+
+void HeaderForwarding::writeRequestFields(const Poco::Net::HTTPRequest& from, const Fields& set, std::string& out)
 {
 	const std::vector<std::string> connection = connectionTokens(from);
 	for (const auto& header : from)
 	{
 		const std::string& name = header.first;
-		if (isHopByHop(name, connection) || neverFromClient(name)) continue;
-		to.add(name, header.second);
+		if (isHopByHop(name, connection) || neverFromClient(name) || hasField(set, name)) continue;
+		out.append(name).append(": ").append(header.second).append("\r\n");
 	}
+	for (const auto& field : set) out.append(field.first).append(": ").append(field.second).append("\r\n");
 }
 
 
-void HeaderForwarding::addVia(const Poco::Net::HTTPRequest& from, Poco::Net::HTTPRequest& to, const std::string& marker)
+std::string HeaderForwarding::via(const Poco::Net::HTTPRequest& from, const std::string& marker)
 {
 	std::string via;
 	for (const auto& entry : viaEntries(from)) via += entry + ", ";
 	const std::string& version = from.getVersion();
-	const std::string protocol = version.compare(0, 5, "HTTP/") == 0 ? version.substr(5) : std::string("1.1");
-	to.erase("Via");
-	to.set("Via", via + protocol + " " + marker);
+	via += version.compare(0, 5, "HTTP/") == 0 ? version.substr(5) : std::string("1.1");
+	return via + " " + marker;
 }
 
 
@@ -135,20 +157,20 @@ std::vector<std::string> HeaderForwarding::viaReceivedBy(const Poco::Net::NameVa
 }
 
 
-void HeaderForwarding::copyResponseHeaders(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to)
+void HeaderForwarding::writeResponseFields(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to, std::string& out)
 {
 	const std::vector<std::string> connection = connectionTokens(from);
-	// The upstream's Date and Server, rather than the ones the gateway put in first.
-	if (from.has("Date")) to.erase("Date");
-	if (from.has("Server")) to.erase("Server");
 	for (const auto& header : from)
 	{
-		if (isHopByHop(header.first, connection) || sameName(header.first, "Content-Length")) continue;
+		const std::string& name = header.first;
+		if (isHopByHop(name, connection) || sameName(name, "Content-Length") || sameName(name, "X-Model") || sameName(name, "X-AILoad-Upstream"))
+			continue;
+		// The upstream's Date and Server, rather than the ones the gateway put in first.
+		if (sameName(name, "Date") || sameName(name, "Server")) to.erase(name);
 		// The client keeps the gateway's request id (docs/observability.md); the upstream's own
 		// goes along under another name, for the upstream's support.
-		if (sameName(header.first, "X-Request-Id")) to.add("X-Upstream-Request-Id", header.second);
-		else
-			to.add(header.first, header.second);
+		out.append(sameName(name, "X-Request-Id") ? std::string_view("X-Upstream-Request-Id") : std::string_view(name));
+		out.append(": ").append(header.second).append("\r\n");
 	}
 }
 

@@ -203,17 +203,24 @@ void ProxyRequestHandler::send(const UpstreamConfig& upstream)
 	if (query != std::string::npos) uri += (uri.find('?') == std::string::npos ? "?" : "&") + client.getURI().substr(query + 1);
 
 	attempt.body = ModelRewriter::splice(request.body, request.json, upstream.model, request.askForUsage);
-	Poco::Net::HTTPRequest& upstreamRequest = attempt.request;
-	upstreamRequest.setMethod(client.getMethod());
-	upstreamRequest.setURI(uri);
-	upstreamRequest.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-	HeaderForwarding::copyRequestHeaders(client, upstreamRequest);
-	if (!upstream.apiKey.empty()) upstreamRequest.set("Authorization", "Bearer " + upstream.apiKey);
-	for (const auto& header : upstream.headers) upstreamRequest.set(header.first, header.second);
-	HeaderForwarding::addVia(client, upstreamRequest, _gateway.viaMarker()); // after the model's headers: none removes it
-	upstreamRequest.set("X-Request-Id", record.requestId);
-	if (!upstreamRequest.has("Content-Type")) upstreamRequest.setContentType("application/json");
-	upstreamRequest.setContentLength64(static_cast<Poco::Int64>(attempt.body.size()));
+	// The gateway's own fields, each replacing the client's of its name; later ones replace
+	// earlier ones: a model's headers replace the key, and none replaces Via, the id or the length.
+	HeaderForwarding::Fields set;
+	set.reserve(upstream.headers.size() + 5);
+	if (!upstream.apiKey.empty()) set.emplace_back("Authorization", "Bearer " + upstream.apiKey);
+	for (const auto& header : upstream.headers) HeaderForwarding::setField(set, header.first, header.second);
+	HeaderForwarding::setField(set, "Via", HeaderForwarding::via(client, _gateway.viaMarker()));
+	HeaderForwarding::setField(set, "X-Request-Id", record.requestId);
+	if (!HeaderForwarding::hasField(set, "Content-Type") && !client.has("Content-Type")) set.emplace_back("Content-Type", "application/json");
+	HeaderForwarding::setField(set, "Content-Length", std::to_string(attempt.body.size()));
+	attempt.head.assign(client.getMethod()).append(1, ' ').append(uri).append(" HTTP/1.1\r\n");
+	HeaderForwarding::writeRequestFields(client, set, attempt.head);
+	attempt.hostSet = HeaderForwarding::hasField(set, "Host");
+	attempt.keepAlive = true;
+	for (const auto& field : set)
+	{
+		if (Poco::icompare(field.first, "Connection") == 0 && Poco::icompare(field.second, "close") == 0) attempt.keepAlive = false;
+	}
 
 	transmit();
 }
@@ -241,9 +248,9 @@ void ProxyRequestHandler::transmit()
 		try
 		{
 			attempt.start = Poco::Timestamp();
-			std::string message = attempt.session->headOf(attempt.request);
+			std::string message = attempt.session->headOf(attempt.head, attempt.hostSet);
 			attempt.body.appendTo(message, request.body);
-			attempt.session->send(message, attempt.request.getKeepAlive());
+			attempt.session->send(message, attempt.keepAlive);
 			attempt.state->sentOn(attempt.session->reused());
 			attempt.session->setNonBlocking(true); // from here on no read waits: the loop does
 			return waitFor(&ProxyRequestHandler::answerArrived);

@@ -75,7 +75,8 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	_upstreamName = upstreamConfig.name;
 	_upstreamKeepAlive = upstreamResponse.getKeepAlive();
 	response.setStatusAndReason(upstreamResponse.getStatus(), upstreamResponse.getReason());
-	HeaderForwarding::copyResponseHeaders(upstreamResponse, response);
+	std::string upstreamFields;
+	HeaderForwarding::writeResponseFields(upstreamResponse, response, upstreamFields);
 	response.set("X-Model", upstreamConfig.model);
 	response.set("X-AILoad-Upstream", upstreamConfig.name);
 	const std::string& contentType = upstreamResponse.getContentType();
@@ -95,7 +96,7 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	_keepAlive = response.getKeepAlive();
 	// The head waits in the queue for the first piece of the body: one write, not two. A
 	// stream's head goes alone as soon as the upstream makes the relay wait (step()).
-	_out = response.takeHead();
+	_out = response.takeHead(upstreamFields);
 	if (!_start.empty())
 	{
 		// What was read before the head went out (FirstEvent) goes first.

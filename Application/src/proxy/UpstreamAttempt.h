@@ -8,7 +8,6 @@
 #include "UpstreamSession.h"
 #include "UpstreamState.h"
 #include "AILoad/AttemptResult.h"
-#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Timestamp.h>
 #include <memory>
@@ -23,7 +22,9 @@ struct UpstreamAttempt
 	const UpstreamConfig* upstream = nullptr;
 	UpstreamState::Ptr state; /// the upstream's, looked up once for the attempt
 	std::unique_ptr<UpstreamSession> session;
-	Poco::Net::HTTPRequest request; /// the head sent, kept for a resend on a fresh connection
+	std::string head; /// the request line and header fields sent, less Host (UpstreamSession::headOf), kept for a resend on a fresh connection
+	bool hostSet = false; /// a model's headers set Host
+	bool keepAlive = true; /// unless a model's headers say Connection: close
 	ModelRewriter::Splice body;
 	Poco::Timestamp start; /// when the request went out
 	Poco::Net::HTTPResponse response; /// the answer's head

@@ -46,14 +46,14 @@ bool GatewayResponse::bodyUnread() const
 }
 
 
-std::string GatewayResponse::takeHead()
+std::string GatewayResponse::takeHead(std::string_view moreFields)
 {
 	// What HTTPResponse::write() writes, without an ostream.
 	std::string head;
-	head.reserve(512);
+	head.reserve(512 + moreFields.size());
 	head.append(getVersion()).append(1, ' ').append(std::to_string(static_cast<int>(getStatus()))).append(1, ' ').append(getReason()).append("\r\n");
 	for (const auto& field : *this) head.append(field.first).append(": ").append(field.second).append("\r\n");
-	head.append("\r\n");
+	head.append(moreFields).append("\r\n");
 	_headTaken = true;
 	return head;
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace AILoad {
 
@@ -34,9 +35,10 @@ public:
 		/// The request's body has not been read to its end: the connection closes after
 		/// this answer, which should say so (ErrorResponse).
 
-	std::string takeHead();
+	std::string takeHead(std::string_view moreFields = {});
 		/// The status line and headers as they go on the wire, for a caller that writes the
-		/// body itself (ResponseRelay); the response counts as sent from then on.
+		/// body itself (ResponseRelay), `moreFields` ("Name: value\r\n" lines) after this
+		/// response's own; the response counts as sent from then on.
 
 	bool sent() const override;
 

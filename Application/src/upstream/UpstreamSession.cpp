@@ -125,12 +125,13 @@ UpstreamSession::Wait UpstreamSession::waitForData(Poco::Timespan timeout, Clien
 }
 
 
-std::string UpstreamSession::headOf(const Poco::Net::HTTPRequest& request) const
+std::string UpstreamSession::headOf(std::string_view requestLineAndFields, bool hostSet) const
 {
 	std::string head;
-	head.reserve(512);
-	head.append(request.getMethod()).append(1, ' ').append(request.getURI()).append(1, ' ').append(request.getVersion()).append("\r\n");
-	if (!request.has(Poco::Net::HTTPRequest::HOST))
+	head.reserve(requestLineAndFields.size() + 64);
+	const std::size_t fields = requestLineAndFields.find("\r\n") + 2;
+	head.append(requestLineAndFields.substr(0, fields));
+	if (!hostSet)
 	{
 		// As POCO writes it: an IPv6 address in brackets, the port unless it is 80 or 443.
 		const std::string& host = getHost();
@@ -141,8 +142,7 @@ std::string UpstreamSession::headOf(const Poco::Net::HTTPRequest& request) const
 		if (getPort() != 80 && getPort() != 443) head.append(1, ':').append(std::to_string(getPort()));
 		head.append("\r\n");
 	}
-	for (const auto& field : request) head.append(field.first).append(": ").append(field.second).append("\r\n");
-	head.append("\r\n");
+	head.append(requestLineAndFields.substr(fields)).append("\r\n");
 	return head;
 }
 

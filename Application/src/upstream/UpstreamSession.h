@@ -42,8 +42,9 @@ public:
 		/// Waits until response bytes can be read without blocking, the timeout passes,
 		/// or the client goes away.
 
-	std::string headOf(const Poco::Net::HTTPRequest& request) const;
-		/// The request's head as it goes on the wire, with a Host field if it has none.
+	std::string headOf(std::string_view requestLineAndFields, bool hostSet) const;
+		/// The request's head as it goes on the wire: its request line, a Host field for this
+		/// session's host unless `hostSet`, its fields ("Name: value\r\n" each) and the empty line.
 	void send(std::string_view message, bool keepAlive);
 		/// Connects if not connected, and writes a whole request (head and body) at once:
 		/// one write, not POCO's stream of pieces.
