@@ -35,10 +35,11 @@
 #               entry point (inclusive; none calls another) and their share, the access log's
 #               writer thread apart; and the same for the checkout built without observability
 #               (cmake -DAILOAD_OBSERVABILITY=OFF, into the work folder: the "before"). Then
-#               timed, AILoad as shipped (A) against that build (B), in turn (nine rounds of wrk, five of streams): wrk
-#               over 64 connections (req/s, p99, CPU per request), and --streams (default 300)
-#               for --stream-seconds (10) through each, the delay added per event against the
-#               upstreams directly; medians, A/B and the median of each round's A/B. About 12 minutes with the build, --quick 10.
+#               timed, AILoad as shipped (A) against that build (B), in turn (nine rounds of
+#               wrk, five of streams): wrk over 64 connections (req/s, p99, CPU per request),
+#               and --streams (default 300) for --stream-seconds (10) through each, the delay
+#               added per event against the upstreams directly; medians, A/B, and the median
+#               of each round's A/B. About 12 minutes with the build, --quick 10.
 #
 # Options: --quick  --duration=S (each wrk run, default 5)  --streams=N (2000)
 #          --stream-seconds=S (30)  --interval-ms=MS (100)  --idle=N (idle connections, 15000)
@@ -747,11 +748,12 @@ OBSERVE_POINTS=(
 	"AILoad::RequestLedger::streamEnded|RequestLedger::streamEnded"
 	"AILoad::RequestLedger::connectionOpened|RequestLedger::connectionOpened"
 	"AILoad::RequestLedger::connectionClosed|RequestLedger::connectionClosed"
-	"AILoad::RequestLedger::finished|ledger: counters, log queue (RequestLedger::finished)"
-	# The access log's writer thread (CPU, not the request's latency): the table sums it apart,
-	# from the row whose label says "writer thread" on. A label that starts with spaces is a part.
-	"AILoad::AccessLog::run|access log writer thread (AccessLog::run)"
+	"AILoad::RequestLedger::finished|ledger: counters, access log line (RequestLedger::finished)"
+	# A label that starts with spaces is a part of the row above it, not summed again.
 	"AILoad::AccessLogLine::appendTo|  of which line formatting (AccessLogLine::appendTo)"
+	# The access log's writer thread (CPU, not the request's latency): the table sums it apart,
+	# from the row whose label says "writer thread" on.
+	"AILoad::AccessLog::run|access log writer thread (AccessLog::run)"
 )
 
 # Inclusive instructions per unit of each point, by difference of two callgrind files:
@@ -897,7 +899,7 @@ observe() {
 		BEGIN { printf "  %-56s %12d %8s %12d %8s\n", "all instructions", pt, "100%", st, "100%" }
 		$2 ~ /writer thread/ { thread = 1; printf "  %-56s %s %s\n", "sum on the request path (the points above)", fig(ps, pt), fig(ss, st) }
 		{ printf "  %-56s %s %s\n", (thread ? "" : "  ") $2, fig($1, pt), fig($3, st) }
-		!thread { ps += $1; ss += $3 }
+		!thread && $2 !~ /^ / { ps += $1; ss += $3 }
 		thread && $2 !~ /^ / { pw = $1; sw = $3 }
 		END {
 			printf "  %-56s %s %s\n", "request path and writer thread", fig(ps + pw, pt), fig(ss + sw, st)
