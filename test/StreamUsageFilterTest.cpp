@@ -275,11 +275,18 @@ void StreamUsageFilterTest::testJsonBodyUsage()
 	CPPUNIT_ASSERT(!tap.usage().known()); // read at the end only
 	tap.end();
 	assertUsage(5, 4, tap.usage());
+	// The last piece may come with end(): read in place when it is all of the body.
+	for (const std::size_t split : {std::size_t(0), std::size_t(10), body.size()})
+	{
+		JsonUsageTap pieces;
+		pieces.take(body.data(), split);
+		pieces.end(std::string_view(body).substr(split));
+		assertUsage(5, 4, pieces.usage());
+	}
 
 	const auto usageOf = [](const std::string& text) {
 		JsonUsageTap tap;
-		tap.take(text.data(), text.size());
-		tap.end();
+		tap.end(text);
 		return tap.usage();
 	};
 	assertUsage(-1, -1, usageOf("{\"data\":{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}}")); // not at the top

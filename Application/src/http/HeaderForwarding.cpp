@@ -3,6 +3,7 @@
 #include <Poco/Ascii.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -21,14 +22,35 @@ bool sameName(std::string_view a, std::string_view b)
 }
 
 
+template <std::size_t N>
+constexpr std::uint64_t lengthsOf(const std::string_view (&names)[N])
+{
+	std::uint64_t bits = 0;
+	for (const std::string_view name : names) bits |= std::uint64_t(1) << name.size();
+	return bits;
+}
+
+
+template <std::size_t N>
+bool isOneOf(std::string_view name, const std::string_view (&names)[N], std::uint64_t lengths)
+	/// Most names are none of them by their length alone (`lengths`: lengthsOf(names)): one
+	/// bit test, not N comparisons.
+{
+	if (name.size() >= 64 || !(lengths >> name.size() & 1)) return false;
+	for (const std::string_view listed : names)
+	{
+		if (sameName(name, listed)) return true;
+	}
+	return false;
+}
+
+
 bool isHopByHop(const std::string& name, const std::vector<std::string>& listedInConnection)
 {
-	static const char* const names[] = {"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+	static constexpr std::string_view names[] = {"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
 		"Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"};
-	for (const char* hopByHop : names)
-	{
-		if (sameName(name, hopByHop)) return true;
-	}
+	static constexpr std::uint64_t lengths = lengthsOf(names);
+	if (isOneOf(name, names, lengths)) return true;
 	for (const auto& token : listedInConnection)
 	{
 		if (sameName(name, token)) return true;
@@ -56,14 +78,11 @@ bool neverFromClient(const std::string& name)
 {
 	// What upstream account is used, and as whom, is the model's config alone: a client
 	// must not reach another organisation, project or key through the gateway's upstream.
-	static const char* const names[] = {"Authorization", "Proxy-Authorization", "Cookie", "Cookie2",
+	static constexpr std::string_view names[] = {"Authorization", "Proxy-Authorization", "Cookie", "Cookie2",
 		"OpenAI-Organization", "OpenAI-Project", "api-key", "x-api-key", "x-goog-api-key", "x-goog-user-project",
 		"Host", "Content-Length", "Expect"};
-	for (const char* dropped : names)
-	{
-		if (sameName(name, dropped)) return true;
-	}
-	return Poco::icompare(name, 0, 9, "X-AILoad-") == 0;
+	static constexpr std::uint64_t lengths = lengthsOf(names);
+	return isOneOf(name, names, lengths) || (name.size() >= 9 && sameName(std::string_view(name).substr(0, 9), "X-AILoad-"));
 }
 
 

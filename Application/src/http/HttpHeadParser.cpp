@@ -9,11 +9,24 @@ namespace AILoad {
 
 namespace {
 
+struct TokenChars
+	/// RFC 9110 section 5.6.2: tchar, as a table (every byte of every header name is looked up).
+{
+	bool is[256] = {};
+
+	TokenChars()
+	{
+		for (int c = '0'; c <= '9'; ++c) is[c] = true;
+		for (int c = 'A'; c <= 'Z'; ++c) is[c] = is[c + 'a' - 'A'] = true;
+		for (const char c : std::string_view("!#$%&'*+-.^_`|~")) is[static_cast<unsigned char>(c)] = true;
+	}
+};
+
+
 bool isTokenChar(unsigned char c)
 {
-	// RFC 9110 section 5.6.2: tchar.
-	static const std::string_view punctuation("!#$%&'*+-.^_`|~");
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || punctuation.find(static_cast<char>(c)) != std::string_view::npos;
+	static const TokenChars table;
+	return table.is[c];
 }
 
 

@@ -18,8 +18,16 @@ void JsonUsageTap::take(const char* data, std::size_t size)
 }
 
 
-void JsonUsageTap::end()
+void JsonUsageTap::end(std::string_view last)
 {
+	if (_tooLarge) return;
+	if (_body.empty())
+	{
+		// The whole body came in one piece, as most do: read where it is.
+		if (last.size() <= MAX_BODY) _usage = UsageReader::ofBody(last);
+		return;
+	}
+	take(last.data(), last.size());
 	if (_tooLarge) return;
 	_usage = UsageReader::ofBody(_body);
 	std::string().swap(_body);

@@ -4,6 +4,7 @@
 #include "TokenUsage.h"
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace AILoad {
 
@@ -18,8 +19,9 @@ public:
 	void take(const char* data, std::size_t size);
 		/// The next piece of the body.
 
-	void end();
-		/// The body is complete: reads its usage. Not called for a body cut off.
+	void end(std::string_view last = {});
+		/// The body is complete, `last` its last piece (not given to take()): reads its usage.
+		/// A body that is all in `last` is read in place. Not called for a body cut off.
 
 	const TokenUsage& usage() const;
 

@@ -3,7 +3,9 @@
 #include "ErrorResponse.h"
 #include "HeaderForwarding.h"
 #include "Observing.h"
+#include <Poco/Ascii.h>
 #include <Poco/String.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <sys/epoll.h>
@@ -81,7 +83,9 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	response.set("X-AILoad-Upstream", upstreamConfig.name);
 	const std::string& contentType = upstreamResponse.getContentType();
 	_eventStream = Poco::icompare(contentType, 0, 17, "text/event-stream") == 0;
-	_jsonBody = observing && !_eventStream && Poco::toLower(contentType).find("json") != std::string::npos;
+	static constexpr std::string_view json = "json";
+	_jsonBody = observing && !_eventStream
+		&& std::search(contentType.begin(), contentType.end(), json.begin(), json.end(), [](char a, char b) { return Poco::Ascii::toLower(a) == b; }) != contentType.end();
 	// Events that lose what the gateway's include_usage added are shorter than the upstream
 	// said: its Content-Length cannot be passed on.
 	const bool fixedLength = upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding()
@@ -181,17 +185,16 @@ ResponseRelay::Step ResponseRelay::step()
 		// What goes to the client: the piece itself, unless the filter removes usage from it.
 		std::string_view piece(buffer, static_cast<std::size_t>(n));
 		if (observing && _eventStream) piece = _events.pass(piece.data(), piece.size());
-		else if (_jsonBody)
-			_json.take(piece.data(), piece.size());
 		if (!_upstream->bodyComplete())
 		{
+			if (_jsonBody) _json.take(piece.data(), piece.size());
 			emit(piece);
 			continue;
 		}
 		// The last piece: the upstream is done before the client has it all, so its
 		// connection can be back in the pool before the client's next request comes.
 		giveUpstreamBack(true);
-		if (_jsonBody) _json.end();
+		if (_jsonBody) _json.end(piece);
 		queue(piece);
 		queue(_events.finish()); // after the piece: it may be in the same buffer
 		if (_chunked) _out += "0\r\n\r\n";
