@@ -204,8 +204,36 @@ void HttpHeadParser::parseResponse(std::string_view head, Poco::Net::HTTPRespons
 }
 
 
+namespace {
+
+struct SpareFields
+	/// The storage of the last header map given back on this thread (giveFieldStorageBack).
+{
+	Poco::Net::NameValueCollection fields;
+	bool stored = false;
+};
+
+thread_local SpareFields spare;
+
+} // namespace
+
+
+void HttpHeadParser::giveFieldStorageBack(Poco::Net::NameValueCollection& fields)
+{
+	fields.clear(); // destroys the fields; the vector keeps its capacity
+	fields.swap(spare.fields);
+	fields.clear();
+	spare.stored = true;
+}
+
+
 void HttpHeadParser::parseFields(std::string_view head, std::size_t pos, Poco::Net::HTTPMessage& message, int errorStatus)
 {
+	if (message.empty() && spare.stored)
+	{
+		message.swap(spare.fields);
+		spare.stored = false;
+	}
 	std::size_t fields = 0;
 	for (;;)
 	{

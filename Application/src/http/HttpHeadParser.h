@@ -50,6 +50,11 @@ public:
 		/// Fills `response` from a head read by readHead(): HTTP/1.x, a status of 100..599
 		/// (512..599, which POCO cannot hold, as 502 with the real status in the reason).
 
+	static void giveFieldStorageBack(Poco::Net::NameValueCollection& fields);
+		/// Empties a parsed message's header map and keeps its storage for the next head
+		/// parsed on this thread: POCO's map is a vector of pairs, grown 1, 2, 4, 8, 16 for
+		/// every head otherwise. The map is left without storage.
+
 private:
 	static void parseFields(std::string_view head, std::size_t pos, Poco::Net::HTTPMessage& message, int errorStatus);
 };

@@ -1,8 +1,15 @@
 #include "UpstreamAttempt.h"
 
+#include "HttpHeadParser.h"
 #include <Poco/String.h>
 
 namespace AILoad {
+
+UpstreamAttempt::~UpstreamAttempt()
+{
+	HttpHeadParser::giveFieldStorageBack(response);
+}
+
 
 bool UpstreamAttempt::eventStream() const
 {

@@ -33,6 +33,9 @@ struct UpstreamAttempt
 	std::string failure; /// why it failed, for the log and the client's error
 	AttemptOutcome outcome = AttemptOutcome::Ok;
 
+	~UpstreamAttempt();
+		/// Gives the answer head's field storage back (HttpHeadParser::giveFieldStorageBack).
+
 	bool eventStream() const;
 		/// The answer is text/event-stream.
 };

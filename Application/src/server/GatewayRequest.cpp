@@ -18,6 +18,12 @@ GatewayRequest::GatewayRequest(ClientSession& session, Poco::Net::HTTPServerResp
 }
 
 
+GatewayRequest::~GatewayRequest()
+{
+	HttpHeadParser::giveFieldStorageBack(*this);
+}
+
+
 BodyFraming GatewayRequest::parse(std::string_view head, GatewayRequest& request)
 {
 	HttpHeadParser::parseRequest(head, request);

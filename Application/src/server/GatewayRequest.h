@@ -25,6 +25,8 @@ public:
 		/// Throws FramingError for a head or a framing that breaks the rules. `bodyRead` is
 		/// called once the body has been read to its end, at once when there is none.
 
+	~GatewayRequest() override;
+
 	static GatewayRequest& of(Poco::Net::HTTPServerRequest& request);
 		/// Every request the gateway's handlers get is a GatewayRequest.
 
