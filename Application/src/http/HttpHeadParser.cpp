@@ -23,10 +23,12 @@ struct TokenChars
 };
 
 
+const TokenChars tokenChars;
+
+
 bool isTokenChar(unsigned char c)
 {
-	static const TokenChars table;
-	return table.is[c];
+	return tokenChars.is[c];
 }
 
 
