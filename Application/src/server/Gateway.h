@@ -97,7 +97,7 @@ public:
 	const std::string& viaMarker() const;
 		/// This gateway's name in the Via header of the requests it sends upstream,
 		/// `aiload-<16 hex digits>`, random for each Gateway: a request that comes back
-		/// with it has gone round in a loop (see HeaderForwarding::addVia()).
+		/// with it has gone round in a loop (see HeaderForwarding::via()).
 
 	void requestStarted();
 	void requestFinished();
