@@ -337,6 +337,22 @@ void ObservabilityTest::testAccessLogDropsWhenFullAndNeverBlocks()
 	CPPUNIT_ASSERT_EQUAL(std::size_t(3), lines.size());
 	for (std::size_t i = 0; i < lines.size(); ++i)
 		CPPUNIT_ASSERT_EQUAL(std::to_string(i + 1), parse(lines[i])->getValue<std::string>("request_id"));
+
+	// The queue holds bytes within a bound too: long lines (a client's path) are dropped
+	// beyond AccessLog::maxQueuedBytes, whatever the count of lines allows.
+	Poco::AutoPtr<LineChannel> slow = new LineChannel(false);
+	auto bounded = std::make_unique<AccessLog>(slow, 1000);
+	bounded->write(record("first"));
+	CPPUNIT_ASSERT(slow->waitEntered());
+	RequestRecord longPath = record("long");
+	longPath.path = "/" + std::string(1 << 20, 'a');
+	const int written = static_cast<int>(AccessLog::maxQueuedBytes >> 20) + 8;
+	for (int i = 0; i < written; ++i) bounded->write(longPath);
+	slow->flow();
+	bounded->flush();
+	const std::size_t kept = slow->lines().size() - 1;
+	CPPUNIT_ASSERT(kept > 0 && kept * (1 << 20) <= AccessLog::maxQueuedBytes);
+	CPPUNIT_ASSERT_EQUAL(Poco::UInt64(written) - kept, bounded->dropped());
 }
 
 

@@ -9,6 +9,7 @@
 namespace AILoad {
 
 const std::chrono::milliseconds AccessLog::writeInterval(100);
+const std::size_t AccessLog::maxQueuedBytes = 64 << 20;
 
 
 namespace {
@@ -60,12 +61,13 @@ void AccessLog::write(const RequestRecord& record)
 	// handed over instead made the writer free what the request threads allocated, and hold
 	// the one CPU it shares with them for milliseconds per batch (docs/performance.md).
 	thread_local std::string line;
+	if (line.capacity() > 65536) std::string().swap(line); // a client's long path or model is not kept
 	line.clear();
 	AccessLogLine::appendTo(line, record);
 	bool wake = false;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
-		if (_queued >= _capacity)
+		if (_queued >= _capacity || _queue.size() + line.size() > maxQueuedBytes)
 		{
 			_dropped.fetch_add(1, std::memory_order_relaxed);
 			return;
@@ -125,6 +127,7 @@ void AccessLog::run()
 		{
 			_dropped.fetch_add(count, std::memory_order_relaxed); // a full disk: counted, not fatal
 		}
+		if (lines.capacity() > maxQueuedBytes / 4) std::string().swap(lines); // after a burst, not kept
 		lock.lock();
 		_writing = false;
 		_drained.notify_all();

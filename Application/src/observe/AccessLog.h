@@ -49,6 +49,10 @@ public:
 	Poco::UInt64 dropped() const;
 		/// Lines dropped because the queue was full (`aiload_access_log_dropped_total`).
 
+	static const std::size_t maxQueuedBytes;
+		/// The queue holds at most this many bytes of lines as well (64 MiB): a client's paths
+		/// and model names can make lines long.
+
 	static const std::chrono::milliseconds writeInterval;
 		/// How often the writer looks at the queue: a line is in the file at most this late.
 
