@@ -32,15 +32,16 @@ BodyFraming BodyFraming::of(const Poco::Net::HTTPMessage& message, Kind withoutH
 	framing.kind = withoutHeaders;
 	bool hasLength = false;
 	int transferEncodings = 0;
+	// Names are compared by length first: most fields are neither, and icompare lowers every byte.
 	for (const auto& field : message)
 	{
-		if (Poco::icompare(field.first, "Transfer-Encoding") == 0)
+		if (field.first.size() == 17 && Poco::icompare(field.first, "Transfer-Encoding") == 0)
 		{
 			if (++transferEncodings > 1 || Poco::icompare(field.second, "chunked") != 0)
 				throw FramingError("Transfer-Encoding must be exactly \"chunked\"", unsupportedStatus);
 			framing.kind = Kind::Chunked;
 		}
-		else if (Poco::icompare(field.first, "Content-Length") == 0)
+		else if (field.first.size() == 14 && Poco::icompare(field.first, "Content-Length") == 0)
 		{
 			const std::string& digits = field.second;
 			if (digits.empty() || digits.size() > MAX_LENGTH_DIGITS || digits.find_first_not_of("0123456789") != std::string::npos)

@@ -162,7 +162,7 @@ void HttpHeadParser::parseRequest(std::string_view head, Poco::Net::HTTPRequest&
 	request.setVersion(std::string(version));
 
 	parseFields(head, pos, request, 400);
-	const std::size_t hosts = std::count_if(request.begin(), request.end(), [](const auto& field) { return Poco::icompare(field.first, "Host") == 0; });
+	const std::size_t hosts = std::count_if(request.begin(), request.end(), [](const auto& field) { return field.first.size() == 4 && Poco::icompare(field.first, "Host") == 0; });
 	if (hosts > 1 || (hosts == 0 && version == "HTTP/1.1"))
 		throw FramingError(hosts > 1 ? "more than one Host header" : "an HTTP/1.1 request needs a Host header");
 }

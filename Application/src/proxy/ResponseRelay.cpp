@@ -92,11 +92,10 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 		&& !(_eventStream && _removeUnaskedUsage);
 	if (fixedLength)
 		response.setContentLength64(upstreamResponse.getContentLength64());
-	else if (response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
-		response.setChunkedTransferEncoding(true);
-	else
+	_chunked = !fixedLength && response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1;
+	if (_chunked) response.setChunkedTransferEncoding(true);
+	else if (!fixedLength)
 		response.setKeepAlive(false); // an HTTP/1.0 client reads to the end of the connection
-	_chunked = response.getChunkedTransferEncoding();
 	_keepAlive = response.getKeepAlive();
 	// The head waits in the queue for the first piece of the body: one write, not two. A
 	// stream's head goes alone as soon as the upstream makes the relay wait (step()).
