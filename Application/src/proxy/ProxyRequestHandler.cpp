@@ -301,6 +301,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 	{
 		if (!attempt.session->receiveHead(attempt.response)) return waitFor(&ProxyRequestHandler::answerArrived); // the rest of it
 		attempt.result.status = attempt.response.getStatus();
+		attempt.eventStream = Poco::icompare(attempt.response.getContentType(), 0, 17, "text/event-stream") == 0;
 		if (observing) attempt.state->limitsReported(attempt.response);
 	}
 	catch (Poco::TimeoutException&)
@@ -328,7 +329,7 @@ void ProxyRequestHandler::answerArrived(GatewayResponse::Wait wait)
 		attempt.outcome = AttemptOutcome::ConnectError;
 	}
 	attempt.result.timeToFirstByte = attempt.start.elapsed();
-	if (attempt.eventStream() && attempt.result.status >= 200 && attempt.result.status < 300)
+	if (attempt.eventStream && attempt.result.status >= 200 && attempt.result.status < 300)
 		return firstEventArrived(GatewayResponse::Wait::Ready);
 	decide();
 }
@@ -441,7 +442,7 @@ void ProxyRequestHandler::relay()
 	const GatewayConfig& config = *request.config;
 	record.upstream = upstream.name;
 	record.ttfbMicros = record.started.elapsed();
-	const bool eventStream = attempt.eventStream();
+	const bool eventStream = attempt.eventStream;
 	if (eventStream) _gateway.ledger().streamStarted();
 	// The relay goes on in the connection's event loop once this thread has returned
 	// (GatewayConnection): what it does at the end is written here, and runs there.

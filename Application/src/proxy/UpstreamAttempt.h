@@ -28,6 +28,7 @@ struct UpstreamAttempt
 	ModelRewriter::Splice body;
 	Poco::Timestamp start; /// when the request went out
 	Poco::Net::HTTPResponse response; /// the answer's head
+	bool eventStream = false; /// the answer is text/event-stream
 	AttemptResult result; /// what the strategies are told
 	FirstEvent::Result first; /// of an event stream, what was read before the head goes to the client
 	std::string failure; /// why it failed, for the log and the client's error
@@ -35,9 +36,6 @@ struct UpstreamAttempt
 
 	~UpstreamAttempt();
 		/// Gives the answer head's field storage back (HttpHeadParser::giveFieldStorageBack).
-
-	bool eventStream() const;
-		/// The answer is text/event-stream.
 };
 
 } // namespace AILoad
