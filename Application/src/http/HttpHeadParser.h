@@ -53,7 +53,7 @@ public:
 	static void giveFieldStorageBack(Poco::Net::NameValueCollection& fields);
 		/// Empties a parsed message's header map and keeps its storage for the next head
 		/// parsed on this thread: POCO's map is a vector of pairs, grown 1, 2, 4, 8, 16 for
-		/// every head otherwise. The map is left without storage.
+		/// every head otherwise. The map is left empty.
 
 private:
 	static void parseFields(std::string_view head, std::size_t pos, Poco::Net::HTTPMessage& message, int errorStatus);

@@ -10,7 +10,7 @@ namespace {
 
 class LineWriter
 	/// Writes into space made beforehand for the longest the line can be: no capacity check
-	/// and no call per piece (the log's thread writes one line per request).
+	/// and no call per piece (every request's thread writes one line).
 {
 public:
 	explicit LineWriter(char* at):

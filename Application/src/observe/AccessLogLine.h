@@ -14,7 +14,7 @@ public:
 	static std::string format(const RequestRecord& record);
 
 	static void appendTo(std::string& line, const RequestRecord& record);
-		/// The same, appended to `line`: the log's writer formats a batch into one buffer.
+		/// The same, appended to `line`: AccessLog::write() formats into a buffer of the thread's own.
 };
 
 } // namespace AILoad

@@ -64,7 +64,7 @@ void RequestLedger::finished(RequestRecord&& record)
 	{
 		std::unique_lock<std::shared_mutex> lock(_talliesMutex);
 		Tally& tally = _tallies[key];
-		find(tally, client, model, upstream, record.status, day, record.usage.known());
+		fillIn(tally, client, model, upstream, record.status, day, record.usage.known());
 		count(tally);
 	}
 	_requestsTotal.fetch_add(1, std::memory_order_relaxed);
@@ -72,7 +72,7 @@ void RequestLedger::finished(RequestRecord&& record)
 }
 
 
-void RequestLedger::find(Tally& tally, std::string_view client, std::string_view model, std::string_view upstream, int status, Poco::Int64 day, bool tokens)
+void RequestLedger::fillIn(Tally& tally, std::string_view client, std::string_view model, std::string_view upstream, int status, Poco::Int64 day, bool tokens)
 {
 	std::string labels;
 	if (!tally.requests)

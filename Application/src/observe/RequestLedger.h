@@ -77,7 +77,7 @@ private:
 		std::atomic<Poco::UInt64>* completionTokensOfDay = nullptr;
 	};
 
-	void find(Tally& tally, std::string_view client, std::string_view model, std::string_view upstream, int status, Poco::Int64 day, bool tokens);
+	void fillIn(Tally& tally, std::string_view client, std::string_view model, std::string_view upstream, int status, Poco::Int64 day, bool tokens);
 		/// Fills in what `tally` lacks for `day`, its token counters too when `tokens`.
 	Poco::Int64 today() const;
 
