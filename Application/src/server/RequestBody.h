@@ -31,6 +31,9 @@ public:
 
 protected:
 	int readFromDevice(char* buffer, std::streamsize length) override;
+	std::streamsize xsgetn(char* into, std::streamsize count) override;
+		/// istream::read() takes the body straight into the caller's memory: the stream's
+		/// own buffer (small) only serves readers that take a character at a time.
 
 private:
 	int fail(const std::string& why, bool malformed = false);
