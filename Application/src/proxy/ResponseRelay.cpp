@@ -366,14 +366,21 @@ bool ResponseRelay::keepAlive() const
 }
 
 
-void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher)
+void ResponseRelay::attach(EventLoop& loop, EventLoop::Watcher& watcher, unsigned clientEvents)
 {
 	_loop = &loop;
 	_watcher = &watcher;
-	if (_upstream) _loop->watch(_upstream->fd(), EPOLLIN, _watcher, 1);
+	// Still registered, disabled, from the wait for its head (GatewayConnection).
+	if (_upstream) _loop->arm(_upstream->fd(), EPOLLIN, _watcher, 1);
 	_upstreamEvents = EPOLLIN;
-	_clientEvents = ~0u; // unknown: pump() sets them
+	_clientEvents = clientEvents;
 	pump();
+}
+
+
+unsigned ResponseRelay::clientEvents() const
+{
+	return _clientEvents;
 }
 
 

@@ -88,9 +88,12 @@ public:
 	bool keepAlive() const;
 		/// The client's connection can carry another request.
 
-	void attach(EventLoop& loop, EventLoop::Watcher& watcher);
+	void attach(EventLoop& loop, EventLoop::Watcher& watcher, unsigned clientEvents);
 		/// From now on the loop wakes `watcher` for the upstream's socket (slot 1) and the
-		/// client's (slot 0, whose events the relay sets): call ready() with them.
+		/// client's (slot 0, registered for `clientEvents` now; the relay sets them from
+		/// here on): call ready() with them.
+	unsigned clientEvents() const;
+		/// What the client's socket is registered for, as the relay left it.
 	Step ready(int slot, unsigned events);
 	EventLoop::Clock::time_point deadline() const;
 		/// When the upstream has been silent, or the client has not taken data, too long.

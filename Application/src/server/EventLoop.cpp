@@ -83,23 +83,32 @@ void EventLoop::release(Watcher* watcher)
 }
 
 
-void EventLoop::watch(int fd, unsigned events, Watcher* watcher, int slot)
+bool EventLoop::control(int operation, int fd, unsigned events, Watcher* watcher, int slot)
 {
 	epoll_event event{};
 	event.events = events;
 	event.data.u64 = reinterpret_cast<std::uintptr_t>(watcher) | static_cast<std::uintptr_t>(slot); // watchers are aligned: bit 0 is free
-	if (::epoll_ctl(_epoll, EPOLL_CTL_ADD, fd, &event) < 0)
-		throw Poco::SystemException(std::string("epoll_ctl: ") + std::strerror(errno), errno);
+	if (::epoll_ctl(_epoll, operation, fd, &event) == 0) return true;
+	if (operation == EPOLL_CTL_MOD && errno == ENOENT) return false;
+	throw Poco::SystemException(std::string("epoll_ctl: ") + std::strerror(errno), errno);
+}
+
+
+void EventLoop::watch(int fd, unsigned events, Watcher* watcher, int slot)
+{
+	control(EPOLL_CTL_ADD, fd, events, watcher, slot);
 }
 
 
 void EventLoop::change(int fd, unsigned events, Watcher* watcher, int slot)
 {
-	epoll_event event{};
-	event.events = events;
-	event.data.u64 = reinterpret_cast<std::uintptr_t>(watcher) | static_cast<std::uintptr_t>(slot);
-	if (::epoll_ctl(_epoll, EPOLL_CTL_MOD, fd, &event) < 0)
-		throw Poco::SystemException(std::string("epoll_ctl: ") + std::strerror(errno), errno);
+	if (!control(EPOLL_CTL_MOD, fd, events, watcher, slot)) throw Poco::SystemException("epoll_ctl: socket not registered", ENOENT);
+}
+
+
+void EventLoop::arm(int fd, unsigned events, Watcher* watcher, int slot)
+{
+	if (!control(EPOLL_CTL_MOD, fd, events, watcher, slot)) control(EPOLL_CTL_ADD, fd, events, watcher, slot);
 }
 
 

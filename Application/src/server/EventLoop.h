@@ -58,6 +58,10 @@ public:
 	void watch(int fd, unsigned events, Watcher* watcher, int slot = 0);
 	void change(int fd, unsigned events, Watcher* watcher, int slot = 0);
 		/// A watcher may have two sockets, told apart by `slot` (0 or 1).
+	void arm(int fd, unsigned events, Watcher* watcher, int slot = 0);
+		/// change() for a socket that may still be registered from an earlier wait, disabled
+		/// (a one-shot wait that fired leaves it so: see docs/performance.md, "Serving core"),
+		/// else watch(). An upstream connection stays registered between its requests.
 	void unwatch(int fd);
 	void due(Watcher& watcher, Clock::time_point deadline);
 		/// Sets the watcher's deadline. A sweep looks at every watcher only once the earliest
@@ -66,6 +70,8 @@ public:
 		/// Tells each watcher the gateway stops.
 
 private:
+	bool control(int operation, int fd, unsigned events, Watcher* watcher, int slot);
+		/// epoll_ctl(2); false for a change (EPOLL_CTL_MOD) of a socket that is not registered.
 	void run();
 	void runPosted();
 	void sweep();

@@ -86,12 +86,18 @@ void GatewayConnection::waitForRequest(Poco::Timespan idle, Poco::Timespan reque
 	if (_session.hasUnread() && _session.headBuffered() && _session.bufferedRequest() != ClientSession::Request::BodyComing)
 		return dispatch(); // pipelined
 	_loop.due(*this, _session.hasUnread() ? _requestDeadline : _idleUntil);
-	// One-shot: once it fires, the socket is quiet until the request has been answered.
-	if (_registered)
-		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
-	else
-		_loop.watch(_fd, EPOLLIN | EPOLLONESHOT, this);
+	watchClient(EPOLLIN);
+}
+
+
+void GatewayConnection::watchClient(unsigned events)
+{
+	if (!_registered)
+		_loop.watch(_fd, events, this);
+	else if (events != _clientEvents)
+		_loop.change(_fd, events, this);
 	_registered = true;
+	_clientEvents = events;
 }
 
 
@@ -117,7 +123,7 @@ void GatewayConnection::ready(int slot, unsigned events)
 		}
 		if (pending <= 0 || (events & (EPOLLHUP | EPOLLERR))) return resume(GatewayResponse::Wait::ClientGone);
 		_clientWatch = ClientWatch::Off;
-		_loop.change(_fd, EPOLLONESHOT, this); // quiet; read after this answer
+		watchClient(quiet); // read after this answer
 		return;
 	}
 	if (_state != State::Waiting) return;
@@ -130,7 +136,6 @@ void GatewayConnection::ready(int slot, unsigned events)
 		[[fallthrough]]; // a small body on its way: it comes here, not to a worker
 	case ClientSession::Intake::Partial:
 		if (_session.hasUnread()) _loop.due(*this, _requestDeadline); // a request has begun: it must be complete in time
-		_loop.change(_fd, EPOLLIN | EPOLLONESHOT, this);
 		return;
 	}
 }
@@ -148,7 +153,7 @@ void GatewayConnection::expired()
 		if (_clientWatch != ClientWatch::Later || EventLoop::Clock::now() >= _upstreamDeadline) return resume(GatewayResponse::Wait::TimedOut);
 		// Still waiting: from now on a client that leaves ends the wait.
 		_clientWatch = ClientWatch::Armed;
-		_loop.change(_fd, EPOLLIN, this);
+		watchClient(EPOLLIN);
 		_loop.due(*this, _upstreamDeadline);
 		return;
 	}
@@ -217,6 +222,7 @@ void GatewayConnection::dispatch()
 		_session.neverWait(false);
 		return served();
 	}
+	watchClient(quiet); // the worker reads what comes
 	try
 	{
 		_gateway.workers().start(*this);
@@ -258,7 +264,7 @@ void GatewayConnection::served()
 	}
 	if (!_relay || _relay->done()) return finishRequest();
 	_state = State::Relaying;
-	_relay->attach(_loop, *this);
+	_relay->attach(_loop, *this, _clientEvents);
 	relayed();
 }
 
@@ -267,12 +273,21 @@ void GatewayConnection::waitForUpstream()
 {
 	_state = State::WaitingForUpstream;
 	_upstreamFd = _response->waitFd();
-	_loop.watch(_upstreamFd, EPOLLIN, this, 1);
-	// The client is watched (a client that leaves ends the wait) only once the wait has
-	// lasted until the loop's next look at its deadlines (docs/reliability.md): most answers
-	// come sooner, and watching costs two epoll_ctl calls.
+	// One-shot: the upstream connection stays registered, disabled, once its answer came,
+	// and the next wait on it re-arms it (one epoll_ctl per wait instead of two).
+	_loop.arm(_upstreamFd, EPOLLIN | EPOLLONESHOT, this, 1);
 	const EventLoop::Clock::time_point now = EventLoop::Clock::now();
 	_upstreamDeadline = now + toDuration(_response->waitTimeout());
+	if (_clientEvents == EPOLLIN)
+	{
+		// Still watched since its request came: a client that leaves ends the wait.
+		_clientWatch = ClientWatch::Armed;
+		_loop.due(*this, _upstreamDeadline);
+		return;
+	}
+	// Quiet since a worker had it: watched again (a client that leaves ends the wait) only
+	// once the wait has lasted until the loop's next look at its deadlines
+	// (docs/reliability.md): most answers come sooner.
 	_clientWatch = ClientWatch::Later;
 	_loop.due(*this, std::min(_upstreamDeadline, now + std::chrono::milliseconds(1)));
 }
@@ -280,9 +295,9 @@ void GatewayConnection::waitForUpstream()
 
 void GatewayConnection::resume(GatewayResponse::Wait wait)
 {
-	_loop.unwatch(_upstreamFd);
+	// Ready: the one-shot registration fired, and is disabled. Else it may still fire.
+	if (wait != GatewayResponse::Wait::Ready) _loop.unwatch(_upstreamFd);
 	_upstreamFd = -1;
-	if (_clientWatch == ClientWatch::Armed) _loop.change(_fd, EPOLLONESHOT, this); // quiet until the answer is on its way
 	_clientWatch = ClientWatch::Off;
 	_state = State::Serving;
 	_loop.due(*this, EventLoop::Clock::time_point::max());
@@ -297,6 +312,7 @@ void GatewayConnection::resume(GatewayResponse::Wait wait)
 void GatewayConnection::startWorker()
 {
 	_loop.due(*this, EventLoop::Clock::time_point::max());
+	watchClient(quiet);
 	try
 	{
 		_gateway.workers().start(*this);
@@ -327,6 +343,7 @@ void GatewayConnection::finishRequest()
 	if (_relay)
 	{
 		another = another && _relay->keepAlive();
+		_clientEvents = _relay->clientEvents();
 		_relay.reset();
 	}
 	if (_record.status != 0) // else the client closed the connection, or broke it, before a request
@@ -501,7 +518,7 @@ void GatewayConnection::linger()
 	_state = State::Lingering;
 	_discarded = 0;
 	_loop.due(*this, EventLoop::Clock::now() + std::chrono::seconds(2));
-	_loop.change(_fd, EPOLLIN, this);
+	watchClient(EPOLLIN);
 }
 
 

@@ -8,6 +8,7 @@
 #include "GatewayResponse.h"
 #include "RequestRecord.h"
 #include <Poco/Net/StreamSocket.h>
+#include <sys/epoll.h>
 #include <Poco/Runnable.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <atomic>
@@ -68,6 +69,12 @@ private:
 		Lingering
 	};
 
+	void watchClient(unsigned events);
+		/// The client's socket is watched for `events` (one epoll_ctl when they change).
+		/// Level-triggered EPOLLIN from a request's arrival through its answer: the socket
+		/// is empty then, so it stays quiet, and a client that leaves is seen at once;
+		/// `quiet` while a worker reads it, or while it holds a pipelined request.
+	static constexpr unsigned quiet = EPOLLONESHOT; /// a hang-up or error is still reported, once
 	void waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance);
 		/// The next request's first byte is due within `idle`, the whole of it within
 		/// requestAllowance + aiload.server.requestTimeout.
@@ -105,6 +112,7 @@ private:
 	const int _fd;
 	State _state = State::Waiting;
 	bool _registered = false;
+	unsigned _clientEvents = 0; /// as registered (watchClient())
 	EventLoop::Clock::time_point _idleUntil;
 	EventLoop::Clock::time_point _requestDeadline;
 
@@ -119,7 +127,7 @@ private:
 	int _upstreamFd = -1; /// watched while WaitingForUpstream
 	enum class ClientWatch
 	{
-		Later, /// not yet: most answers come before it is worth two epoll_ctl calls
+		Later, /// not yet (quiet since a worker had it): most answers come before it is worth an epoll_ctl
 		Armed, /// its readability means it left
 		Off /// it sent more (pipelining): quiet until this answer is out
 	};
