@@ -86,14 +86,37 @@ void UpstreamPoolTest::testTlsConnectionsAreReused()
 void UpstreamPoolTest::testConnectionClosedByUpstreamIsNotUsed()
 {
 	MockUpstream a("a");
-	a.setKeepAliveTimeout(Poco::Timespan(0, 200000));
+	a.setKeepAliveTimeout(Poco::Timespan(1, 200000));
 	a.start();
 	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
-	// The upstream closes the idle connection; the gateway must notice before it sends.
+	// The upstream closes the connection once it has been idle for longer than a second: the
+	// gateway checks such a connection, and does not take it (docs/reliability.md).
 	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(5, 0)));
 	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
 	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.connectionsAccepted());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(0), gateway.gateway().upstreams().reused());
+	CPPUNIT_ASSERT_EQUAL(0, gateway.gateway().upstreamStates().find("a")->consecutiveFailures());
+}
+
+
+void UpstreamPoolTest::testConnectionClosedSoonAfterItsAnswerIsSentAgain()
+{
+	MockUpstream a("a");
+	a.setKeepAliveTimeout(Poco::Timespan(0, 100000));
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, R"({"n":1})").status);
+	// Closed within the second after its answer: taken unchecked, it fails before any byte
+	// of an answer, and the request goes once more on a new connection.
+	CPPUNIT_ASSERT(a.waitForOpenConnectionsAtMost(0, Poco::Timespan(5, 0)));
+	const HttpAnswer answer = gateway.client().post(chat, R"({"n":2})");
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(answer.body, 200, answer.status);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), gateway.gateway().upstreams().reused());
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.connectionsAccepted());
+	const std::vector<ReceivedRequest> received = a.received();
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), received.size());
+	CPPUNIT_ASSERT(received[1].body.find("\"n\":2") != std::string::npos && received[1].connectionId == 2);
 	CPPUNIT_ASSERT_EQUAL(0, gateway.gateway().upstreamStates().find("a")->consecutiveFailures());
 }
 

@@ -11,6 +11,7 @@ class UpstreamPoolTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testConnectionsAreReused);
 	CPPUNIT_TEST(testTlsConnectionsAreReused);
 	CPPUNIT_TEST(testConnectionClosedByUpstreamIsNotUsed);
+	CPPUNIT_TEST(testConnectionClosedSoonAfterItsAnswerIsSentAgain);
 	CPPUNIT_TEST(testDeadReusedConnectionRetriedOnFreshOne);
 	CPPUNIT_TEST(testBrokenAnswerIsNotPooled);
 	CPPUNIT_TEST(testIdleConnectionsAreClosed);
@@ -20,6 +21,7 @@ public:
 	void testConnectionsAreReused();
 	void testTlsConnectionsAreReused();
 	void testConnectionClosedByUpstreamIsNotUsed();
+	void testConnectionClosedSoonAfterItsAnswerIsSentAgain();
 	void testDeadReusedConnectionRetriedOnFreshOne();
 	void testBrokenAnswerIsNotPooled();
 	void testIdleConnectionsAreClosed();

@@ -56,21 +56,28 @@ std::unique_ptr<UpstreamSession> UpstreamPool::acquireIdle(const UpstreamConfig&
 	for (;;)
 	{
 		std::unique_ptr<UpstreamSession> candidate;
-		bool expired = false;
+		Poco::Timestamp::TimeDiff idleFor = 0;
 		{
 			std::lock_guard<std::mutex> lock(_mutex);
 			auto& idle = _hosts[key].idle;
 			if (idle.empty()) break;
 			candidate = std::move(idle.back().session);
-			expired = idle.back().since.isElapsed(_idleTimeout.totalMicroseconds());
+			idleFor = idle.back().since.elapsed();
 			idle.pop_back();
 		}
 		// Checked and, when dead, closed outside the lock.
-		if (expired) continue;
+		if (idleFor >= _idleTimeout.totalMicroseconds()) continue;
 		// Readable while idle means closed (or garbage): either way not usable. A plain
 		// poll(2): POCO 1.11's Socket::poll() creates and closes an epoll set per call.
-		pollfd idle{static_cast<int>(candidate->socket().impl()->sockfd()), POLLIN, 0};
-		if (::poll(&idle, 1, 0) != 0) continue;
+		// Not for a connection back for less than a second (under load, most are back for
+		// microseconds): upstreams close idle connections after seconds, and one closed
+		// sooner fails before any byte of an answer, which ProxyRequestHandler sends again
+		// on a new connection (docs/reliability.md).
+		if (idleFor >= livenessCheckAfter)
+		{
+			pollfd idle{static_cast<int>(candidate->socket().impl()->sockfd()), POLLIN, 0};
+			if (::poll(&idle, 1, 0) != 0) continue;
+		}
 		{
 			std::lock_guard<std::mutex> lock(_mutex);
 			++_reused;

@@ -18,8 +18,8 @@ class UpstreamPool
 	/// travels in each request, not in the connection).
 	///
 	/// A connection goes back only after its answer was read to the real end. One taken out
-	/// is checked first: readable while idle means the upstream closed it (POCO would only
-	/// find out on the next read, issues #3150 and #4458). Idle ones are closed after
+	/// after a second or more is checked first: readable while idle means the upstream closed
+	/// it (POCO would only find out on the next read, issues #3150 and #4458). Idle ones are closed after
 	/// `idleTimeout` (a timer sweeps them), and at most `maxIdlePerHost` are kept per host. The TLS session of the
 	/// last handshake with a host is offered on the next one (resumption). Thread-safe.
 {
@@ -49,6 +49,7 @@ public:
 		/// Handshakes that resumed an earlier TLS session, since start.
 
 private:
+	static constexpr Poco::Timestamp::TimeDiff livenessCheckAfter = 1000000; /// microseconds idle
 	void evictExpired(Poco::Timer&);
 
 	struct Idle
