@@ -695,6 +695,20 @@ void ConformanceTest::testAnswerArrivingInPiecesIsRead()
 }
 
 
+void ConformanceTest::testFieldsTheAnswerCallsHopByHopAreNotRelayed()
+{
+	// RFC 9110 7.6.1: the fields an answer's Connection field names are for the hop it came on.
+	const std::string body = R"({"id":"hop"})";
+	ScriptedStage stage([&](const ScriptedRequest&) {
+		return ScriptedReply(answer("Connection: keep-alive, X-Upstream-Hop\t,,X-Second-Hop\r\nX-Upstream-Hop: a\r\nX-Second-Hop: b\r\nX-Upstream-Kept: c\r\n" + length(body), body));
+	});
+	const Exchange one = stage.ask("s");
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(one.shown(), 200, one.final().status);
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(one.shown(), std::string("c"), one.final().header("X-Upstream-Kept"));
+	CPPUNIT_ASSERT_MESSAGE(one.shown(), one.final().header("X-Upstream-Hop").empty() && one.final().header("X-Second-Hop").empty());
+}
+
+
 void ConformanceTest::testSwitchingProtocolsAnswerIs502()
 {
 	ScriptedStage stage([](const ScriptedRequest&) {

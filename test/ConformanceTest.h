@@ -33,6 +33,7 @@ class ConformanceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBadChunkLineInAnswerCutsOffAndDropsConnection);
 	CPPUNIT_TEST(testInterimAnswersAreNotTakenForTheAnswer);
 	CPPUNIT_TEST(testAnswerArrivingInPiecesIsRead);
+	CPPUNIT_TEST(testFieldsTheAnswerCallsHopByHopAreNotRelayed);
 	CPPUNIT_TEST(testSwitchingProtocolsAnswerIs502);
 	CPPUNIT_TEST(testUpstreamTransferEncodingConflictsAreNotRelayed);
 	CPPUNIT_TEST(testMalformedUpstreamHeadersAreNotRelayed);
@@ -63,6 +64,7 @@ public:
 	void testBadChunkLineInAnswerCutsOffAndDropsConnection();
 	void testInterimAnswersAreNotTakenForTheAnswer();
 	void testAnswerArrivingInPiecesIsRead();
+	void testFieldsTheAnswerCallsHopByHopAreNotRelayed();
 	void testSwitchingProtocolsAnswerIs502();
 	void testUpstreamTransferEncodingConflictsAreNotRelayed();
 	void testMalformedUpstreamHeadersAreNotRelayed();

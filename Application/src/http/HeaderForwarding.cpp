@@ -2,7 +2,6 @@
 
 #include <Poco/Ascii.h>
 #include <Poco/String.h>
-#include <Poco/StringTokenizer.h>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -45,13 +44,13 @@ bool isOneOf(std::string_view name, const std::string_view (&names)[N], std::uin
 }
 
 
-bool isHopByHop(const std::string& name, const std::vector<std::string>& listedInConnection)
+bool isHopByHop(const std::string& name, const std::vector<std::string_view>& listedInConnection)
 {
 	static constexpr std::string_view names[] = {"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
 		"Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"};
 	static constexpr std::uint64_t lengths = lengthsOf(names);
 	if (isOneOf(name, names, lengths)) return true;
-	for (const auto& token : listedInConnection)
+	for (const std::string_view token : listedInConnection)
 	{
 		if (sameName(name, token)) return true;
 	}
@@ -59,16 +58,26 @@ bool isHopByHop(const std::string& name, const std::vector<std::string>& listedI
 }
 
 
-std::vector<std::string> connectionTokens(const Poco::Net::NameValueCollection& headers)
+std::vector<std::string_view> connectionTokens(const Poco::Net::NameValueCollection& headers)
+	/// The field names listed in the message's Connection fields (views into them). There may
+	/// be several; together they name the hop-by-hop ones. Split once per message, not once
+	/// per field checked. `close` and `keep-alive` name no other field (Keep-Alive is
+	/// hop-by-hop anyway): left out, most messages list none, and allocate nothing.
 {
-	// There may be several Connection headers; together they name the hop-by-hop ones.
-	// Split once per message, not once per header checked.
-	std::vector<std::string> tokens;
+	std::vector<std::string_view> tokens;
 	for (const auto& header : headers)
 	{
 		if (!sameName(header.first, "Connection")) continue;
-		Poco::StringTokenizer listed(header.second, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
-		tokens.insert(tokens.end(), listed.begin(), listed.end());
+		std::string_view rest = header.second;
+		while (!rest.empty())
+		{
+			const std::size_t comma = rest.find(',');
+			std::string_view token = rest.substr(0, comma);
+			rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+			while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+			while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+			if (!token.empty() && !sameName(token, "close") && !sameName(token, "keep-alive")) tokens.push_back(token);
+		}
 	}
 	return tokens;
 }
@@ -142,7 +151,7 @@ bool HeaderForwarding::hasField(const Fields& fields, std::string_view name)
 
 void HeaderForwarding::writeRequestFields(const Poco::Net::HTTPRequest& from, const Fields& set, std::string& out)
 {
-	const std::vector<std::string> connection = connectionTokens(from);
+	const std::vector<std::string_view> connection = connectionTokens(from);
 	for (const auto& header : from)
 	{
 		const std::string& name = header.first;
@@ -178,7 +187,7 @@ std::vector<std::string> HeaderForwarding::viaReceivedBy(const Poco::Net::NameVa
 
 void HeaderForwarding::writeResponseFields(const Poco::Net::HTTPResponse& from, Poco::Net::HTTPResponse& to, std::string& out)
 {
-	const std::vector<std::string> connection = connectionTokens(from);
+	const std::vector<std::string_view> connection = connectionTokens(from);
 	for (const auto& header : from)
 	{
 		const std::string& name = header.first;
