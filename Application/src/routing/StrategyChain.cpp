@@ -8,10 +8,10 @@ namespace AILoad {
 
 namespace {
 
-bool sameCandidates(const CandidateOrder& order, const std::vector<Candidate>& views)
+bool sameCandidates(const CandidateOrder& order, const std::vector<Candidate>& views, std::vector<bool>& seen)
 {
 	// A strategy may reorder and drop, but not add, repeat or invent.
-	std::vector<bool> seen(views.size(), false);
+	seen.assign(views.size(), false);
 	for (const Candidate* candidate : order.candidates)
 	{
 		if (candidate < views.data() || candidate >= views.data() + views.size()) return false;
@@ -122,15 +122,19 @@ std::vector<const UpstreamConfig*> StrategyChain::order(const std::vector<const 
 	for (const UpstreamConfig* upstream : candidates) views.push_back(view(*upstream, *chain));
 
 	CandidateOrder order;
+	order.candidates.reserve(views.size());
 	for (const Candidate& candidate : views) order.candidates.push_back(&candidate);
 	order.tied = views.size();
+	// Made once, reused by each link: the chain runs for every request.
+	CandidateOrder before;
+	std::vector<bool> seen;
 	for (const Link& link : chain->links)
 	{
-		const CandidateOrder before = order;
+		before = order;
 		try
 		{
 			link.strategy->order(order, request);
-			if (!sameCandidates(order, views))
+			if (!sameCandidates(order, views, seen))
 			{
 				Poco::Logger::get("AILoad.Strategy").error("strategy %s added or repeated a candidate: its order is ignored", link.name);
 				order = before;
