@@ -77,10 +77,11 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	_upstreamName = upstreamConfig.name;
 	_upstreamKeepAlive = upstreamResponse.getKeepAlive();
 	response.setStatusAndReason(upstreamResponse.getStatus(), upstreamResponse.getReason());
-	std::string upstreamFields;
-	HeaderForwarding::writeResponseFields(upstreamResponse, response, upstreamFields);
-	response.set("X-Model", upstreamConfig.model);
-	response.set("X-AILoad-Upstream", upstreamConfig.name);
+	// The answer's fields, then the gateway's, as text: the head is taken below (takeHead()),
+	// and nothing reads them from the response's header map.
+	std::string moreFields;
+	HeaderForwarding::writeResponseFields(upstreamResponse, response, moreFields);
+	moreFields.append("X-Model: ").append(upstreamConfig.model).append("\r\nX-AILoad-Upstream: ").append(upstreamConfig.name).append("\r\n");
 	const std::string& contentType = upstreamResponse.getContentType();
 	_eventStream = Poco::icompare(contentType, 0, 17, "text/event-stream") == 0;
 	static constexpr std::string_view json = "json";
@@ -90,8 +91,7 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	// said: its Content-Length cannot be passed on.
 	const bool fixedLength = upstreamResponse.hasContentLength() && !upstreamResponse.getChunkedTransferEncoding()
 		&& !(_eventStream && _removeUnaskedUsage);
-	if (fixedLength)
-		response.setContentLength64(upstreamResponse.getContentLength64());
+	if (fixedLength) moreFields.append("Content-Length: ").append(std::to_string(upstreamResponse.getContentLength64())).append("\r\n");
 	_chunked = !fixedLength && response.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1;
 	if (_chunked) response.setChunkedTransferEncoding(true);
 	else if (!fixedLength)
@@ -99,7 +99,7 @@ ResponseRelay::Step ResponseRelay::begin(const Poco::Net::HTTPResponse& upstream
 	_keepAlive = response.getKeepAlive();
 	// The head waits in the queue for the first piece of the body: one write, not two. A
 	// stream's head goes alone as soon as the upstream makes the relay wait (step()).
-	_out = response.takeHead(upstreamFields);
+	_out = response.takeHead(moreFields);
 	if (!_start.empty())
 	{
 		// What was read before the head went out (FirstEvent) goes first.
