@@ -202,6 +202,75 @@ void ServingCoreTest::testWaitingForUpstreamsHoldsNoWorker()
 }
 
 
+void ServingCoreTest::testClientLeavingAKeptAliveConnectionIsSeen()
+{
+	// The client's socket stays registered from one request to the next (docs/performance.md,
+	// "Serving core"): a client that leaves while its second request waits for an upstream on
+	// a pooled connection (served on the loop, no worker) ends the wait.
+	MockUpstream a("a");
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	Poco::Net::StreamSocket client(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const std::string request = keptAlive("{}");
+	client.sendBytes(request.data(), static_cast<int>(request.size()));
+	std::string answer;
+	char buffer[4096];
+	while (answer.find("\r\n\r\n") == std::string::npos || answer.find("chat.completion") == std::string::npos)
+	{
+		const int n = client.receiveBytes(buffer, sizeof(buffer));
+		CPPUNIT_ASSERT_MESSAGE(answer, n > 0);
+		answer.append(buffer, static_cast<std::size_t>(n));
+	}
+	CPPUNIT_ASSERT_MESSAGE(answer, answer.compare(0, 12, "HTTP/1.1 200") == 0);
+
+	MockBehaviour hang;
+	hang.hang = true;
+	a.setBehaviour(hang);
+	client.sendBytes(request.data(), static_cast<int>(request.size()));
+	CPPUNIT_ASSERT(a.waitForRequests(2, Poco::Timespan(10, 0)));
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.connectionsAccepted()); // the pooled connection
+	client.close();
+	CPPUNIT_ASSERT(a.waitForStreamClosedByPeer(Poco::Timespan(5, 0)));
+}
+
+
+void ServingCoreTest::testRequestSentWhileTheAnswerIsAwaitedIsAnsweredNext()
+{
+	// The next request arrives while the first waits for its upstream (on a pooled
+	// connection: served on the loop, the client's socket watched): the gateway does not take
+	// it for a client that left, and reads it once the first is answered.
+	MockUpstream a("a");
+	a.start();
+	GatewayFixture gateway(config(GatewayFixture::modelEntry("a", a.apiBase())));
+	CPPUNIT_ASSERT_EQUAL(200, gateway.client().post(chat, "{}").status);
+	a.clearReceived();
+	MockBehaviour slow;
+	slow.headDelay = Poco::Timespan(0, 300000);
+	a.setBehaviour(slow);
+	Poco::Net::StreamSocket client(Poco::Net::SocketAddress("127.0.0.1", gateway.port()));
+	const std::string first = keptAlive(R"({"n":1})");
+	client.sendBytes(first.data(), static_cast<int>(first.size()));
+	CPPUNIT_ASSERT(a.waitForRequests(1, Poco::Timespan(10, 0)));
+	const std::string second = keptAlive(R"({"n":2})");
+	client.sendBytes(second.data(), static_cast<int>(second.size()));
+	std::string received;
+	const auto secondComplete = [&received] {
+		const std::size_t second = received.find("HTTP/1.1 ", 1);
+		const std::size_t headEnd = received.find("\r\n\r\n", second);
+		const std::size_t length = received.find("Content-Length: ", second);
+		return second != std::string::npos && headEnd != std::string::npos && length != std::string::npos
+			&& received.size() >= headEnd + 4 + std::stoul(received.substr(length + 16));
+	};
+	while (!secondComplete())
+		CPPUNIT_ASSERT_MESSAGE(received, TestClient::receiveSome(client, received, Poco::Timespan(10, 0)) > 0);
+	CPPUNIT_ASSERT_MESSAGE(received, received.compare(0, 12, "HTTP/1.1 200") == 0 && received.find("HTTP/1.1 200", 1) != std::string::npos);
+	const std::vector<ReceivedRequest> seen = a.received();
+	CPPUNIT_ASSERT_EQUAL(std::size_t(2), seen.size());
+	CPPUNIT_ASSERT(seen[1].body.find("\"n\":2") != std::string::npos);
+	CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.connectionsAccepted());
+}
+
+
 void ServingCoreTest::testSlowReaderCostsNoCpu()
 {
 	MockUpstream a("a");

@@ -12,6 +12,8 @@ class ServingCoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testStreamsHoldNoThread);
 	CPPUNIT_TEST(testPipelinedRequestsAreAnsweredInOrder);
 	CPPUNIT_TEST(testWaitingForUpstreamsHoldsNoWorker);
+	CPPUNIT_TEST(testClientLeavingAKeptAliveConnectionIsSeen);
+	CPPUNIT_TEST(testRequestSentWhileTheAnswerIsAwaitedIsAnsweredNext);
 	CPPUNIT_TEST(testSlowReaderCostsNoCpu);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -20,6 +22,8 @@ public:
 	void testStreamsHoldNoThread();
 	void testPipelinedRequestsAreAnsweredInOrder();
 	void testWaitingForUpstreamsHoldsNoWorker();
+	void testClientLeavingAKeptAliveConnectionIsSeen();
+	void testRequestSentWhileTheAnswerIsAwaitedIsAnsweredNext();
 	void testSlowReaderCostsNoCpu();
 };
 
