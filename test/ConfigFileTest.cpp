@@ -327,6 +327,10 @@ void ConfigFileTest::testAuthorizes()
 	CPPUNIT_ASSERT(!AuthToken::authorizes(request, "sk-abc"));
 	request.set("Authorization", "Bearer");
 	CPPUNIT_ASSERT(!AuthToken::authorizes(request, "sk-abc"));
+	request.set("Authorization", "BEARER  \tsk-abc \t");
+	CPPUNIT_ASSERT(AuthToken::authorizes(request, "sk-abc"));
+	request.set("Authorization", "Bearer sk-abc x");
+	CPPUNIT_ASSERT(!AuthToken::authorizes(request, "sk-abc"));
 }
 
 

@@ -1,7 +1,8 @@
 #include "AuthToken.h"
 
 #include <Poco/RandomStream.h>
-#include <Poco/String.h>
+#include <Poco/Ascii.h>
+#include <algorithm>
 
 namespace AILoad {
 
@@ -21,7 +22,7 @@ std::string AuthToken::generate()
 }
 
 
-bool AuthToken::matches(const std::string& presented, const std::string& expected)
+bool AuthToken::matches(std::string_view presented, const std::string& expected)
 {
 	if (expected.empty()) return false;
 	unsigned char difference = presented.size() == expected.size() ? 0 : 1;
@@ -33,9 +34,15 @@ bool AuthToken::matches(const std::string& presented, const std::string& expecte
 
 bool AuthToken::authorizes(const Poco::Net::HTTPRequest& request, const std::string& expected)
 {
-	const std::string authorization = request.get("Authorization", ""); // a copy: get() may return its default, a temporary
-	if (Poco::icompare(authorization, 0, 7, "Bearer ") != 0) return false;
-	return matches(Poco::trim(authorization.substr(7)), expected);
+	static const std::string none;
+	std::string_view authorization = request.get("Authorization", none);
+	static constexpr std::string_view bearer = "Bearer ";
+	const auto sameLetter = [](char a, char b) { return Poco::Ascii::toLower(a) == Poco::Ascii::toLower(b); };
+	if (authorization.size() < bearer.size() || !std::equal(bearer.begin(), bearer.end(), authorization.begin(), sameLetter)) return false;
+	authorization.remove_prefix(bearer.size());
+	while (!authorization.empty() && Poco::Ascii::isSpace(authorization.front())) authorization.remove_prefix(1);
+	while (!authorization.empty() && Poco::Ascii::isSpace(authorization.back())) authorization.remove_suffix(1);
+	return matches(authorization, expected);
 }
 
 } // namespace AILoad

@@ -3,6 +3,7 @@
 
 #include <Poco/Net/HTTPRequest.h>
 #include <string>
+#include <string_view>
 
 namespace AILoad {
 
@@ -14,7 +15,7 @@ public:
 		/// "sk-" and 48 characters of [A-Za-z0-9] from the operating system's CSPRNG
 		/// (Poco::RandomInputStream reads /dev/urandom), without modulo bias.
 
-	static bool matches(const std::string& presented, const std::string& expected);
+	static bool matches(std::string_view presented, const std::string& expected);
 		/// Compares in time that depends only on the lengths, never on where they differ.
 
 	static bool authorizes(const Poco::Net::HTTPRequest& request, const std::string& expected);
