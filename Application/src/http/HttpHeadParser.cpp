@@ -4,6 +4,7 @@
 #include <Poco/String.h>
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace AILoad {
 
@@ -113,7 +114,16 @@ HttpHeadParser::Found HttpHeadParser::findHead(std::string_view bytes, bool skip
 	for (;;)
 	{
 		const std::size_t stop = std::min(size, limit);
-		while (i < stop && bytes[i] != '\r' && bytes[i] != '\n') ++i;
+		if (i < stop)
+		{
+			// The line's end: its CR, unless a LF comes first (a line without CR). memchr
+			// looks at many bytes at once; the head is looked at in full for every request.
+			const char* const line = bytes.data() + i;
+			const auto* cr = static_cast<const char*>(std::memchr(line, '\r', stop - i));
+			const std::size_t end = cr ? static_cast<std::size_t>(cr - bytes.data()) : stop;
+			const auto* lf = static_cast<const char*>(std::memchr(line, '\n', end - i));
+			i = lf ? static_cast<std::size_t>(lf - bytes.data()) : end;
+		}
 		if (i >= stop)
 		{
 			// At the limit with a byte there: too large; at the end of the bytes: not complete.

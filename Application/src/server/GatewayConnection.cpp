@@ -83,8 +83,11 @@ void GatewayConnection::waitForRequest(Poco::Timespan idle, Poco::Timespan reque
 	const EventLoop::Clock::time_point now = EventLoop::Clock::now();
 	_idleUntil = now + toDuration(idle);
 	_requestDeadline = now + toDuration(requestAllowance + _gateway.settings().requestTimeout);
-	if (_session.hasUnread() && _session.headBuffered() && _session.bufferedRequest() != ClientSession::Request::BodyComing)
-		return dispatch(); // pipelined
+	if (_session.hasUnread() && _session.headBuffered())
+	{
+		const ClientSession::Request pipelined = _session.bufferedRequest();
+		if (pipelined != ClientSession::Request::BodyComing) return dispatch(pipelined);
+	}
 	_loop.due(*this, _session.hasUnread() ? _requestDeadline : _idleUntil);
 	watchClient(EPOLLIN);
 }
@@ -132,7 +135,10 @@ void GatewayConnection::ready(int slot, unsigned events)
 	case ClientSession::Intake::Closed:
 		return close();
 	case ClientSession::Intake::Head:
-		if (_session.bufferedRequest() != ClientSession::Request::BodyComing) return dispatch();
+	{
+		const ClientSession::Request buffered = _session.bufferedRequest();
+		if (buffered != ClientSession::Request::BodyComing) return dispatch(buffered);
+	}
 		[[fallthrough]]; // a small body on its way: it comes here, not to a worker
 	case ClientSession::Intake::Partial:
 		if (_session.hasUnread()) _loop.due(*this, _requestDeadline); // a request has begun: it must be complete in time
@@ -208,12 +214,12 @@ void GatewayConnection::stopping(bool abortCurrent)
 }
 
 
-void GatewayConnection::dispatch()
+void GatewayConnection::dispatch(ClientSession::Request buffered)
 {
 	_state = State::Serving;
 	_loop.due(*this, EventLoop::Clock::time_point::max()); // the worker's deadline is ClientDeadlines'
 	_gateway.requestStarted();
-	if (_session.bufferedRequest() == ClientSession::Request::Whole)
+	if (buffered == ClientSession::Request::Whole)
 	{
 		// All of it is here: read it, and run its handler, on the loop, as far as they go
 		// without waiting. Most requests are served so, with no thread handing over to another.

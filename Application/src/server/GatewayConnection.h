@@ -78,7 +78,8 @@ private:
 	void waitForRequest(Poco::Timespan idle, Poco::Timespan requestAllowance);
 		/// The next request's first byte is due within `idle`, the whole of it within
 		/// requestAllowance + aiload.server.requestTimeout.
-	void dispatch();
+	void dispatch(ClientSession::Request buffered);
+		/// `buffered`: what ClientSession::bufferedRequest() said of it (not BodyComing).
 	void served();
 	void waitForUpstream();
 	void resume(GatewayResponse::Wait wait);
