@@ -177,6 +177,7 @@ PLUGINS="$(dirname "$AILOAD_BIN")/../lib/aiload/plugins"
 g++ -O2 -std=c++17 -o "$WORK/sse-upstream" bench/sse-upstream.cpp
 g++ -O2 -std=c++17 -o "$WORK/sse-client" bench/sse-client.cpp
 [ "$MODE" != idle ] || g++ -O2 -std=c++17 -o "$WORK/idle-clients" bench/idle-clients.cpp
+g++ -O2 -std=c++17 -pthread -o "$WORK/cpu-wakeup" bench/cpu-wakeup.cpp
 
 BASE=${BENCH_PORT_BASE:-18400}
 UP1=$((BASE + 1)); UP2=$((BASE + 2)); NGINX=$((BASE + 10)); NGINX_KA=$((BASE + 11))
@@ -446,6 +447,11 @@ streams() {
 		|| echo "  (nginx ran short of worker_connections: see $WORK/proxy-streams-error.log with --keep)"
 	kill "$sse1" "$sse2" "$nginx_pid" "$AILOAD_PID" 2>/dev/null || true
 	wait "$sse1" "$sse2" "$nginx_pid" "$AILOAD_PID" 2>/dev/null || true
+	# The machine's floor under any proxy's delay per event: an event through a proxy wakes
+	# the proxy's CPU, then the client's (the straight pass wakes neither).
+	echo "  This machine's wake-up of a thread on the other CPU (bench/cpu-wakeup; two per proxied event):"
+	"$WORK/cpu-wakeup" "$LOAD_CPU" "$SERVER_CPU" 5000 500 | sed 's/^/    /'
+	"$WORK/cpu-wakeup" "$SERVER_CPU" "$LOAD_CPU" 5000 500 | sed 's/^/    /'
 	echo
 }
 
