@@ -14,7 +14,8 @@
 #               interval belongs to: 100 ms, the 2000-stream target (zero errors, peak RSS
 #               < 300 MB, added p99 per event < 1 ms); 1000 ms, the 9000-stream target (zero
 #               errors, first byte p99 within 50 ms of nginx's, peak RSS < 300 MB, threads < 64,
-#               CPU per relayed event <= 1.2x nginx's).
+#               CPU per relayed event <= 1.2x nginx's). Last, this machine's latency to wake a
+#               thread on the other CPU (bench/cpu-wakeup): a proxied event takes two.
 #   streams9000 exactly the 9000-stream target: streams --streams=9000 --interval-ms=1000,
 #               one event a second on each for 30 s (--stream-seconds may change that),
 #               opened at 1000 a second; about 2 minutes.
