@@ -219,10 +219,11 @@ void HttpHeadParser::parseResponse(std::string_view head, Poco::Net::HTTPRespons
 namespace {
 
 struct SpareFields
-	/// The storage of the last header map given back on this thread (giveFieldStorageBack).
+	/// The storage of header maps given back on this thread (giveFieldStorageBack): a request
+	/// has three at once (the client's head, the upstream's answer, the gateway's response).
 {
-	Poco::Net::NameValueCollection fields;
-	bool stored = false;
+	Poco::Net::NameValueCollection fields[4];
+	int stored = 0;
 };
 
 thread_local SpareFields spare;
@@ -233,19 +234,20 @@ thread_local SpareFields spare;
 void HttpHeadParser::giveFieldStorageBack(Poco::Net::NameValueCollection& fields)
 {
 	fields.clear(); // destroys the fields; the vector keeps its capacity
-	fields.swap(spare.fields);
-	fields.clear();
-	spare.stored = true;
+	if (spare.stored == 4) return;
+	fields.swap(spare.fields[spare.stored++]); // it gets an empty one, without storage
+}
+
+
+void HttpHeadParser::takeFieldStorage(Poco::Net::NameValueCollection& fields)
+{
+	if (fields.empty() && spare.stored > 0) fields.swap(spare.fields[--spare.stored]);
 }
 
 
 void HttpHeadParser::parseFields(std::string_view head, std::size_t pos, Poco::Net::HTTPMessage& message, int errorStatus)
 {
-	if (message.empty() && spare.stored)
-	{
-		message.swap(spare.fields);
-		spare.stored = false;
-	}
+	takeFieldStorage(message);
 	std::size_t fields = 0;
 	for (;;)
 	{

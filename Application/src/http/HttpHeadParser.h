@@ -51,9 +51,11 @@ public:
 		/// (512..599, which POCO cannot hold, as 502 with the real status in the reason).
 
 	static void giveFieldStorageBack(Poco::Net::NameValueCollection& fields);
-		/// Empties a parsed message's header map and keeps its storage for the next head
-		/// parsed on this thread: POCO's map is a vector of pairs, grown 1, 2, 4, 8, 16 for
-		/// every head otherwise. The map is left empty.
+		/// Empties a message's header map and keeps its storage for the next head parsed
+		/// (or response built: takeFieldStorage()) on this thread: POCO's map is a vector
+		/// of pairs, grown 1, 2, 4, 8, 16 for every head otherwise. The map is left empty.
+	static void takeFieldStorage(Poco::Net::NameValueCollection& fields);
+		/// An empty map gets storage given back on this thread, if there is some.
 
 private:
 	static void parseFields(std::string_view head, std::size_t pos, Poco::Net::HTTPMessage& message, int errorStatus);

@@ -54,6 +54,7 @@ ModelRewriter::Splice ModelRewriter::splice(std::string_view body, const JsonSca
 	// The edits in the order of the body: the model first (inserted right after the opening
 	// brace, or each top-level value replaced), the usage option after the last member.
 	std::vector<Edit> edits;
+	edits.reserve(2); // the model, and the usage option
 	for (const auto& member : scanned.members)
 	{
 		if (member.hasKey("model")) edits.push_back({member.valueBegin, member.valueEnd, quoted});
@@ -69,6 +70,8 @@ ModelRewriter::Splice ModelRewriter::splice(std::string_view body, const JsonSca
 	}
 
 	Splice splice;
+	splice.spans.reserve(edits.size() + 1);
+	splice.inserts.reserve(edits.size());
 	std::size_t copied = 0;
 	for (auto& edit : edits)
 	{

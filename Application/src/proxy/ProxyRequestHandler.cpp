@@ -87,6 +87,7 @@ void ProxyRequestHandler::handleRequest(HTTPServerRequest& clientRequest, HTTPSe
 	// reported) get nothing.
 	std::vector<const UpstreamConfig*> ready;
 	std::vector<const UpstreamConfig*> coolingDown;
+	ready.reserve(_candidates.size());
 	for (const UpstreamConfig* upstream : _candidates)
 	{
 		const UpstreamState::Ptr state = _gateway.upstreamStates().of(upstream->name);

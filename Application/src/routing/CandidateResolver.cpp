@@ -12,6 +12,7 @@ std::vector<const UpstreamConfig*> CandidateResolver::resolve(const GatewayConfi
 		[](const UpstreamConfig& upstream, const std::string& name) { return upstream.model == name; },
 	};
 	std::vector<const UpstreamConfig*> candidates;
+	candidates.reserve(config.upstreams.size());
 	for (Rule rule : rules)
 	{
 		for (const auto& upstream : config.upstreams)

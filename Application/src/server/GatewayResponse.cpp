@@ -1,6 +1,7 @@
 #include "GatewayResponse.h"
 
 #include "GatewayRequest.h"
+#include "HttpHeadParser.h"
 #include "ResponseRelay.h"
 
 namespace AILoad {
@@ -9,10 +10,14 @@ GatewayResponse::GatewayResponse(Poco::Net::HTTPServerSession& session, RequestR
 	HTTPServerResponseImpl(session),
 	_record(record)
 {
+	HttpHeadParser::takeFieldStorage(*this); // every response gets fields: no vector grown per response
 }
 
 
-GatewayResponse::~GatewayResponse() = default;
+GatewayResponse::~GatewayResponse()
+{
+	HttpHeadParser::giveFieldStorageBack(*this);
+}
 
 
 GatewayResponse& GatewayResponse::of(Poco::Net::HTTPServerResponse& response)
