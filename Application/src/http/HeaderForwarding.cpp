@@ -1,5 +1,6 @@
 #include "HeaderForwarding.h"
 
+#include "HttpHeadParser.h"
 #include <Poco/Ascii.h>
 #include <Poco/String.h>
 #include <cstdint>
@@ -72,10 +73,8 @@ std::vector<std::string_view> connectionTokens(const Poco::Net::NameValueCollect
 		while (!rest.empty())
 		{
 			const std::size_t comma = rest.find(',');
-			std::string_view token = rest.substr(0, comma);
+			const std::string_view token = HttpHeadParser::trimmed(rest.substr(0, comma));
 			rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-			while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-			while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
 			if (!token.empty() && !sameName(token, "close") && !sameName(token, "keep-alive")) tokens.push_back(token);
 		}
 	}

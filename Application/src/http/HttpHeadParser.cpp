@@ -222,7 +222,8 @@ struct SpareFields
 	/// The storage of header maps given back on this thread (giveFieldStorageBack): a request
 	/// has three at once (the client's head, the upstream's answer, the gateway's response).
 {
-	Poco::Net::NameValueCollection fields[4];
+	static constexpr int capacity = 4;
+	Poco::Net::NameValueCollection fields[capacity];
 	int stored = 0;
 };
 
@@ -234,8 +235,16 @@ thread_local SpareFields spare;
 void HttpHeadParser::giveFieldStorageBack(Poco::Net::NameValueCollection& fields)
 {
 	fields.clear(); // destroys the fields; the vector keeps its capacity
-	if (spare.stored == 4) return;
+	if (spare.stored == SpareFields::capacity) return;
 	fields.swap(spare.fields[spare.stored++]); // it gets an empty one, without storage
+}
+
+
+std::string_view HttpHeadParser::trimmed(std::string_view text)
+{
+	while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+	while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+	return text;
 }
 
 
@@ -270,8 +279,7 @@ void HttpHeadParser::parseFields(std::string_view head, std::size_t pos, Poco::N
 		{
 			if (!isFieldValueChar(c)) throw FramingError("the value of " + std::string(name) + " holds a control character", errorStatus);
 		}
-		while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-		while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+		value = trimmed(value);
 		message.add(std::string(name), std::string(value));
 	}
 }

@@ -50,6 +50,10 @@ public:
 		/// Fills `response` from a head read by readHead(): HTTP/1.x, a status of 100..599
 		/// (512..599, which POCO cannot hold, as 502 with the real status in the reason).
 
+	static std::string_view trimmed(std::string_view text);
+		/// Without the optional whitespace (spaces and tabs) around a field value or an
+		/// element of a list in one.
+
 	static void giveFieldStorageBack(Poco::Net::NameValueCollection& fields);
 		/// Empties a message's header map and keeps its storage for the next head parsed
 		/// (or response built: takeFieldStorage()) on this thread: POCO's map is a vector

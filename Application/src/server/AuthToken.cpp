@@ -1,7 +1,8 @@
 #include "AuthToken.h"
 
-#include <Poco/RandomStream.h>
+#include "HttpHeadParser.h"
 #include <Poco/Ascii.h>
+#include <Poco/RandomStream.h>
 #include <algorithm>
 
 namespace AILoad {
@@ -35,14 +36,11 @@ bool AuthToken::matches(std::string_view presented, const std::string& expected)
 bool AuthToken::authorizes(const Poco::Net::HTTPRequest& request, const std::string& expected)
 {
 	static const std::string none;
-	std::string_view authorization = request.get("Authorization", none);
+	const std::string_view authorization = request.get("Authorization", none);
 	static constexpr std::string_view bearer = "Bearer ";
 	const auto sameLetter = [](char a, char b) { return Poco::Ascii::toLower(a) == Poco::Ascii::toLower(b); };
 	if (authorization.size() < bearer.size() || !std::equal(bearer.begin(), bearer.end(), authorization.begin(), sameLetter)) return false;
-	authorization.remove_prefix(bearer.size());
-	while (!authorization.empty() && Poco::Ascii::isSpace(authorization.front())) authorization.remove_prefix(1);
-	while (!authorization.empty() && Poco::Ascii::isSpace(authorization.back())) authorization.remove_suffix(1);
-	return matches(authorization, expected);
+	return matches(HttpHeadParser::trimmed(authorization.substr(bearer.size())), expected);
 }
 
 } // namespace AILoad

@@ -110,7 +110,7 @@ std::streamsize RequestBody::xsgetn(char* into, std::streamsize count)
 	}
 	while (done < count)
 	{
-		const int n = readFromDevice(into + done, std::min<std::streamsize>(count - done, 1 << 30));
+		const int n = readFromDevice(into + done, std::min<std::streamsize>(count - done, 1 << 30)); // it counts in an int
 		if (n <= 0) break;
 		done += n;
 	}

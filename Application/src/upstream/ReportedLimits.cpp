@@ -1,6 +1,7 @@
 #include "ReportedLimits.h"
 
 #include "Cooldown.h"
+#include "HttpHeadParser.h"
 #include "UtcCalendar.h"
 #include <Poco/Ascii.h>
 #include <Poco/String.h>
@@ -108,14 +109,6 @@ const Poco::Int64 wholeCap = Poco::Int64(100000000000000000); // 10^17: beyond, 
 const Poco::Int64 durationCapNanos = Poco::Int64(36524) * 86400 * 1000000000; // 100 years (of 365.24 days)
 
 
-std::string_view trimmed(std::string_view text)
-{
-	while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-	while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-	return text;
-}
-
-
 bool isDigit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -163,7 +156,7 @@ bool readNumber(std::string_view text, std::size_t& pos, Number& number)
 std::optional<Number> wholeNumber(std::string_view text)
 	/// The text is one unsigned decimal and nothing else.
 {
-	text = trimmed(text);
+	text = HttpHeadParser::trimmed(text);
 	std::size_t pos = 0;
 	Number number;
 	if (!readNumber(text, pos, number) || pos != text.size()) return std::nullopt;
@@ -377,7 +370,7 @@ std::optional<Poco::Timestamp> ReportedLimits::setAsideUntil(const Poco::Timesta
 
 std::optional<Poco::Timespan> ReportedLimits::parseDuration(std::string_view text)
 {
-	text = trimmed(text);
+	text = HttpHeadParser::trimmed(text);
 	if (!text.empty() && text.front() == '+') text.remove_prefix(1);
 	if (text.empty()) return std::nullopt;
 	// A bare number is seconds (Cerebras); Go's own "0" is one too.
@@ -406,7 +399,7 @@ std::optional<Poco::Timespan> ReportedLimits::parseDuration(std::string_view tex
 
 std::optional<Poco::Timestamp> ReportedLimits::parseRfc3339(std::string_view text)
 {
-	text = trimmed(text);
+	text = HttpHeadParser::trimmed(text);
 	// YYYY-MM-DDTHH:MM:SS
 	const int year = digitsAt(text, 0, 4);
 	const int month = digitsAt(text, 5, 2);
@@ -479,7 +472,7 @@ std::optional<Poco::Timestamp> ReportedLimits::parseResetTime(std::string_view t
 
 std::optional<Poco::Int64> ReportedLimits::parseCount(std::string_view text)
 {
-	text = trimmed(text);
+	text = HttpHeadParser::trimmed(text);
 	if (text.empty() || text.size() > 15) return std::nullopt;
 	Poco::Int64 count = 0;
 	for (char c : text)
