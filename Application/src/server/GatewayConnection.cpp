@@ -125,7 +125,7 @@ void GatewayConnection::ready(int slot, unsigned events)
 		{
 		}
 		if (pending <= 0 || (events & (EPOLLHUP | EPOLLERR))) return resume(GatewayResponse::Wait::ClientGone);
-		_clientWatch = ClientWatch::Off;
+		_watchClientLater = false;
 		watchClient(quiet); // read after this answer
 		return;
 	}
@@ -156,9 +156,9 @@ void GatewayConnection::expired()
 	}
 	if (_state == State::WaitingForUpstream)
 	{
-		if (_clientWatch != ClientWatch::Later || EventLoop::Clock::now() >= _upstreamDeadline) return resume(GatewayResponse::Wait::TimedOut);
+		if (!_watchClientLater || EventLoop::Clock::now() >= _upstreamDeadline) return resume(GatewayResponse::Wait::TimedOut);
 		// Still waiting: from now on a client that leaves ends the wait.
-		_clientWatch = ClientWatch::Armed;
+		_watchClientLater = false;
 		watchClient(EPOLLIN);
 		_loop.due(*this, _upstreamDeadline);
 		return;
@@ -284,18 +284,11 @@ void GatewayConnection::waitForUpstream()
 	_loop.arm(_upstreamFd, EPOLLIN | EPOLLONESHOT, this, 1);
 	const EventLoop::Clock::time_point now = EventLoop::Clock::now();
 	_upstreamDeadline = now + toDuration(_response->waitTimeout());
-	if (_clientEvents == EPOLLIN)
-	{
-		// Still watched since its request came: a client that leaves ends the wait.
-		_clientWatch = ClientWatch::Armed;
-		_loop.due(*this, _upstreamDeadline);
-		return;
-	}
-	// Quiet since a worker had it: watched again (a client that leaves ends the wait) only
-	// once the wait has lasted until the loop's next look at its deadlines
-	// (docs/reliability.md): most answers come sooner.
-	_clientWatch = ClientWatch::Later;
-	_loop.due(*this, std::min(_upstreamDeadline, now + std::chrono::milliseconds(1)));
+	// Still watched since its request came, the client ends the wait if it leaves. Quiet
+	// since a worker had it, it is watched again only once the wait has lasted until the
+	// loop's next look at its deadlines (docs/reliability.md): most answers come sooner.
+	_watchClientLater = _clientEvents != EPOLLIN;
+	_loop.due(*this, _watchClientLater ? std::min(_upstreamDeadline, now + std::chrono::milliseconds(1)) : _upstreamDeadline);
 }
 
 
@@ -304,7 +297,7 @@ void GatewayConnection::resume(GatewayResponse::Wait wait)
 	// Ready: the one-shot registration fired, and is disabled. Else it may still fire.
 	if (wait != GatewayResponse::Wait::Ready) _loop.unwatch(_upstreamFd);
 	_upstreamFd = -1;
-	_clientWatch = ClientWatch::Off;
+	_watchClientLater = false;
 	_state = State::Serving;
 	_loop.due(*this, EventLoop::Clock::time_point::max());
 	// The handler goes on here, on the loop, up to its next wait (or continues on a worker).

@@ -126,13 +126,7 @@ private:
 	bool _resuming = false;
 	GatewayResponse::Wait _resumeWith = GatewayResponse::Wait::Ready;
 	int _upstreamFd = -1; /// watched while WaitingForUpstream
-	enum class ClientWatch
-	{
-		Later, /// not yet (quiet since a worker had it): most answers come before it is worth an epoll_ctl
-		Armed, /// its readability means it left
-		Off /// it sent more (pipelining): quiet until this answer is out
-	};
-	ClientWatch _clientWatch = ClientWatch::Off; /// while WaitingForUpstream
+	bool _watchClientLater = false; /// while WaitingForUpstream: the client, quiet, is watched from the next sweep on
 	EventLoop::Clock::time_point _upstreamDeadline; /// when the wait for the upstream times out
 	bool _keepAlive = false;
 	std::unique_ptr<ResponseRelay> _relay;
